@@ -1,0 +1,49 @@
+package dev.partnerregistry;
+
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * What a registry instance needs to know, read once from the environment.
+ *
+ * @param tableName           {@code TABLE_NAME}: the DynamoDB table
+ * @param region              {@code AWS_REGION}: the region this registry answers for (default us-east-1)
+ * @param defaultPartnerLimit {@code PARTNER_SOURCE_LIMIT}: sources a partner may hold without an override (default 100)
+ * @param dynamoDbEndpoint    {@code DYNAMODB_ENDPOINT}: a local engine instead of the regional endpoint, or null
+ */
+public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint) {
+
+    public static final String DEFAULT_REGION = "us-east-1";
+    public static final int DEFAULT_PARTNER_LIMIT = 100;
+
+    public RegistrySettings {
+        if (tableName == null || tableName.isBlank()) {
+            throw new IllegalArgumentException("TABLE_NAME is not set");
+        }
+        if (defaultPartnerLimit < 0) {
+            throw new IllegalArgumentException("PARTNER_SOURCE_LIMIT must not be negative, was " + defaultPartnerLimit);
+        }
+    }
+
+    public RegistrySettings(String tableName, String region, int defaultPartnerLimit) {
+        this(tableName, region, defaultPartnerLimit, null);
+    }
+
+    public static RegistrySettings fromEnvironment(Map<String, String> env) {
+        String limit = env.get("PARTNER_SOURCE_LIMIT");
+        String endpoint = env.get("DYNAMODB_ENDPOINT");
+        return new RegistrySettings(
+                env.get("TABLE_NAME"),
+                env.getOrDefault("AWS_REGION", DEFAULT_REGION),
+                limit == null || limit.isBlank() ? DEFAULT_PARTNER_LIMIT : parseLimit(limit),
+                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint));
+    }
+
+    private static int parseLimit(String limit) {
+        try {
+            return Integer.parseInt(limit.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PARTNER_SOURCE_LIMIT must be a whole number, was '" + limit + "'", e);
+        }
+    }
+}

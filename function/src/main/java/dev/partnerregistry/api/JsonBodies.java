@@ -1,0 +1,56 @@
+package dev.partnerregistry.api;
+
+import dev.partnerregistry.domain.RegistryException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
+
+/**
+ * Parses request bodies with the JSON reader the AWS SDK already ships (no extra library for
+ * cold start), strictly: one JSON value, nothing after it, no duplicate members.
+ */
+final class JsonBodies {
+
+    private static final JsonNodeParser PARSER = JsonNode.parserBuilder()
+            .jsonFactory(JsonNodeParser.DEFAULT_JSON_FACTORY.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
+            .build();
+
+    private JsonBodies() {
+    }
+
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JsonNode.emptyObjectNode();
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try {
+            JsonNode node = PARSER.parse(bytes);
+            if (hasTrailingContent(bytes)) {
+                throw malformed();
+            }
+            return node;
+        } catch (RuntimeException notJson) {
+            if (notJson instanceof RegistryException registryException) {
+                throw registryException;
+            }
+            throw malformed();
+        }
+    }
+
+    private static boolean hasTrailingContent(byte[] bytes) {
+        try (JsonParser parser = JsonNodeParser.DEFAULT_JSON_FACTORY.createParser(bytes)) {
+            parser.nextToken();
+            parser.skipChildren();
+            return parser.nextToken() != null;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static RegistryException.Serialization malformed() {
+        return new RegistryException.Serialization("The request body is not valid JSON.");
+    }
+}

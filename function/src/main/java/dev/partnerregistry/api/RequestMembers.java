@@ -1,0 +1,76 @@
+package dev.partnerregistry.api;
+
+import dev.partnerregistry.domain.RegistryException;
+import java.math.BigDecimal;
+import java.util.Map;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/**
+ * The members of a request body, read with the types the service model gives them. A member of the
+ * wrong JSON type is a SerializationException, as the AWS JSON protocol answers; JSON null is absent.
+ */
+final class RequestMembers {
+
+    private final Map<String, JsonNode> members;
+
+    private RequestMembers(Map<String, JsonNode> members) {
+        this.members = members;
+    }
+
+    static RequestMembers of(JsonNode body) {
+        if (!body.isObject()) {
+            throw new RegistryException.Serialization(notExpected(body));
+        }
+        return new RequestMembers(body.asObject());
+    }
+
+    String string(String member) {
+        JsonNode value = members.get(member);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isString()) {
+            return value.asString();
+        }
+        throw new RegistryException.Serialization(value.isNumber() || value.isBoolean()
+                ? valueKind(value) + " can not be converted to a String"
+                : notExpected(value));
+    }
+
+    Integer integer(String member) {
+        JsonNode value = members.get(member);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (value.isNumber()) {
+            try {
+                return new BigDecimal(value.asNumber()).intValueExact();
+            } catch (ArithmeticException | NumberFormatException notAnInt) {
+                throw new RegistryException.Serialization("NUMBER_VALUE can not be converted to an Integer");
+            }
+        }
+        throw new RegistryException.Serialization(value.isString() || value.isBoolean()
+                ? valueKind(value) + " can not be converted to an Integer"
+                : notExpected(value));
+    }
+
+    private static String valueKind(JsonNode value) {
+        if (value.isString()) {
+            return "STRING_VALUE";
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean() ? "TRUE_VALUE" : "FALSE_VALUE";
+        }
+        return "NUMBER_VALUE";
+    }
+
+    private static String notExpected(JsonNode value) {
+        if (value.isArray()) {
+            return "Start of list found where not expected";
+        }
+        if (value.isObject()) {
+            return "Start of structure or map found where not expected.";
+        }
+        return valueKind(value) + " can not be converted to a structure";
+    }
+}

@@ -1,0 +1,89 @@
+package dev.partnerregistry.domain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * NextToken for ListPartnerEventSources: opaque to the caller, signed with HMAC-SHA256 so that any
+ * change is detected, bound to the NamePrefix it was issued for, and valid for a day.
+ * Layout: base64url(version '\n' issuedAt '\n' namePrefix '\n' lastName) '.' base64url(mac).
+ */
+public final class PageToken {
+
+    static final Duration LIFETIME = Duration.ofHours(24);
+    private static final String VERSION = "1";
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    private final Supplier<byte[]> key;
+    private volatile SecretKeySpec secret;
+
+    /** The key is fetched on first use, so that operations without paging never pay for it. */
+    public PageToken(Supplier<byte[]> key) {
+        this.key = key;
+    }
+
+    public String issue(String namePrefix, String lastName, Instant now) {
+        byte[] payload = String.join("\n", VERSION, Long.toString(now.getEpochSecond()), namePrefix, lastName)
+                .getBytes(StandardCharsets.UTF_8);
+        return ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(payload));
+    }
+
+    /** The last name of the previous page, or a ValidationException if the token is not one we issued for this prefix. */
+    public String lastNameOf(String token, String namePrefix, Instant now) {
+        int dot = token.indexOf('.');
+        if (dot < 0) {
+            throw invalid();
+        }
+        byte[] payload;
+        byte[] signature;
+        try {
+            payload = DECODER.decode(token.substring(0, dot));
+            signature = DECODER.decode(token.substring(dot + 1));
+        } catch (IllegalArgumentException notBase64) {
+            throw invalid();
+        }
+        if (!MessageDigest.isEqual(mac(payload), signature)) {
+            throw invalid();
+        }
+        String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
+        if (fields.length != 4 || !fields[0].equals(VERSION) || !fields[2].equals(namePrefix)) {
+            throw invalid();
+        }
+        Instant issuedAt = Instant.ofEpochSecond(Long.parseLong(fields[1]));
+        if (issuedAt.plus(LIFETIME).isBefore(now)) {
+            throw invalid();
+        }
+        return fields[3];
+    }
+
+    public static RegistryException.Validation invalid() {
+        return new RegistryException.Validation("The NextToken is invalid or has expired.");
+    }
+
+    private byte[] mac(byte[] payload) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(secret());
+            return mac.doFinal(payload);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private SecretKeySpec secret() {
+        SecretKeySpec current = secret;
+        if (current == null) {
+            current = new SecretKeySpec(key.get(), "HmacSHA256");
+            secret = current;
+        }
+        return current;
+    }
+}

@@ -1,0 +1,110 @@
+package dev.partnerregistry.domain;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The partner-side operations of EventBridge's partner-event-source API. Knows nothing of HTTP or
+ * DynamoDB: it validates, derives the partner and the ARN, and asks the store.
+ */
+public final class PartnerRegistry {
+
+    /** When a Limit is not given, a page holds this many sources. */
+    static final int DEFAULT_PAGE_SIZE = 100;
+
+    private final PartnerSourceStore store;
+    private final String region;
+    private final String partition;
+    private final int defaultPartnerLimit;
+    private final Clock clock;
+    private final PageToken pageTokens;
+
+    public PartnerRegistry(PartnerSourceStore store, String region, int defaultPartnerLimit, Clock clock) {
+        this.store = store;
+        this.region = region;
+        this.partition = partitionOf(region);
+        this.defaultPartnerLimit = defaultPartnerLimit;
+        this.clock = clock;
+        this.pageTokens = new PageToken(store::pageTokenKey);
+    }
+
+    public String createPartnerEventSource(String name, String account, Caller caller) {
+        Constraints.check().name("name", name).account("account", account).orThrow();
+        String arn = arnOf(name);
+        PartnerEventSource source = new PartnerEventSource(name, account, now(), PartnerEventSource.SourceState.PENDING);
+        store.create(source, defaultPartnerLimit, access(RegistryOperation.CREATE_PARTNER_EVENT_SOURCE, name, caller, arn));
+        return arn;
+    }
+
+    public PartnerEventSource describePartnerEventSource(String name, Caller caller) {
+        Constraints.check().name("name", name).orThrow();
+        return find(name, RegistryOperation.DESCRIBE_PARTNER_EVENT_SOURCE, caller);
+    }
+
+    public SourcePage listPartnerEventSources(String namePrefix, String nextToken, Integer limit, Caller caller) {
+        Constraints.check().namePrefix("namePrefix", namePrefix).nextToken("nextToken", nextToken).limit("limit", limit).orThrow();
+        Instant now = now();
+        Access access = access(RegistryOperation.LIST_PARTNER_EVENT_SOURCES, namePrefix, caller,
+                "arn:" + partition + ":events:" + region + "::event-source/" + namePrefix + "*");
+        String after = nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now);
+        int pageSize = limit == null ? DEFAULT_PAGE_SIZE : limit;
+        // One more than asked tells whether another page exists, so a token never leads to an empty page.
+        List<PartnerEventSource> found = store.list(namePrefix, after, pageSize + 1, access);
+        if (found.size() <= pageSize) {
+            return new SourcePage(found, null);
+        }
+        List<PartnerEventSource> page = found.subList(0, pageSize);
+        return new SourcePage(List.copyOf(page), pageTokens.issue(namePrefix, page.get(pageSize - 1).name(), now));
+    }
+
+    /** A source is offered to exactly one account, so there is never a second page. */
+    public PartnerEventSource listPartnerEventSourceAccounts(String eventSourceName, String nextToken, Integer limit, Caller caller) {
+        Constraints.check().name("eventSourceName", eventSourceName).nextToken("nextToken", nextToken).limit("limit", limit).orThrow();
+        PartnerEventSource source = find(eventSourceName, RegistryOperation.LIST_PARTNER_EVENT_SOURCE_ACCOUNTS, caller);
+        if (nextToken != null) {
+            // We never issue a token for this operation: any token is one we did not issue.
+            throw PageToken.invalid();
+        }
+        return source;
+    }
+
+    /**
+     * Deleting is idempotent, as EventBridge lists no ResourceNotFound for it: a source that is
+     * absent, or offered to another account, is left alone and the call succeeds.
+     */
+    public void deletePartnerEventSource(String name, String account, Caller caller) {
+        Constraints.check().name("name", name).account("account", account).orThrow();
+        store.delete(name, account, access(RegistryOperation.DELETE_PARTNER_EVENT_SOURCE, name, caller, arnOf(name)));
+    }
+
+    public String arnOf(String name) {
+        return "arn:" + partition + ":events:" + region + "::event-source/" + name;
+    }
+
+    private PartnerEventSource find(String name, RegistryOperation operation, Caller caller) {
+        return store.find(name, access(operation, name, caller, arnOf(name)))
+                .orElseThrow(() -> new RegistryException.ResourceNotFound(name));
+    }
+
+    private Access access(RegistryOperation operation, String nameOrPrefix, Caller caller, String resourceArn) {
+        return new Access(region, operation, Constraints.partnerOf(nameOrPrefix), caller, resourceArn);
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    static String partitionOf(String region) {
+        if (region.startsWith("cn-")) {
+            return "aws-cn";
+        }
+        if (region.startsWith("us-gov-")) {
+            return "aws-us-gov";
+        }
+        return "aws";
+    }
+
+    public record SourcePage(List<PartnerEventSource> sources, String nextToken) {
+    }
+}

@@ -1,0 +1,44 @@
+package dev.partnerregistry.store;
+
+import dev.partnerregistry.RegistrySettings;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+
+/** Builds the one DynamoDB client an instance uses: lean HTTP client, explicit region and credentials. */
+public final class DynamoDbClients {
+
+    private DynamoDbClients() {
+    }
+
+    public static DynamoDbClient create(RegistrySettings settings, AwsCredentialsProvider credentials) {
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(2))
+                        .socketTimeout(Duration.ofSeconds(5)))
+                .region(Region.of(settings.region()))
+                .credentialsProvider(credentials);
+        if (settings.dynamoDbEndpoint() != null) {
+            builder.endpointOverride(settings.dynamoDbEndpoint());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Lambda's credentials: SnapStart functions get them from the container endpoint (the
+     * AWS_CONTAINER_* variables) and not as environment variables, so pick by what is set rather
+     * than walking the whole default chain at cold start.
+     */
+    public static AwsCredentialsProvider lambdaCredentials(Map<String, String> env) {
+        if (env.containsKey("AWS_CONTAINER_CREDENTIALS_FULL_URI")) {
+            return ContainerCredentialsProvider.builder().build();
+        }
+        return EnvironmentVariableCredentialsProvider.create();
+    }
+}
