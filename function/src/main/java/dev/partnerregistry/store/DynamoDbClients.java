@@ -4,6 +4,7 @@ import dev.partnerregistry.RegistrySettings;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -22,6 +23,11 @@ public final class DynamoDbClients {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(5)))
+                // Three attempts within ten seconds: a caller behind API Gateway (29 s) gets an answer,
+                // not a timeout, when the engine is down or throttling.
+                .overrideConfiguration(o -> o
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build())
+                        .apiCallTimeout(Duration.ofSeconds(10)))
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials);
         if (settings.dynamoDbEndpoint() != null) {

@@ -1,0 +1,125 @@
+package dev.partnerregistry.store;
+
+import static dev.partnerregistry.testing.RegistryFixture.ACCOUNT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.partnerregistry.domain.Caller;
+import dev.partnerregistry.domain.RegistryException;
+import dev.partnerregistry.testing.DynamoDbEngine;
+import dev.partnerregistry.testing.RegistryFixture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Races decided by the engine's transactions, not by luck: outcomes are counted, and the counter audited. */
+@ExtendWith(DynamoDbEngine.class)
+class ConcurrencyTest {
+
+    private final RegistryFixture fixture;
+
+    ConcurrencyTest(DynamoDbEngine.EngineTable table) {
+        this.fixture = new RegistryFixture(table, 1000);
+    }
+
+    private Caller partner(String partner, Integer limit) {
+        Caller caller = new Caller("arn:aws:iam::123456789012:role/" + partner);
+        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
+        if (limit != null) {
+            fixture.admin.setPartnerLimit(partner, limit);
+        }
+        return caller;
+    }
+
+    @Test
+    void fiftyParallelCreatesOfOneNameSucceedExactlyOnce() throws Exception {
+        Caller caller = partner("race-one.example", null);
+        String name = "aws.partner/race-one.example/orders/same";
+        Map<String, Integer> outcomes = race(50, i -> () -> {
+            fixture.registry.createPartnerEventSource(name, ACCOUNT, caller);
+            return "created";
+        });
+        assertEquals(1, outcomes.getOrDefault("created", 0), outcomes.toString());
+        assertEquals(49, outcomes.getOrDefault("ResourceAlreadyExistsException", 0)
+                + outcomes.getOrDefault("ConcurrentModificationException", 0), outcomes.toString());
+        assertEquals(1, fixture.sourceCount("race-one.example"));
+        assertEquals(1, fixture.storedSources("race-one.example"));
+    }
+
+    @Test
+    void aHundredParallelCreatesUnderALimitOfTwentySucceedExactlyTwentyTimes() throws Exception {
+        Caller caller = partner("race-limit.example", 20);
+        Map<String, Integer> outcomes = race(100, i -> () -> {
+            fixture.registry.createPartnerEventSource("aws.partner/race-limit.example/orders/" + i, ACCOUNT, caller);
+            return "created";
+        });
+        assertEquals(20, outcomes.getOrDefault("created", 0), outcomes.toString());
+        assertEquals(80, outcomes.getOrDefault("LimitExceededException", 0)
+                + outcomes.getOrDefault("ConcurrentModificationException", 0), outcomes.toString());
+        assertEquals(20, fixture.sourceCount("race-limit.example"));
+        assertEquals(20, fixture.storedSources("race-limit.example"));
+    }
+
+    @Test
+    void concurrentDeletesAndCreatesKeepTheCounterEqualToTheSources() throws Exception {
+        String partner = "churn.example";
+        Caller caller = partner(partner, 30);
+        for (int i = 0; i < 20; i++) {
+            fixture.registry.createPartnerEventSource("aws.partner/churn.example/old/" + i, ACCOUNT, caller);
+        }
+        // Each old source deleted twice (the second delete finds nothing), and 40 creates racing for the slots.
+        Map<String, Integer> outcomes = race(80, i -> () -> {
+            if (i < 40) {
+                fixture.registry.deletePartnerEventSource("aws.partner/churn.example/old/" + (i % 20), ACCOUNT, caller);
+                return "deleted";
+            }
+            fixture.registry.createPartnerEventSource("aws.partner/churn.example/new/" + i, ACCOUNT, caller);
+            return "created";
+        });
+        assertEquals(40, outcomes.getOrDefault("deleted", 0), outcomes.toString());
+        int created = outcomes.getOrDefault("created", 0);
+        assertTrue(created >= 10 && created <= 30, outcomes.toString());
+        assertEquals(created, fixture.storedSources(partner));
+        assertEquals(fixture.storedSources(partner), fixture.sourceCount(partner));
+    }
+
+    /** Runs {@code count} calls released at once; returns how many ended in each outcome or error code. */
+    private static Map<String, Integer> race(int count, java.util.function.IntFunction<Callable<String>> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(count);
+        CountDownLatch start = new CountDownLatch(1);
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                Callable<String> task = call.apply(i);
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    String outcome;
+                    try {
+                        outcome = task.call();
+                    } catch (RegistryException e) {
+                        outcome = e.errorCode();
+                    }
+                    outcomes.merge(outcome, 1, Integer::sum);
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> future : futures) {
+                future.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return outcomes;
+    }
+}

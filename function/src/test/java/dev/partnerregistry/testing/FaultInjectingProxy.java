@@ -1,0 +1,110 @@
+package dev.partnerregistry.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A loopback HTTP proxy in front of the real engine that forwards every request unchanged, except
+ * that it can answer the next calls of one DynamoDB operation with a given error, as DynamoDB
+ * itself would send it. Faults are injected into real traffic; the engine stays real.
+ */
+public final class FaultInjectingProxy implements AutoCloseable {
+
+    /** An error answer for requests whose X-Amz-Target ends with {@code operation}. */
+    public record Fault(String operation, int status, String body) {
+    }
+
+    private final HttpServer server;
+    private final URI engine;
+    private final AtomicReference<Fault> fault = new AtomicReference<>();
+
+    public FaultInjectingProxy(URI engine) throws IOException {
+        this.engine = engine;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** Until cleared, every call of the fault's operation gets the fault's answer instead of the engine's. */
+    public void inject(Fault next) {
+        fault.set(next);
+    }
+
+    public void clear() {
+        fault.set(null);
+    }
+
+    /** DynamoDB's answer when a transaction lost a race on one of its items. */
+    public static Fault transactionConflict(int items, int conflictingItem) {
+        StringBuilder reasons = new StringBuilder();
+        StringBuilder codes = new StringBuilder();
+        for (int i = 0; i < items; i++) {
+            boolean conflict = i == conflictingItem;
+            reasons.append(i == 0 ? "" : ",").append(conflict
+                    ? "{\"Code\":\"TransactionConflict\",\"Message\":\"Transaction is ongoing for the item\"}"
+                    : "{\"Code\":\"None\"}");
+            codes.append(i == 0 ? "" : ", ").append(conflict ? "TransactionConflict" : "None");
+        }
+        return new Fault("TransactWriteItems", 400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
+                + "\"Message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons [" + codes + "]\","
+                + "\"CancellationReasons\":[" + reasons + "]}");
+    }
+
+    public static Fault throttled(String operation) {
+        return new Fault(operation, 400, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException\","
+                + "\"message\":\"The level of configured provisioned throughput for the table was exceeded.\"}");
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] request = exchange.getRequestBody().readAllBytes();
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        Fault current = fault.get();
+        if (current != null && target != null && target.endsWith("." + current.operation())) {
+            respond(exchange, current.status(), current.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        HttpURLConnection forward = (HttpURLConnection) new URL(engine + exchange.getRequestURI().toString()).openConnection();
+        forward.setRequestMethod(exchange.getRequestMethod());
+        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
+            if (!header.getKey().equalsIgnoreCase("Host") && !header.getKey().equalsIgnoreCase("Content-Length")) {
+                forward.setRequestProperty(header.getKey(), String.join(",", header.getValue()));
+            }
+        }
+        forward.setDoOutput(true);
+        try (OutputStream out = forward.getOutputStream()) {
+            out.write(request);
+        }
+        int status = forward.getResponseCode();
+        try (InputStream in = status >= 400 ? forward.getErrorStream() : forward.getInputStream()) {
+            respond(exchange, status, in == null ? new byte[0] : in.readAllBytes());
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
