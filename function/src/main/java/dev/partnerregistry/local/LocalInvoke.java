@@ -1,0 +1,71 @@
+package dev.partnerregistry.local;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
+
+/**
+ * {@code make invoke EVENT=events/x.json}: what {@code sam local invoke -e FILE} does, without
+ * Docker. Runs the handler once on an API Gateway proxy event file, against the same engine, table
+ * and registered partners as {@link LocalRegistry}, and prints the proxy response JSON on stdout.
+ * Progress goes to stderr. Exit 0 whenever the function answered, whatever the status code.
+ */
+public final class LocalInvoke {
+
+    static final String USAGE = "usage: LocalInvoke <event.json>   (an API Gateway REST proxy event, e.g. events/create-partner-event-source.json)";
+
+    private LocalInvoke() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, Path workingDir, PrintStream out, PrintStream err) {
+        if (args.length != 1 || args[0].isBlank()) {
+            err.println(USAGE);
+            return 2;
+        }
+        Path file = workingDir.resolve(args[0]);
+        if (!Files.isRegularFile(file)) {
+            err.println("local-invoke: no event file " + file);
+            err.println(USAGE);
+            return 2;
+        }
+        APIGatewayProxyRequestEvent event;
+        try {
+            event = ProxyEvents.readRequest(file);
+        } catch (RuntimeException e) {
+            err.println("local-invoke: " + e.getMessage());
+            return 2;
+        }
+        try (LocalRuntime runtime = LocalRuntime.start(env, workingDir, err)) {
+            String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
+                    ? event.getRequestContext().getRequestId() : UUID.randomUUID().toString();
+            APIGatewayProxyResponseEvent response;
+            try {
+                response = runtime.handler().handleRequest(event, new LocalContext(requestId, err));
+            } catch (RuntimeException | Error e) {
+                // What Lambda returns for an unhandled exception (API Gateway would answer 502).
+                e.printStackTrace(err);
+                JsonWriter w = JsonWriter.create().writeStartObject()
+                        .writeFieldName("errorMessage").writeValue(String.valueOf(e.getMessage()))
+                        .writeFieldName("errorType").writeValue(e.getClass().getName())
+                        .writeEndObject();
+                out.println(new String(w.getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+                return 1;
+            }
+            out.println(ProxyEvents.toJson(response));
+            out.flush();
+            return 0;
+        } catch (RuntimeException e) {
+            err.println("local-invoke: " + e.getMessage());
+            return 1;
+        }
+    }
+}

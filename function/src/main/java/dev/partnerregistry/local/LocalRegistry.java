@@ -1,0 +1,85 @@
+package dev.partnerregistry.local;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code make run}: the registry on http://127.0.0.1:PORT, as the deployed API answers, for the AWS
+ * CLI and SDKs. Reads PORT (default 4010) and what {@link LocalRuntime} reads; Ctrl-C stops the
+ * server and the moto_server it started.
+ */
+public final class LocalRegistry {
+
+    public static final int DEFAULT_PORT = 4010;
+
+    private LocalRegistry() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Map<String, String> env = System.getenv();
+        LocalRuntime runtime;
+        LocalServer server;
+        try {
+            int port = port(env.get("PORT"));
+            runtime = LocalRuntime.start(env, Path.of("").toAbsolutePath(), System.err);
+            try {
+                server = LocalServer.start(port, runtime.handler(), runtime.config(), runtime.settings().region(), System.err);
+            } catch (RuntimeException e) {
+                runtime.close();
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            System.err.println("local-registry: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        LocalServer started = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.close();
+            runtime.close();
+            stopped.countDown();
+        }, "local-registry-stop"));
+        banner(System.out, server, runtime);
+        stopped.await();
+    }
+
+    static int port(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_PORT;
+        }
+        try {
+            int port = Integer.parseInt(value.trim());
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PORT must be a port number (0-65535), was '" + value + "'");
+        }
+    }
+
+    static void banner(PrintStream out, LocalServer server, LocalRuntime runtime) {
+        String region = runtime.settings().region();
+        String example = runtime.config().principals().entrySet().stream().findFirst()
+                .map(p -> "AWS_ACCESS_KEY_ID=" + p.getKey() + " AWS_SECRET_ACCESS_KEY=" + p.getValue().secret().orElse("any"))
+                .orElse("AWS_ACCESS_KEY_ID=<key from local/principals.properties> AWS_SECRET_ACCESS_KEY=<its secret>");
+        String partner = runtime.config().partners().keySet().stream().findFirst().orElse("example.com");
+        out.println();
+        out.println("Partner Registry (local) listening on " + server.endpoint());
+        out.println("  engine:   " + runtime.engineDescription());
+        out.println("  table:    " + runtime.settings().tableName() + "   region: " + region
+                + "   partner source limit: " + runtime.settings().defaultPartnerLimit());
+        out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet()) + " (local/principals.properties)");
+        out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");
+        out.println();
+        out.println("Try:");
+        out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()
+                + " --region " + region + " --name aws.partner/" + partner + "/orders/shop-42 --account 123456789012");
+        out.println();
+        out.println("Ctrl-C stops it.");
+        out.flush();
+    }
+}
