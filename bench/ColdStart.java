@@ -1,0 +1,42 @@
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.partnerregistry.api.PartnerRegistryHandler;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * One cold start, the way Lambda does it: a fresh JVM constructs the handler (init), then serves
+ * its first and second CreatePartnerEventSource. Prints one line of milliseconds:
+ * jvm_to_main init first_request second_request.
+ */
+public final class ColdStart {
+
+    public static void main(String[] args) {
+        long main = System.currentTimeMillis();
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        long t0 = System.nanoTime();
+        PartnerRegistryHandler handler = new PartnerRegistryHandler();
+        long t1 = System.nanoTime();
+        APIGatewayProxyResponseEvent first = handler.handleRequest(create(), null);
+        long t2 = System.nanoTime();
+        APIGatewayProxyResponseEvent second = handler.handleRequest(create(), null);
+        long t3 = System.nanoTime();
+        if (first.getStatusCode() != 200 || second.getStatusCode() != 200) {
+            throw new IllegalStateException("benchmark request failed: " + first.getBody() + " / " + second.getBody());
+        }
+        System.out.printf("%d %.1f %.1f %.1f%n", main - jvmStart, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
+    }
+
+    private static APIGatewayProxyRequestEvent create() {
+        APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity()
+                .withUserArn("arn:aws:iam::123456789012:user/example-partner");
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod("POST").withPath("/").withResource("/")
+                .withHeaders(Map.of("X-Amz-Target", "AWSEvents.CreatePartnerEventSource",
+                        "Content-Type", "application/x-amz-json-1.1"))
+                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                        .withRequestId(UUID.randomUUID().toString()).withIdentity(identity))
+                .withBody("{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}");
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Cold start of the function in fresh JVMs, with the JVM options the stack deploys
+# (JAVA_TOOL_OPTIONS below). Runs RUNS times (default 10) against a moto_server it starts, or
+# DYNAMODB_ENDPOINT, and prints the median of each phase in milliseconds.
+# Engine latency is moto's, not DynamoDB's: compare runs with each other, not with Lambda.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-10}
+JAR=function/target/partner-registry-function.jar
+OUT=function/target/bench
+[ -f "$JAR" ] || mvn -B -q -pl function -am package -DskipTests
+mkdir -p "$OUT"
+javac -q --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java 2>/dev/null || javac --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java
+
+export AWS_REGION=us-east-1 TABLE_NAME="bench-$$" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
+if [ -z "${DYNAMODB_ENDPOINT:-}" ]; then
+  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 function/src/main/resources/dev/partnerregistry/local/moto_engine.py "$PORT" >"$OUT/moto.log" 2>&1 &
+  MOTO=$!
+  trap 'kill $MOTO 2>/dev/null || true' EXIT
+  export DYNAMODB_ENDPOINT="http://127.0.0.1:$PORT"
+  for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+fi
+java -cp "$JAR" dev.partnerregistry.admin.AdminCommand create-table >/dev/null
+java -cp "$JAR" dev.partnerregistry.admin.AdminCommand register-partner --partner example.com \
+  --principal arn:aws:iam::123456789012:user/example-partner >/dev/null
+
+export JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+for i in $(seq "$RUNS"); do
+  java -cp "$JAR:$OUT" ColdStart 2>/dev/null
+done | sort -n | awk -v runs="$RUNS" '
+  { jvm[NR]=$1; init[NR]=$2; first[NR]=$3; second[NR]=$4 }
+  function median(a,   n, i, j, t, b) { n=0; for (i in a) b[++n]=a[i];
+    for (i=1;i<=n;i++) for (j=i+1;j<=n;j++) if (b[j]<b[i]) { t=b[i]; b[i]=b[j]; b[j]=t }
+    return (n%2) ? b[(n+1)/2] : (b[n/2]+b[n/2+1])/2 }
+  END { printf "runs=%d median ms: jvm_to_main=%s init=%s first_request=%s second_request=%s\n",
+        runs, median(jvm), median(init), median(first), median(second) }'
