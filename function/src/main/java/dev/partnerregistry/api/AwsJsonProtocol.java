@@ -75,7 +75,7 @@ public final class AwsJsonProtocol {
                 return json(w -> w.writeFieldName("PartnerEventSourceAccounts").writeStartArray()
                         .writeStartObject()
                         .writeFieldName("Account").writeValue(source.account())
-                        .writeFieldName("CreationTime").writeValue(epochSeconds(source))
+                        .writeFieldName("CreationTime").writeNumber(epochSeconds(source).toPlainString())
                         .writeFieldName("State").writeValue(source.state().name())
                         .writeEndObject()
                         .writeEndArray());
