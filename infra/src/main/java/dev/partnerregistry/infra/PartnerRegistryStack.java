@@ -1,0 +1,112 @@
+package dev.partnerregistry.infra;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.constructs.Construct;
+
+/**
+ * The whole registry in one stack, one construct per concern: the table, the function (with
+ * its alias, role and log group), the API and the alarms. The stack is environment-agnostic:
+ * synth needs no credentials, and the account and region come from the deploying profile.
+ */
+public final class PartnerRegistryStack extends Stack {
+
+    public static final String DEFAULT_ID = "PartnerRegistryStack";
+
+    private final PartnerSourceTable table;
+    private final RegistryFunction function;
+    private final RegistryApi api;
+    private final RegistryAlarms alarms;
+
+    public PartnerRegistryStack(Construct scope, String id, Props props) {
+        super(scope, id, StackProps.builder()
+                .description("Partner Registry: EventBridge partner event source API on API Gateway, Lambda and DynamoDB")
+                .build());
+        StackSettings settings = props.settings();
+
+        this.table = new PartnerSourceTable(this, "PartnerSources", PartnerSourceTable.Props.builder().build());
+
+        this.function = new RegistryFunction(this, "Function", RegistryFunction.Props.builder()
+                .table(table.table())
+                .jar(props.functionJar())
+                .partnerSourceLimit(settings.partnerSourceLimit())
+                .memorySize(settings.memorySize())
+                .logRetention(settings.logRetention())
+                .declareLocalEndpoint(settings.samLocal())
+                .build());
+
+        this.api = new RegistryApi(this, "Api", RegistryApi.Props.builder()
+                .handler(function.alias())
+                .stageName(settings.stageName())
+                .throttlingRateLimit(settings.throttlingRateLimit())
+                .throttlingBurstLimit(settings.throttlingBurstLimit())
+                .endpointType(settings.endpointType())
+                .vpcEndpointId(settings.vpcEndpointId())
+                .logRetention(settings.logRetention())
+                .manageCloudWatchRole(settings.apiGatewayCloudWatchRole())
+                .build());
+
+        this.alarms = new RegistryAlarms(this, "Alarms", RegistryAlarms.Props.builder()
+                .function(function.function())
+                .stage(api.api().getDeploymentStage())
+                .table(table.table())
+                .alarmTopicArn(settings.alarmTopicArn())
+                .build());
+
+        CfnOutput.Builder.create(this, "ApiEndpoint")
+                .description("endpointOverride for the SDKs: the stage URL, signed for execute-api")
+                .value(api.api().getUrl())
+                .build();
+        CfnOutput.Builder.create(this, "ApiId").value(api.api().getRestApiId()).build();
+        CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
+        CfnOutput.Builder.create(this, "FunctionName").value(function.function().getFunctionName()).build();
+        CfnOutput.Builder.create(this, "FunctionAliasArn").value(function.alias().getFunctionArn()).build();
+    }
+
+    public PartnerSourceTable table() {
+        return table;
+    }
+
+    public RegistryFunction function() {
+        return function;
+    }
+
+    public RegistryApi api() {
+        return api;
+    }
+
+    public RegistryAlarms alarms() {
+        return alarms;
+    }
+
+    /**
+     * @param settings    deployment choices (see {@link StackSettings})
+     * @param functionJar the function's shaded jar, staged as the Lambda code asset
+     */
+    public record Props(StackSettings settings, Path functionJar) {
+
+        public Props {
+            Objects.requireNonNull(settings, "settings");
+            Objects.requireNonNull(functionJar, "functionJar");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public static final class Builder {
+            private StackSettings settings = StackSettings.defaults();
+            private Path functionJar;
+
+            public Builder settings(StackSettings v) { this.settings = v; return this; }
+            public Builder functionJar(Path v) { this.functionJar = v; return this; }
+
+            public Props build() {
+                return new Props(settings, functionJar);
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.partnerregistry.infra;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.apigateway.Stage;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.dynamodb.Operation;
+import software.amazon.awscdk.services.dynamodb.SystemErrorsForOperationsMetricOptions;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sns.Topic;
+import software.constructs.Construct;
+
+/**
+ * Alarms for the failures a caller sees as InternalException or throttling: function errors
+ * (an uncaught exception, a timeout), function throttles (concurrency exhausted), API 5xx
+ * (the integration failed or the function answered 500) and DynamoDB SystemErrors on the
+ * operations the store uses. Every alarm fires on one occurrence in a 5-minute period, since
+ * a healthy registry has none; missing data (no traffic) is not a breach. With an
+ * {@code alarmTopicArn} the alarms notify that existing topic on alarm and on recovery.
+ */
+public final class RegistryAlarms extends Construct {
+
+    /** Operations the store calls: SystemErrors is reported per operation. */
+    public static final List<Operation> TABLE_OPERATIONS = List.of(
+            Operation.TRANSACT_WRITE_ITEMS, Operation.TRANSACT_GET_ITEMS, Operation.GET_ITEM,
+            Operation.PUT_ITEM, Operation.QUERY);
+
+    private final List<Alarm> alarms = new ArrayList<>();
+
+    public RegistryAlarms(Construct scope, String id, Props props) {
+        super(scope, id);
+        Duration period = Duration.minutes(5);
+        MetricOptions sum = MetricOptions.builder().period(period).statistic("Sum").build();
+
+        alarm("FunctionErrors", props.function().metricErrors(sum),
+                "Partner Registry function errors (uncaught exceptions or timeouts)");
+        alarm("FunctionThrottles", props.function().metricThrottles(sum),
+                "Partner Registry function throttled: concurrency exhausted, callers get 5xx");
+        alarm("Api5xx", props.stage().metricServerError(sum),
+                "Partner Registry API answered 5xx (InternalException, integration or function failure)");
+        alarm("TableSystemErrors", props.table().metricSystemErrorsForOperations(
+                        SystemErrorsForOperationsMetricOptions.builder()
+                                .operations(TABLE_OPERATIONS)
+                                .period(period)
+                                .build()),
+                "Partner Registry table: DynamoDB SystemErrors (HTTP 500 from DynamoDB)");
+
+        if (props.alarmTopicArn() != null) {
+            ITopic topic = Topic.fromTopicArn(this, "AlarmTopic", props.alarmTopicArn());
+            SnsAction action = new SnsAction(topic);
+            for (Alarm alarm : alarms) {
+                alarm.addAlarmAction(action);
+                alarm.addOkAction(action);
+            }
+        }
+    }
+
+    private void alarm(String id, IMetric metric, String description) {
+        alarms.add(Alarm.Builder.create(this, id)
+                .metric(metric)
+                .alarmDescription(description)
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(1)
+                .datapointsToAlarm(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+    }
+
+    public List<Alarm> alarms() {
+        return List.copyOf(alarms);
+    }
+
+    public record Props(IFunction function, Stage stage, ITable table, String alarmTopicArn) {
+
+        public Props {
+            Objects.requireNonNull(function, "function");
+            Objects.requireNonNull(stage, "stage");
+            Objects.requireNonNull(table, "table");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public static final class Builder {
+            private IFunction function;
+            private Stage stage;
+            private ITable table;
+            private String alarmTopicArn;
+
+            public Builder function(IFunction v) { this.function = v; return this; }
+            public Builder stage(Stage v) { this.stage = v; return this; }
+            public Builder table(ITable v) { this.table = v; return this; }
+            public Builder alarmTopicArn(String v) { this.alarmTopicArn = v; return this; }
+
+            public Props build() {
+                return new Props(function, stage, table, alarmTopicArn);
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.partnerregistry.infra;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Annotations;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The Lambda function that serves the API, its alias, its log group and its role.
+ *
+ * <p>Cold starts: java21 on arm64 (Graviton, cheaper per GB-second) with SnapStart on published
+ * versions, so a new execution environment resumes from a snapshot taken after init; the API
+ * calls the {@value #ALIAS_NAME} alias, which always points at the version published from the
+ * current code and configuration. {@code JAVA_TOOL_OPTIONS} stops tiered compilation at C1, as
+ * AWS advises for short-lived Java functions.
+ *
+ * <p>Least privilege: the role may write only to its own log group and call only the DynamoDB
+ * actions the store uses, on the registry table alone. It has no managed policy.
+ */
+public final class RegistryFunction extends Construct {
+
+    public static final String ALIAS_NAME = "live";
+    public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
+
+    /**
+     * The calls {@code DynamoDbPartnerSourceStore} makes: TransactWriteItems needs the item
+     * actions of its parts (Put, Update, Delete, ConditionCheck), TransactGetItems needs GetItem.
+     */
+    public static final List<String> TABLE_ACTIONS = List.of(
+            "dynamodb:ConditionCheckItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:GetItem",
+            "dynamodb:PutItem",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem");
+
+    private final Function function;
+    private final Alias alias;
+    private final LogGroup logGroup;
+
+    public RegistryFunction(Construct scope, String id, Props props) {
+        super(scope, id);
+
+        this.logGroup = LogGroup.Builder.create(this, "LogGroup")
+                .retention(props.logRetention())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+
+        Role role = Role.Builder.create(this, "Role")
+                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
+                .description("Partner Registry function: its log group and the registry table, nothing else")
+                .build();
+        logGroup.grantWrite(role);
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(TABLE_ACTIONS)
+                .resources(List.of(props.table().getTableArn()))
+                .build());
+
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("TABLE_NAME", props.table().getTableName());
+        environment.put("PARTNER_SOURCE_LIMIT", Integer.toString(props.partnerSourceLimit()));
+        environment.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        if (props.declareLocalEndpoint()) {
+            // Only so that `sam local --env-vars` may override it; blank means "not set" to the function.
+            environment.put("DYNAMODB_ENDPOINT", "");
+        }
+
+        this.function = Function.Builder.create(this, "Handler")
+                .description("Partner Registry: EventBridge partner event source API")
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .handler(FunctionArtifact.HANDLER)
+                .code(Code.fromAsset(props.jar().toString()))
+                .memorySize(props.memorySize())
+                // API Gateway gives up at 29 s; a request is a few DynamoDB calls with SDK retries.
+                .timeout(Duration.seconds(15))
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .environment(environment)
+                .loggingFormat(LoggingFormat.JSON)
+                .logGroup(logGroup)
+                .role(role)
+                .build();
+        NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-L1")
+                .reason("java21 is chosen on purpose: it is the runtime the function is built and tested for "
+                        + "(Java 17 bytecode, SDK and Lambda libraries verified on it) and it supports SnapStart "
+                        + "on arm64. Moving to a newer Java runtime is a deliberate upgrade with its own tests, "
+                        + "not something a linter should force at deploy time.")
+                .build()), true);
+
+        this.alias = Alias.Builder.create(this, "Alias")
+                .aliasName(ALIAS_NAME)
+                .version(function.getCurrentVersion())
+                .description("The version the API invokes; moves on every deploy that changes code or configuration")
+                .build();
+        // CDK warns that SnapStart needs published versions; the alias above publishes one per deploy.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "The live alias points at function.currentVersion, a version published on every change");
+    }
+
+    public Function function() {
+        return function;
+    }
+
+    /** What the API integrates with: SnapStart only applies to published versions and aliases of them. */
+    public IFunction alias() {
+        return alias;
+    }
+
+    public LogGroup logGroup() {
+        return logGroup;
+    }
+
+    public record Props(ITable table, Path jar, int partnerSourceLimit, int memorySize, RetentionDays logRetention,
+                        boolean declareLocalEndpoint) {
+
+        public Props {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(jar, "jar");
+            Objects.requireNonNull(logRetention, "logRetention");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public static final class Builder {
+            private ITable table;
+            private Path jar;
+            private int partnerSourceLimit = StackSettings.DEFAULT_PARTNER_SOURCE_LIMIT;
+            private int memorySize = StackSettings.DEFAULT_MEMORY_SIZE;
+            private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+            private boolean declareLocalEndpoint;
+
+            public Builder table(ITable v) { this.table = v; return this; }
+            public Builder jar(Path v) { this.jar = v; return this; }
+            public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
+            public Builder memorySize(int v) { this.memorySize = v; return this; }
+            public Builder logRetention(RetentionDays v) { this.logRetention = v; return this; }
+            public Builder declareLocalEndpoint(boolean v) { this.declareLocalEndpoint = v; return this; }
+
+            public Props build() {
+                return new Props(table, jar, partnerSourceLimit, memorySize, logRetention, declareLocalEndpoint);
+            }
+        }
+    }
+}

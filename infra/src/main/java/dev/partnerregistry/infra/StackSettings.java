@@ -1,0 +1,187 @@
+package dev.partnerregistry.infra;
+
+import java.util.Locale;
+import java.util.Objects;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Node;
+
+/**
+ * Everything a deployment may choose, read from CDK context ({@code -c key=value} or
+ * {@code cdk.json}'s {@code context}) or set directly by tests, with the defaults below.
+ *
+ * <ul>
+ *   <li>{@code stageName} ({@value #DEFAULT_STAGE_NAME}): the API stage, the last path segment of the endpoint.</li>
+ *   <li>{@code partnerSourceLimit} ({@value #DEFAULT_PARTNER_SOURCE_LIMIT}): the function's
+ *       {@code PARTNER_SOURCE_LIMIT}, sources a partner may own without a per-partner override.</li>
+ *   <li>{@code memorySize} ({@value #DEFAULT_MEMORY_SIZE} MB): Lambda gives CPU in proportion to memory.
+ *       A SnapStart restore, the SDK's first request and C1-compiled code all run on that CPU; 1024 MB
+ *       (a bit over half a vCPU) keeps p99 latency of a two-item DynamoDB transaction low without paying
+ *       for the full vCPU at 1769 MB that a request this small cannot use.</li>
+ *   <li>{@code endpointType} ({@code REGIONAL} or {@code PRIVATE}) and {@code vpcEndpointId}
+ *       (required for {@code PRIVATE}: the execute-api interface endpoint the API admits).</li>
+ *   <li>{@code throttlingRateLimit} ({@value #DEFAULT_THROTTLING_RATE_LIMIT}/s) and
+ *       {@code throttlingBurstLimit} ({@value #DEFAULT_THROTTLING_BURST_LIMIT}): stage-wide throttling.</li>
+ *   <li>{@code logRetention} ({@code ONE_MONTH}): a {@link RetentionDays} name for both log groups.</li>
+ *   <li>{@code alarmTopicArn} (none): an existing SNS topic the alarms notify.</li>
+ *   <li>{@code apiGatewayCloudWatchRole} ({@code true}): let the stack set the account's API Gateway
+ *       CloudWatch Logs role, which access and execution logging need. Set {@code false} where the
+ *       account already has one that another stack manages.</li>
+ *   <li>{@code samLocal} ({@code false}): declare {@code DYNAMODB_ENDPOINT} as an empty variable so that
+ *       {@code sam local --env-vars} can override it (SAM only overrides variables a template declares).
+ *       Only for templates fed to SAM; deployed templates leave it unset.</li>
+ * </ul>
+ */
+public record StackSettings(
+        String stageName,
+        int partnerSourceLimit,
+        int memorySize,
+        EndpointType endpointType,
+        String vpcEndpointId,
+        int throttlingRateLimit,
+        int throttlingBurstLimit,
+        RetentionDays logRetention,
+        String alarmTopicArn,
+        boolean apiGatewayCloudWatchRole,
+        boolean samLocal) {
+
+    public static final String DEFAULT_STAGE_NAME = "v1";
+    public static final int DEFAULT_PARTNER_SOURCE_LIMIT = 100;
+    public static final int DEFAULT_MEMORY_SIZE = 1024;
+    public static final int DEFAULT_THROTTLING_RATE_LIMIT = 100;
+    public static final int DEFAULT_THROTTLING_BURST_LIMIT = 200;
+
+    public StackSettings {
+        Objects.requireNonNull(stageName, "stageName");
+        Objects.requireNonNull(endpointType, "endpointType");
+        Objects.requireNonNull(logRetention, "logRetention");
+        if (!stageName.matches("[A-Za-z0-9_]{1,128}")) {
+            throw new IllegalArgumentException("stageName must match [A-Za-z0-9_]{1,128}, was '" + stageName + "'");
+        }
+        if (partnerSourceLimit < 0) {
+            throw new IllegalArgumentException("partnerSourceLimit must not be negative, was " + partnerSourceLimit);
+        }
+        if (memorySize < 128 || memorySize > 10240) {
+            throw new IllegalArgumentException("memorySize must be 128..10240 MB, was " + memorySize);
+        }
+        if (endpointType != EndpointType.REGIONAL && endpointType != EndpointType.PRIVATE) {
+            throw new IllegalArgumentException("endpointType must be REGIONAL or PRIVATE, was " + endpointType);
+        }
+        if (endpointType == EndpointType.PRIVATE && (vpcEndpointId == null || !vpcEndpointId.matches("vpce-[0-9a-f]+"))) {
+            throw new IllegalArgumentException("endpointType PRIVATE needs vpcEndpointId (vpce-...), was " + vpcEndpointId);
+        }
+        if (endpointType == EndpointType.REGIONAL && vpcEndpointId != null) {
+            throw new IllegalArgumentException("vpcEndpointId is only used with endpointType PRIVATE");
+        }
+        if (throttlingRateLimit <= 0 || throttlingBurstLimit <= 0) {
+            throw new IllegalArgumentException("throttling limits must be positive");
+        }
+    }
+
+    public static StackSettings defaults() {
+        return builder().build();
+    }
+
+    /** Reads every setting from the construct tree's context, falling back to the defaults. */
+    public static StackSettings fromContext(Node node) {
+        Builder b = builder();
+        String value;
+        if ((value = text(node, "stageName")) != null) {
+            b.stageName(value);
+        }
+        if ((value = text(node, "partnerSourceLimit")) != null) {
+            b.partnerSourceLimit(integer("partnerSourceLimit", value));
+        }
+        if ((value = text(node, "memorySize")) != null) {
+            b.memorySize(integer("memorySize", value));
+        }
+        if ((value = text(node, "endpointType")) != null) {
+            b.endpointType(EndpointType.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+        }
+        if ((value = text(node, "vpcEndpointId")) != null) {
+            b.vpcEndpointId(value);
+        }
+        if ((value = text(node, "throttlingRateLimit")) != null) {
+            b.throttlingRateLimit(integer("throttlingRateLimit", value));
+        }
+        if ((value = text(node, "throttlingBurstLimit")) != null) {
+            b.throttlingBurstLimit(integer("throttlingBurstLimit", value));
+        }
+        if ((value = text(node, "logRetention")) != null) {
+            b.logRetention(RetentionDays.valueOf(value.trim().toUpperCase(Locale.ROOT)));
+        }
+        if ((value = text(node, "alarmTopicArn")) != null) {
+            b.alarmTopicArn(value);
+        }
+        if ((value = text(node, "apiGatewayCloudWatchRole")) != null) {
+            b.apiGatewayCloudWatchRole(Boolean.parseBoolean(value.trim()));
+        }
+        if ((value = text(node, "samLocal")) != null) {
+            b.samLocal(Boolean.parseBoolean(value.trim()));
+        }
+        return b.build();
+    }
+
+    /** Context values are strings from {@code -c}, numbers or booleans from cdk.json. */
+    private static String text(Node node, String key) {
+        Object value = node.tryGetContext(key);
+        if (value == null) {
+            return null;
+        }
+        String text = value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                ? Long.toString(n.longValue())
+                : value.toString();
+        return text.isBlank() ? null : text.trim();
+    }
+
+    private static int integer(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("context " + key + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().stageName(stageName).partnerSourceLimit(partnerSourceLimit).memorySize(memorySize)
+                .endpointType(endpointType).vpcEndpointId(vpcEndpointId).throttlingRateLimit(throttlingRateLimit)
+                .throttlingBurstLimit(throttlingBurstLimit).logRetention(logRetention).alarmTopicArn(alarmTopicArn)
+                .apiGatewayCloudWatchRole(apiGatewayCloudWatchRole).samLocal(samLocal);
+    }
+
+    public static final class Builder {
+        private String stageName = DEFAULT_STAGE_NAME;
+        private int partnerSourceLimit = DEFAULT_PARTNER_SOURCE_LIMIT;
+        private int memorySize = DEFAULT_MEMORY_SIZE;
+        private EndpointType endpointType = EndpointType.REGIONAL;
+        private String vpcEndpointId;
+        private int throttlingRateLimit = DEFAULT_THROTTLING_RATE_LIMIT;
+        private int throttlingBurstLimit = DEFAULT_THROTTLING_BURST_LIMIT;
+        private RetentionDays logRetention = RetentionDays.ONE_MONTH;
+        private String alarmTopicArn;
+        private boolean apiGatewayCloudWatchRole = true;
+        private boolean samLocal;
+
+        public Builder stageName(String v) { this.stageName = v; return this; }
+        public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
+        public Builder memorySize(int v) { this.memorySize = v; return this; }
+        public Builder endpointType(EndpointType v) { this.endpointType = v; return this; }
+        public Builder vpcEndpointId(String v) { this.vpcEndpointId = v; return this; }
+        public Builder throttlingRateLimit(int v) { this.throttlingRateLimit = v; return this; }
+        public Builder throttlingBurstLimit(int v) { this.throttlingBurstLimit = v; return this; }
+        public Builder logRetention(RetentionDays v) { this.logRetention = v; return this; }
+        public Builder alarmTopicArn(String v) { this.alarmTopicArn = v; return this; }
+        public Builder apiGatewayCloudWatchRole(boolean v) { this.apiGatewayCloudWatchRole = v; return this; }
+        public Builder samLocal(boolean v) { this.samLocal = v; return this; }
+
+        public StackSettings build() {
+            return new StackSettings(stageName, partnerSourceLimit, memorySize, endpointType, vpcEndpointId,
+                    throttlingRateLimit, throttlingBurstLimit, logRetention, alarmTopicArn, apiGatewayCloudWatchRole,
+                    samLocal);
+        }
+    }
+}
