@@ -1,0 +1,292 @@
+package dev.partnerregistry.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The default (REGIONAL) stack, property by property, as the app synthesizes it. */
+class PartnerRegistryStackTest {
+
+    private final Synthesized synth = Synthesized.regional();
+    private final Template template = synth.template();
+
+    // --- DynamoDB table -------------------------------------------------------------------
+
+    @Test
+    void tableHasTheKeysTheStoreUsesAndNothingElse() {
+        template.resourceCountIs("AWS::DynamoDB::Table", 1);
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectEquals(Map.of(
+                "KeySchema", List.of(
+                        Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                        Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                "AttributeDefinitions", List.of(
+                        Map.of("AttributeName", "pk", "AttributeType", "S"),
+                        Map.of("AttributeName", "sk", "AttributeType", "S")),
+                "BillingMode", "PAY_PER_REQUEST",
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "DeletionProtectionEnabled", true)));
+    }
+
+    @Test
+    void tableIsRetainedAndNamedByCloudFormation() {
+        template.hasResource("AWS::DynamoDB::Table", Map.of(
+                "DeletionPolicy", "Retain",
+                "UpdateReplacePolicy", "Retain"));
+        Map<String, Object> table = Synthesized.properties(synth.only("AWS::DynamoDB::Table").getValue());
+        assertFalse(table.containsKey("TableName"), "no hard-coded physical table name");
+        assertFalse(table.containsKey("GlobalSecondaryIndexes"));
+        assertFalse(table.containsKey("LocalSecondaryIndexes"));
+        assertFalse(table.containsKey("TimeToLiveSpecification"));
+    }
+
+    // --- Function -------------------------------------------------------------------------
+
+    @Test
+    void functionIsJava21OnArm64WithSnapStart() {
+        template.resourceCountIs("AWS::Lambda::Function", 1);
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "Handler", "dev.partnerregistry.api.PartnerRegistryHandler::handleRequest",
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "MemorySize", 1024,
+                "Timeout", 15));
+    }
+
+    @Test
+    void functionEnvironmentNamesTheTableAndTheLimitAndTunesTheJvm() {
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "Environment", Map.of("Variables", Match.objectEquals(Map.of(
+                        "TABLE_NAME", Map.of("Ref", tableId),
+                        "PARTNER_SOURCE_LIMIT", "100",
+                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
+    }
+
+    @Test
+    void functionLogsJsonToItsOwnLogGroupWithRetention() {
+        Capture logGroup = new Capture();
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "LoggingConfig", Map.of("LogFormat", "JSON", "LogGroup", Map.of("Ref", logGroup))));
+        Map<String, Object> group = synth.template().findResources("AWS::Logs::LogGroup").get(logGroup.asString());
+        assertEquals(30, ((Number) Synthesized.properties(group).get("RetentionInDays")).intValue());
+        assertEquals("Retain", group.get("DeletionPolicy"));
+    }
+
+    @Test
+    void apiInvokesTheLiveAliasOfThePublishedVersion() {
+        String functionId = synth.only("AWS::Lambda::Function").getKey();
+        String versionId = synth.only("AWS::Lambda::Version").getKey();
+        String aliasId = synth.only("AWS::Lambda::Alias").getKey();
+        template.hasResourceProperties("AWS::Lambda::Version", Map.of("FunctionName", Map.of("Ref", functionId)));
+        template.hasResourceProperties("AWS::Lambda::Alias", Map.of(
+                "Name", "live",
+                "FunctionName", Map.of("Ref", functionId),
+                "FunctionVersion", Map.of("Fn::GetAtt", List.of(versionId, "Version"))));
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
+                "Integration", Map.of(
+                        "Type", "AWS_PROXY",
+                        "IntegrationHttpMethod", "POST",
+                        "Uri", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(Map.of("Ref", aliasId))))))));
+        // API Gateway may invoke the alias (not the unpublished function) for this method only.
+        Map<String, Map<String, Object>> permissions = synth.resources("AWS::Lambda::Permission");
+        assertFalse(permissions.isEmpty());
+        permissions.values().forEach(p -> {
+            Map<String, Object> props = Synthesized.properties(p);
+            assertEquals(Map.of("Ref", aliasId), props.get("FunctionName"));
+            assertEquals("apigateway.amazonaws.com", props.get("Principal"));
+            assertEquals("lambda:InvokeFunction", props.get("Action"));
+        });
+    }
+
+    // --- IAM ------------------------------------------------------------------------------
+
+    @Test
+    void functionRoleMayCallOnlyTheStoresDynamoDbActionsOnThisTable() {
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        String functionLogGroup = functionLogGroupId();
+        String roleId = roleOfFunction();
+        template.hasResourceProperties("AWS::IAM::Policy", Map.of(
+                "Roles", List.of(Map.of("Ref", roleId)),
+                "PolicyDocument", Map.of("Statement", Match.exact(List.of(
+                        Map.of("Effect", "Allow",
+                                "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                                "Resource", Map.of("Fn::GetAtt", List.of(functionLogGroup, "Arn"))),
+                        Map.of("Effect", "Allow",
+                                "Action", List.of("dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
+                                        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
+                                        "dynamodb:UpdateItem"),
+                                "Resource", Map.of("Fn::GetAtt", List.of(tableId, "Arn"))))))));
+    }
+
+    @Test
+    void functionRoleHasNoManagedPolicyAndNoOtherPolicy() {
+        String roleId = roleOfFunction();
+        Map<String, Object> role = Synthesized.properties(synth.template().findResources("AWS::IAM::Role").get(roleId));
+        assertNull(role.get("ManagedPolicyArns"), "no AWSLambdaBasicExecutionRole or other managed policy");
+        assertNull(role.get("Policies"));
+        long policiesOnRole = synth.resources("AWS::IAM::Policy").values().stream()
+                .filter(p -> String.valueOf(Synthesized.properties(p).get("Roles")).contains(roleId))
+                .count();
+        assertEquals(1, policiesOnRole);
+        String everything = template.toJSON().toString();
+        assertFalse(everything.contains("dynamodb:Scan"));
+        assertFalse(everything.contains("dynamodb:BatchWriteItem"));
+        assertFalse(everything.contains("dynamodb:*"));
+        assertFalse(everything.contains("/index/"), "no index ARNs: the table has no indexes");
+    }
+
+    // --- API ------------------------------------------------------------------------------
+
+    @Test
+    void apiHasOnePostMethodOnTheRootWithIamAuthorization() {
+        template.resourceCountIs("AWS::ApiGateway::Method", 1);
+        template.resourceCountIs("AWS::ApiGateway::Resource", 0);
+        String apiId = synth.only("AWS::ApiGateway::RestApi").getKey();
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
+                "HttpMethod", "POST",
+                "AuthorizationType", "AWS_IAM",
+                "ResourceId", Map.of("Fn::GetAtt", List.of(apiId, "RootResourceId"))));
+    }
+
+    @Test
+    void apiIsRegionalByDefaultWithoutResourcePolicy() {
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "EndpointConfiguration", Match.objectEquals(Map.of("Types", List.of("REGIONAL")))));
+        Map<String, Object> api = Synthesized.properties(synth.only("AWS::ApiGateway::RestApi").getValue());
+        assertNull(api.get("Policy"));
+    }
+
+    @Test
+    void stageV1IsThrottledAndLogsErrors() {
+        template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
+                "StageName", "v1",
+                "MethodSettings", List.of(Map.of(
+                        "HttpMethod", "*",
+                        "ResourcePath", "/*",
+                        "ThrottlingRateLimit", 100,
+                        "ThrottlingBurstLimit", 200,
+                        "LoggingLevel", "ERROR",
+                        "DataTraceEnabled", false))));
+    }
+
+    @Test
+    void stageWritesJsonAccessLogsToItsLogGroup() throws Exception {
+        Capture destination = new Capture();
+        Capture format = new Capture();
+        template.hasResourceProperties("AWS::ApiGateway::Stage", Map.of(
+                "AccessLogSetting", Map.of(
+                        "DestinationArn", Map.of("Fn::GetAtt", List.of(destination, "Arn")),
+                        "Format", format)));
+        Map<String, Object> group = synth.template().findResources("AWS::Logs::LogGroup").get(destination.asString());
+        assertEquals(30, ((Number) Synthesized.properties(group).get("RetentionInDays")).intValue());
+        assertTrue(!destination.asString().equals(functionLogGroupId()), "access logs have their own group");
+        // Each line is a JSON object once API Gateway substitutes the $context variables.
+        String sample = format.asString().replaceAll("\\$context\\.[A-Za-z.]+", "-");
+        JsonNode line = new ObjectMapper().readTree(sample);
+        for (String field : List.of("requestId", "userArn", "status", "httpMethod", "errorMessage")) {
+            assertTrue(line.has(field), "access log has " + field);
+        }
+        assertTrue(format.asString().contains("$context.identity.userArn"));
+    }
+
+    @Test
+    void accountRoleForApiGatewayLogsIsRetained() {
+        template.resourceCountIs("AWS::ApiGateway::Account", 1);
+        Map.Entry<String, Map<String, Object>> account = synth.only("AWS::ApiGateway::Account");
+        String roleId = ((List<?>) ((Map<?, ?>) Synthesized.properties(account.getValue()).get("CloudWatchRoleArn"))
+                .get("Fn::GetAtt")).get(0).toString();
+        template.hasResource("AWS::IAM::Role", Map.of(
+                "DeletionPolicy", "Retain",
+                "Properties", Map.of("AssumeRolePolicyDocument", Map.of("Statement", List.of(Map.of(
+                        "Action", "sts:AssumeRole",
+                        "Effect", "Allow",
+                        "Principal", Map.of("Service", "apigateway.amazonaws.com"))))))
+        );
+        assertTrue(synth.template().findResources("AWS::IAM::Role").containsKey(roleId));
+    }
+
+    // --- Alarms ---------------------------------------------------------------------------
+
+    @Test
+    void alarmsCoverFunctionErrorsAndThrottlesApi5xxAndTableSystemErrors() {
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+        String functionId = synth.only("AWS::Lambda::Function").getKey();
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        for (String metric : List.of("Errors", "Throttles")) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                    "Namespace", "AWS/Lambda",
+                    "MetricName", metric,
+                    "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", functionId))),
+                    "Statistic", "Sum",
+                    "Period", 300,
+                    "Threshold", 1,
+                    "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                    "TreatMissingData", "notBreaching"));
+        }
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "AWS/ApiGateway",
+                "MetricName", "5XXError",
+                "Dimensions", Match.arrayWith(List.of(Map.of("Name", "Stage", "Value", Match.anyValue()))),
+                "Statistic", "Sum",
+                "Threshold", 1));
+        for (String operation : List.of("TransactWriteItems", "TransactGetItems", "GetItem", "PutItem", "Query")) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                    "Threshold", 1,
+                    "Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of("MetricStat", Map.of(
+                            "Metric", Map.of(
+                                    "Namespace", "AWS/DynamoDB",
+                                    "MetricName", "SystemErrors",
+                                    "Dimensions", Match.arrayWith(List.of(
+                                            Map.of("Name", "Operation", "Value", operation),
+                                            Map.of("Name", "TableName", "Value", Map.of("Ref", tableId))))),
+                            "Stat", "Sum",
+                            "Period", 300)))))));
+        }
+        // No topic configured: the alarms show in the console and notify nobody.
+        synth.resources("AWS::CloudWatch::Alarm").values().forEach(a ->
+                assertNull(Synthesized.properties(a).get("AlarmActions")));
+    }
+
+    // --- Outputs and synth hygiene --------------------------------------------------------
+
+    @Test
+    void outputsNameWhatCallersAndOperatorsNeed() {
+        Map<String, Map<String, Object>> outputs = template.findOutputs("*");
+        assertEquals(List.of("ApiEndpoint", "ApiId", "FunctionAliasArn", "FunctionName", "TableName"),
+                outputs.keySet().stream().sorted().toList());
+    }
+
+    @Test
+    void stackIsEnvironmentAgnostic() {
+        assertTrue(software.amazon.awscdk.Token.isUnresolved(synth.stack().getAccount()));
+        assertTrue(software.amazon.awscdk.Token.isUnresolved(synth.stack().getRegion()));
+        assertFalse(template.toJSON().toString().contains("123456789012"), "no account baked into the template");
+    }
+
+    @Test
+    void noUnacknowledgedCdkWarnings() {
+        assertEquals(List.of(), synth.annotations().findWarning("*", Match.anyValue()).stream()
+                .map(m -> (String) (m.getId() + ": " + m.getEntry().getData())).toList());
+    }
+
+    private String functionLogGroupId() {
+        Map<String, Object> function = Synthesized.properties(synth.only("AWS::Lambda::Function").getValue());
+        return ((Map<?, ?>) ((Map<?, ?>) function.get("LoggingConfig")).get("LogGroup")).get("Ref").toString();
+    }
+
+    private String roleOfFunction() {
+        Map<String, Object> function = Synthesized.properties(synth.only("AWS::Lambda::Function").getValue());
+        return ((List<?>) ((Map<?, ?>) function.get("Role")).get("Fn::GetAtt")).get(0).toString();
+    }
+}

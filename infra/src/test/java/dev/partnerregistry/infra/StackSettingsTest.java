@@ -1,0 +1,88 @@
+package dev.partnerregistry.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.services.apigateway.EndpointType;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+class StackSettingsTest {
+
+    @Test
+    void defaults() {
+        StackSettings settings = StackSettings.fromContext(new App().getNode());
+        assertEquals("v1", settings.stageName());
+        assertEquals(100, settings.partnerSourceLimit());
+        assertEquals(1024, settings.memorySize());
+        assertEquals(EndpointType.REGIONAL, settings.endpointType());
+        assertNull(settings.vpcEndpointId());
+        assertEquals(100, settings.throttlingRateLimit());
+        assertEquals(200, settings.throttlingBurstLimit());
+        assertEquals(RetentionDays.ONE_MONTH, settings.logRetention());
+        assertNull(settings.alarmTopicArn());
+        assertTrue(settings.apiGatewayCloudWatchRole());
+        assertFalse(settings.samLocal());
+        assertEquals(settings, StackSettings.defaults());
+    }
+
+    @Test
+    void contextStringsAsFromTheCommandLine() {
+        StackSettings settings = StackSettings.fromContext(app(Map.of(
+                "stageName", "v2", "partnerSourceLimit", "250", "memorySize", "2048",
+                "endpointType", "private", "vpcEndpointId", "vpce-0abc", "throttlingRateLimit", "10",
+                "throttlingBurstLimit", "20", "logRetention", "one_year", "apiGatewayCloudWatchRole", "false",
+                "samLocal", "true")).getNode());
+        assertEquals("v2", settings.stageName());
+        assertEquals(250, settings.partnerSourceLimit());
+        assertEquals(2048, settings.memorySize());
+        assertEquals(EndpointType.PRIVATE, settings.endpointType());
+        assertEquals("vpce-0abc", settings.vpcEndpointId());
+        assertEquals(10, settings.throttlingRateLimit());
+        assertEquals(20, settings.throttlingBurstLimit());
+        assertEquals(RetentionDays.ONE_YEAR, settings.logRetention());
+        assertFalse(settings.apiGatewayCloudWatchRole());
+        assertTrue(settings.samLocal());
+    }
+
+    @Test
+    void contextNumbersAndBooleansAsFromCdkJson() {
+        StackSettings settings = StackSettings.fromContext(app(Map.of(
+                "partnerSourceLimit", 7, "memorySize", 512, "apiGatewayCloudWatchRole", false)).getNode());
+        assertEquals(7, settings.partnerSourceLimit());
+        assertEquals(512, settings.memorySize());
+        assertFalse(settings.apiGatewayCloudWatchRole());
+    }
+
+    @Test
+    void privateNeedsAVpcEndpointAndRegionalRefusesOne() {
+        assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().endpointType(EndpointType.PRIVATE).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().endpointType(EndpointType.PRIVATE).vpcEndpointId("not-an-id").build());
+        assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().vpcEndpointId("vpce-0abc").build());
+        assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().endpointType(EndpointType.EDGE).build());
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheKeyNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.fromContext(app(Map.of("memorySize", "lots")).getNode()));
+        assertTrue(e.getMessage().contains("memorySize"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().memorySize(64).build());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().stageName("v 1").build());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().partnerSourceLimit(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().throttlingRateLimit(0).build());
+    }
+
+    private static App app(Map<String, Object> context) {
+        return App.Builder.create().context(context).build();
+    }
+}

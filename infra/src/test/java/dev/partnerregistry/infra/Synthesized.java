@@ -1,0 +1,95 @@
+package dev.partnerregistry.infra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The stack exactly as {@link PartnerRegistryApp} builds it (cdk-nag pack included, the real
+ * function jar as code), synthesized once per variant and shared by every test class in the
+ * JVM: each synth starts jsii work and stages the jar, so doing it per test would cost minutes.
+ */
+record Synthesized(String name, PartnerRegistryStack stack, Template template, Annotations annotations, Path outdir) {
+
+    static final String VPC_ENDPOINT_ID = "vpce-0123456789abcdef0";
+
+    private static final Map<String, Synthesized> CACHE = new ConcurrentHashMap<>();
+
+    /** Defaults: REGIONAL endpoint, stage v1, limit 100, 1024 MB. */
+    static Synthesized regional() {
+        return CACHE.computeIfAbsent("regional", name -> synth(name, Map.of()));
+    }
+
+    /** PRIVATE endpoint behind {@link #VPC_ENDPOINT_ID}, plus an alarm topic, both from context. */
+    static Synthesized privateEndpoint() {
+        return CACHE.computeIfAbsent("private", name -> synth(name, Map.of(
+                "endpointType", "PRIVATE",
+                "vpcEndpointId", VPC_ENDPOINT_ID,
+                "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:partner-registry-alarms",
+                "apiGatewayCloudWatchRole", "false")));
+    }
+
+    /** What infra.mk synthesizes for SAM: DYNAMODB_ENDPOINT declared so --env-vars can set it. */
+    static Synthesized samLocal() {
+        return CACHE.computeIfAbsent("sam-local", name -> synth(name, Map.of("samLocal", "true")));
+    }
+
+    private static Synthesized synth(String name, Map<String, Object> settings) {
+        Path outdir = Path.of("target", "cdk-test", name).toAbsolutePath();
+        Map<String, Object> context = new HashMap<>(settings);
+        // As the CDK CLI asks for it: lets the tests see which file was staged as the function's code.
+        context.put("aws:cdk:enable-asset-metadata", true);
+        App app = App.Builder.create().outdir(outdir.toString()).context(context).build();
+        PartnerRegistryStack stack = PartnerRegistryApp.build(app);
+        Template template = Template.fromStack(stack);
+        return new Synthesized(name, stack, template, Annotations.fromStack(stack), outdir);
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Map<String, Object>> resources(String type) {
+        Map<String, Map<String, Object>> found = new LinkedHashMap<>();
+        ((Map<String, Object>) template.toJSON().get("Resources")).forEach((id, resource) -> {
+            Map<String, Object> r = (Map<String, Object>) resource;
+            if (type.equals(r.get("Type"))) {
+                found.put(id, r);
+            }
+        });
+        return found;
+    }
+
+    /** The one resource of a type, failing when there are none or several. */
+    Map.Entry<String, Map<String, Object>> only(String type) {
+        Map<String, Map<String, Object>> found = resources(type);
+        if (found.size() != 1) {
+            throw new AssertionError("expected one " + type + ", found " + found.keySet());
+        }
+        return found.entrySet().iterator().next();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> properties(Map<String, Object> resource) {
+        return (Map<String, Object>) resource.get("Properties");
+    }
+
+    /** Writes the template as JSON under target/, for tools that read files (cfn-lint). */
+    Path writeTemplate(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve(name + ".template.json");
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), template.toJSON());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
