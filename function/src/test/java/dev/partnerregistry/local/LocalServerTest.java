@@ -1,0 +1,292 @@
+package dev.partnerregistry.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.partnerregistry.local.LocalConfig.LocalPrincipal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+
+/**
+ * LocalServer as API Gateway's stand-in, with a recording function behind it: what it lets through,
+ * the proxy event the function gets, and the answers API Gateway itself gives (unknown route,
+ * missing or bad signature) without invoking the function.
+ */
+class LocalServerTest {
+
+    static final String KEY = "AKIAEXAMPLEPARTNER";
+    static final String SECRET = "example-partner-secret";
+    static final String PRINCIPAL = "arn:aws:iam::123456789012:user/example-partner";
+    static final String UNVERIFIED_KEY = "AKIANOSECRETPARTNER";
+    static final String BODY = "{\"Name\":\"aws.partner/example.com/orders/shop-42\",\"Account\":\"123456789012\"}";
+    static final String TARGET = "AWSEvents.CreatePartnerEventSource";
+    static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
+
+    private final AtomicReference<APIGatewayProxyRequestEvent> received = new AtomicReference<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private LocalServer server;
+
+    private LocalServer start(Clock clock, APIGatewayProxyResponseEvent answer) {
+        LocalConfig config = new LocalConfig(Map.of(
+                KEY, new LocalPrincipal(PRINCIPAL, SECRET),
+                UNVERIFIED_KEY, new LocalPrincipal("arn:aws:iam::123456789012:role/trusted", null)), Map.of());
+        server = LocalServer.start(0, (event, context) -> {
+            received.set(event);
+            assertNotNull(context, "the function gets a context");
+            return answer;
+        }, config, "us-east-1", clock, null);
+        return server;
+    }
+
+    private LocalServer start() {
+        return start(Clock.systemUTC(), new APIGatewayProxyResponseEvent().withStatusCode(200)
+                .withHeaders(Map.of("Content-Type", "application/x-amz-json-1.1", "x-amzn-RequestId", "from-the-function"))
+                .withBody("{\"EventSourceArn\":\"arn:aws:events:us-east-1::event-source/aws.partner/example.com/orders/shop-42\"}"));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** A request signed as an AWS SDK signs it, for {@code service}, at {@code signedAt}. */
+    private HttpResponse<String> signed(String service, String key, String secret, Instant signedAt, String signedBody, String sentBody) throws Exception {
+        return signed(service, key, secret, signedAt, signedBody, sentBody, "/");
+    }
+
+    private HttpResponse<String> signed(String service, String key, String secret, Instant signedAt, String signedBody, String sentBody,
+                                        String pathAndQuery) throws Exception {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(server.endpoint().resolve(pathAndQuery))
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", TARGET)
+                .build();
+        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(key, secret))
+                .request(request)
+                .payload(ContentStreamProvider.fromUtf8String(signedBody))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
+        HttpRequest.Builder send = HttpRequest.newBuilder(signed.request().getUri()).POST(HttpRequest.BodyPublishers.ofString(sentBody));
+        signed.request().forEachHeader((name, values) -> {
+            if (!RESTRICTED.contains(name.toLowerCase())) {
+                values.forEach(value -> send.header(name, value));
+            }
+        });
+        return http.send(send.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> signed(String service) throws Exception {
+        return signed(service, KEY, SECRET, Instant.now(), BODY, BODY);
+    }
+
+    private static void assertGatewayError(HttpResponse<String> response, String type, String message) {
+        assertEquals(403, response.statusCode(), response.body());
+        assertEquals(type, response.headers().firstValue("x-amzn-ErrorType").orElse(null));
+        assertTrue(response.headers().firstValue("x-amzn-RequestId").isPresent());
+        JsonNode body = JsonNode.parser().parse(response.body());
+        assertEquals(type, body.field("__type").map(JsonNode::asString).orElse(null), response.body());
+        assertEquals(message, body.field("message").map(JsonNode::asString).orElse(null));
+    }
+
+    @Test
+    void aRequestSignedForEventsReachesTheFunctionAndItsAnswerTheClient() throws Exception {
+        start();
+
+        HttpResponse<String> response = signed("events");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("{\"EventSourceArn\":\"arn:aws:events:us-east-1::event-source/aws.partner/example.com/orders/shop-42\"}", response.body());
+        assertEquals("from-the-function", response.headers().firstValue("x-amzn-RequestId").orElse(null));
+        assertEquals("application/x-amz-json-1.1", response.headers().firstValue("Content-Type").orElse(null));
+    }
+
+    @Test
+    void aRequestSignedForExecuteApiIsAcceptedToo() throws Exception {
+        start();
+
+        assertEquals(200, signed("execute-api").statusCode());
+    }
+
+    @Test
+    void aSignedQueryStringIsVerifiedAndPassedOn() throws Exception {
+        start();
+
+        HttpResponse<String> response = signed("events", KEY, SECRET, Instant.now(), BODY, BODY, "/?b=2&a=x%20y&a=%2Fz");
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(Map.of("a", List.of("x y", "/z"), "b", List.of("2")), received.get().getMultiValueQueryStringParameters());
+    }
+
+    @Test
+    void theFunctionGetsTheProxyEventApiGatewayRestWouldSend() throws Exception {
+        start();
+        signed("events");
+
+        APIGatewayProxyRequestEvent event = received.get();
+        assertEquals("/", event.getResource());
+        assertEquals("/", event.getPath());
+        assertEquals("POST", event.getHttpMethod());
+        assertEquals(BODY, event.getBody());
+        assertEquals(Boolean.FALSE, event.getIsBase64Encoded());
+        assertEquals(TARGET, header(event.getHeaders(), "X-Amz-Target"));
+        assertEquals(List.of(TARGET), header(event.getMultiValueHeaders(), "X-Amz-Target"));
+        assertNotNull(header(event.getHeaders(), "Authorization"));
+        assertNull(event.getQueryStringParameters());
+        APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
+        assertEquals("local", context.getStage());
+        assertEquals(36, context.getRequestId().length(), "a fresh UUID: " + context.getRequestId());
+        assertEquals("123456789012", context.getAccountId());
+        assertEquals(PRINCIPAL, context.getIdentity().getUserArn());
+        assertEquals(PRINCIPAL, context.getIdentity().getCaller());
+        assertEquals(KEY, context.getIdentity().getAccessKey());
+        assertEquals("123456789012", context.getIdentity().getAccountId());
+        assertEquals("127.0.0.1", context.getIdentity().getSourceIp());
+        assertNotNull(context.getIdentity().getUserAgent());
+    }
+
+    @Test
+    void eachRequestGetsItsOwnRequestId() throws Exception {
+        start();
+        signed("events");
+        String first = received.get().getRequestContext().getRequestId();
+        signed("events");
+
+        assertFalse(first.equals(received.get().getRequestContext().getRequestId()));
+    }
+
+    @Test
+    void anotherMethodOrPathAnswersMissingAuthenticationTokenWithoutTheFunction() throws Exception {
+        start();
+
+        for (HttpRequest request : List.of(
+                HttpRequest.newBuilder(server.endpoint().resolve("/")).GET().build(),
+                HttpRequest.newBuilder(server.endpoint().resolve("/prod/")).POST(HttpRequest.BodyPublishers.ofString(BODY)).build(),
+                HttpRequest.newBuilder(server.endpoint().resolve("/")).PUT(HttpRequest.BodyPublishers.ofString(BODY)).build())) {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, response.statusCode(), request.toString());
+            assertEquals("MissingAuthenticationTokenException", response.headers().firstValue("x-amzn-ErrorType").orElse(null));
+            assertEquals("{\"message\":\"Missing Authentication Token\"}", response.body());
+        }
+        assertNull(received.get(), "the function is not invoked");
+    }
+
+    @Test
+    void aPostWithoutAuthorizationAnswersMissingAuthenticationToken() throws Exception {
+        start();
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.endpoint().resolve("/"))
+                .header("X-Amz-Target", TARGET).POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertGatewayError(response, "MissingAuthenticationTokenException", "Missing Authentication Token");
+        assertNull(received.get());
+    }
+
+    @Test
+    void anUnknownAccessKeyAnswersUnrecognizedClient() throws Exception {
+        start();
+
+        HttpResponse<String> response = signed("events", "AKIAUNKNOWNCALLER0", SECRET, Instant.now(), BODY, BODY);
+
+        assertGatewayError(response, "UnrecognizedClientException", "The security token included in the request is invalid.");
+        assertNull(received.get());
+    }
+
+    @Test
+    void aWrongSecretAnswersInvalidSignature() throws Exception {
+        start();
+
+        HttpResponse<String> response = signed("events", KEY, "not-the-secret", Instant.now(), BODY, BODY);
+
+        assertGatewayError(response, "InvalidSignatureException", "The request signature we calculated does not match the signature "
+                + "you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.");
+        assertNull(received.get());
+    }
+
+    @Test
+    void aBodyChangedAfterSigningAnswersInvalidSignature() throws Exception {
+        start();
+
+        HttpResponse<String> response = signed("events", KEY, SECRET, Instant.now(), BODY, BODY.replace("shop-42", "shop-43"));
+
+        assertEquals("InvalidSignatureException", response.headers().firstValue("x-amzn-ErrorType").orElse(null));
+        assertNull(received.get());
+    }
+
+    @Test
+    void aSignatureOlderThanFifteenMinutesHasExpired() throws Exception {
+        Instant now = Instant.parse("2026-01-15T12:30:00Z");
+        start(Clock.fixed(now, ZoneOffset.UTC), new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("{}"));
+
+        HttpResponse<String> response = signed("events", KEY, SECRET, now.minus(Duration.ofMinutes(16)), BODY, BODY);
+
+        assertGatewayError(response, "InvalidSignatureException",
+                "Signature expired: 20260115T121400Z is now earlier than 20260115T121500Z (20260115T123000Z - 15 min.)");
+    }
+
+    @Test
+    void aSignatureFromMoreThanFifteenMinutesAheadIsNotYetCurrent() throws Exception {
+        Instant now = Instant.parse("2026-01-15T12:30:00Z");
+        start(Clock.fixed(now, ZoneOffset.UTC), new APIGatewayProxyResponseEvent().withStatusCode(200).withBody("{}"));
+
+        HttpResponse<String> response = signed("events", KEY, SECRET, now.plus(Duration.ofMinutes(16)), BODY, BODY);
+
+        assertGatewayError(response, "InvalidSignatureException",
+                "Signature not yet current: 20260115T124600Z is still later than 20260115T124500Z (20260115T123000Z + 15 min.)");
+    }
+
+    @Test
+    void aKeyWithoutSecretInTheCredentialsFileNamesTheCallerUnverified() throws Exception {
+        start();
+
+        HttpResponse<String> response = signed("events", UNVERIFIED_KEY, "anything", Instant.now(), BODY, BODY);
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("arn:aws:iam::123456789012:role/trusted", received.get().getRequestContext().getIdentity().getUserArn());
+    }
+
+    @Test
+    void aFailingFunctionAnswers502WithoutItsException() throws Exception {
+        LocalConfig config = new LocalConfig(Map.of(KEY, new LocalPrincipal(PRINCIPAL, SECRET)), Map.of());
+        server = LocalServer.start(0, (event, context) -> {
+            throw new IllegalStateException("secret internals");
+        }, config, "us-east-1", null);
+
+        HttpResponse<String> response = signed("events");
+
+        assertEquals(502, response.statusCode());
+        assertEquals("{\"message\":\"Internal server error\"}", response.body());
+        assertFalse(response.body().contains("internals"));
+    }
+
+    private static <T> T header(Map<String, T> headers, String name) {
+        return headers.entrySet().stream().filter(h -> h.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+}
