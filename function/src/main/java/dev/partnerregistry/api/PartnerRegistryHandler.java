@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.DynamoDbPartnerSourceStore;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,13 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        ApiResponse response = protocol.handle(header(event, "X-Amz-Target"), body(event), callerOf(event), requestIdOf(event));
+        String requestId = requestIdOf(event);
+        ApiResponse response;
+        try {
+            response = protocol.handle(header(event, "X-Amz-Target"), body(event), callerOf(event), requestId);
+        } catch (IllegalArgumentException notBase64) {
+            response = AwsJsonProtocol.error(new RegistryException.Serialization("The request body is not valid base64."), requestId);
+        }
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())

@@ -7,10 +7,7 @@ import dev.partnerregistry.domain.Access;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerRegistry;
-import dev.partnerregistry.domain.PartnerSourceStore;
 import java.time.Clock;
-import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -143,33 +140,5 @@ class AwsJsonProtocolTest {
         assertError(response, 500, "InternalException",
                 "{\"__type\":\"InternalException\",\"message\":\"An internal error occurred. Retry the request.\"}");
         assertFalse(response.body().contains("secret"));
-    }
-
-    /** A store that must never be reached: these requests are all decided before storage. */
-    private static class UnreachableStore implements PartnerSourceStore {
-        @Override
-        public void create(PartnerEventSource source, int defaultLimit, Access access) {
-            throw new AssertionError("reached the store");
-        }
-
-        @Override
-        public Optional<PartnerEventSource> find(String name, Access access) {
-            throw new AssertionError("reached the store");
-        }
-
-        @Override
-        public List<PartnerEventSource> list(String prefix, String exclusiveStartName, int limit, Access access) {
-            throw new AssertionError("reached the store");
-        }
-
-        @Override
-        public boolean delete(String name, String account, Access access) {
-            throw new AssertionError("reached the store");
-        }
-
-        @Override
-        public byte[] pageTokenKey() {
-            throw new AssertionError("reached the store");
-        }
     }
 }
