@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Cold start of the function in fresh JVMs, with the JVM options the stack deploys
-# (JAVA_TOOL_OPTIONS below). Runs RUNS times (default 10) against a moto_server it starts, or
-# DYNAMODB_ENDPOINT, and prints the median of each phase in milliseconds.
+# (JAVA_TOOL_OPTIONS below). Runs RUNS times (default 10) per mode against a moto_server it
+# starts, or DYNAMODB_ENDPOINT, and prints the median of each phase in milliseconds.
+# plain: init then first request (no SnapStart); primed: the SnapStart priming request runs after
+# init, so first_request is what a restored SnapStart instance pays.
 # Engine latency is moto's, not DynamoDB's: compare runs with each other, not with Lambda.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,12 +28,14 @@ java -cp "$JAR" dev.partnerregistry.admin.AdminCommand register-partner --partne
   --principal arn:aws:iam::123456789012:user/example-partner >/dev/null
 
 export JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
-for i in $(seq "$RUNS"); do
-  java -cp "$JAR:$OUT" ColdStart 2>/dev/null
-done | sort -n | awk -v runs="$RUNS" '
-  { jvm[NR]=$1; init[NR]=$2; first[NR]=$3; second[NR]=$4 }
-  function median(a,   n, i, j, t, b) { n=0; for (i in a) b[++n]=a[i];
-    for (i=1;i<=n;i++) for (j=i+1;j<=n;j++) if (b[j]<b[i]) { t=b[i]; b[i]=b[j]; b[j]=t }
-    return (n%2) ? b[(n+1)/2] : (b[n/2]+b[n/2+1])/2 }
-  END { printf "runs=%d median ms: jvm_to_main=%s init=%s first_request=%s second_request=%s\n",
-        runs, median(jvm), median(init), median(first), median(second) }'
+for mode in plain primed; do
+  for i in $(seq "$RUNS"); do
+    java -cp "$JAR:$OUT" ColdStart "$mode" 2>/dev/null
+  done | awk -v runs="$RUNS" -v mode="$mode" '
+    { for (f = 1; f <= 5; f++) v[f, NR] = $f }
+    function median(f,   i, j, t, b) { for (i = 1; i <= NR; i++) b[i] = v[f, i];
+      for (i = 1; i <= NR; i++) for (j = i + 1; j <= NR; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
+      return (NR % 2) ? b[(NR + 1) / 2] : (b[NR / 2] + b[NR / 2 + 1]) / 2 }
+    END { printf "%-6s runs=%d median ms: jvm_to_main=%s init=%s priming=%s first_request=%s second_request=%s\n",
+          mode, runs, median(1), median(2), median(3), median(4), median(5) }'
+done

@@ -25,23 +25,37 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class PartnerRegistryHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private final AwsJsonProtocol protocol;
+    /** Held only to keep the CRaC registration alive (the context references it weakly). */
+    private final SnapStartPriming priming;
 
-    /** Lambda's constructor: settings and the one DynamoDB client are built once, at init. */
+    /**
+     * Lambda's constructor: settings and the one DynamoDB client are built once, at init, and
+     * under SnapStart the request path is primed before the snapshot.
+     */
     public PartnerRegistryHandler() {
         this(RegistrySettings.fromEnvironment(System.getenv()), System.getenv());
     }
 
     private PartnerRegistryHandler(RegistrySettings settings, Map<String, String> env) {
-        this(DynamoDbClients.create(settings, DynamoDbClients.lambdaCredentials(env)), settings);
+        this(new AwsJsonProtocol(registry(DynamoDbClients.create(settings, DynamoDbClients.lambdaCredentials(env)), settings)), true);
     }
 
     public PartnerRegistryHandler(DynamoDbClient dynamoDb, RegistrySettings settings) {
-        this(new PartnerRegistry(new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName()),
-                settings.region(), settings.defaultPartnerLimit(), Clock.systemUTC()));
+        this(registry(dynamoDb, settings));
     }
 
     public PartnerRegistryHandler(PartnerRegistry registry) {
-        this.protocol = new AwsJsonProtocol(registry);
+        this(new AwsJsonProtocol(registry), false);
+    }
+
+    private PartnerRegistryHandler(AwsJsonProtocol protocol, boolean primeForSnapStart) {
+        this.protocol = protocol;
+        this.priming = primeForSnapStart ? SnapStartPriming.register(this) : null;
+    }
+
+    private static PartnerRegistry registry(DynamoDbClient dynamoDb, RegistrySettings settings) {
+        return new PartnerRegistry(new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName()),
+                settings.region(), settings.defaultPartnerLimit(), Clock.systemUTC());
     }
 
     @Override
