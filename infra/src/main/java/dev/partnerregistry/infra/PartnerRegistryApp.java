@@ -19,7 +19,13 @@ public final class PartnerRegistryApp {
 
     public static void main(String[] args) {
         App app = new App();
-        build(app);
+        try {
+            build(app);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // A bad setting or a missing jar: say which, without a stack trace through jsii.
+            System.err.println("PartnerRegistryApp: " + e.getMessage());
+            System.exit(2);
+        }
         app.synth();
     }
 
