@@ -12,6 +12,7 @@ help:
 	@echo "make invoke EVENT=events/create-partner-event-source.json - run the handler once on an API Gateway event"
 	@echo "make admin ARGS='show-partner --partner example.com'       - operator controls"
 	@echo "make bench   - cold start of a fresh JVM: init + first request"
+	@echo "make synth | cfn-lint | deploy | sam-commands | localstack-deploy - the CDK stack (infra/infra.mk)"
 
 $(JAR): $(shell find function/src/main -type f 2>/dev/null) function/pom.xml pom.xml
 	$(MVN) -q -pl function -am package -DskipTests
