@@ -31,18 +31,10 @@ class ConcurrencyTest {
         this.fixture = new RegistryFixture(table, 1000);
     }
 
-    private Caller partner(String partner, Integer limit) {
-        Caller caller = new Caller("arn:aws:iam::123456789012:role/" + partner);
-        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
-        if (limit != null) {
-            fixture.admin.setPartnerLimit(partner, limit);
-        }
-        return caller;
-    }
 
     @Test
     void fiftyParallelCreatesOfOneNameSucceedExactlyOnce() throws Exception {
-        Caller caller = partner("race-one.example", null);
+        Caller caller = fixture.registerPartner("race-one.example", null);
         String name = "aws.partner/race-one.example/orders/same";
         Map<String, Integer> outcomes = race(50, i -> () -> {
             fixture.registry.createPartnerEventSource(name, ACCOUNT, caller);
@@ -57,7 +49,7 @@ class ConcurrencyTest {
 
     @Test
     void aHundredParallelCreatesUnderALimitOfTwentySucceedExactlyTwentyTimes() throws Exception {
-        Caller caller = partner("race-limit.example", 20);
+        Caller caller = fixture.registerPartner("race-limit.example", 20);
         Map<String, Integer> outcomes = race(100, i -> () -> {
             fixture.registry.createPartnerEventSource("aws.partner/race-limit.example/orders/" + i, ACCOUNT, caller);
             return "created";
@@ -72,7 +64,7 @@ class ConcurrencyTest {
     @Test
     void concurrentDeletesAndCreatesKeepTheCounterEqualToTheSources() throws Exception {
         String partner = "churn.example";
-        Caller caller = partner(partner, 30);
+        Caller caller = fixture.registerPartner(partner, 30);
         for (int i = 0; i < 20; i++) {
             fixture.registry.createPartnerEventSource("aws.partner/churn.example/old/" + i, ACCOUNT, caller);
         }

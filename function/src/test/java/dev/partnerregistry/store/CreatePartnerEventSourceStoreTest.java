@@ -73,8 +73,7 @@ class CreatePartnerEventSourceStoreTest {
     @Test
     void aPartnerAtItsDefaultLimitGetsLimitExceededAndNothingIsWritten() {
         String partner = "limited.example";
-        Caller caller = new Caller("arn:aws:iam::123456789012:role/limited");
-        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
+        Caller caller = fixture.registerPartner(partner, null);
         for (int i = 0; i < 3; i++) {
             fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/" + i, ACCOUNT, caller);
         }
@@ -88,9 +87,7 @@ class CreatePartnerEventSourceStoreTest {
     @Test
     void aPartnersOwnLimitOverridesTheDefault() {
         String partner = "override.example";
-        Caller caller = new Caller("arn:aws:iam::123456789012:role/override");
-        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
-        fixture.admin.setPartnerLimit(partner, 5);
+        Caller caller = fixture.registerPartner(partner, 5);
         for (int i = 0; i < 5; i++) {
             fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/" + i, ACCOUNT, caller);
         }
@@ -102,9 +99,7 @@ class CreatePartnerEventSourceStoreTest {
     @Test
     void aPartnerLimitOfZeroAllowsNoSourceAtAll() {
         String partner = "zero.example";
-        Caller caller = new Caller("arn:aws:iam::123456789012:role/zero");
-        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
-        fixture.admin.setPartnerLimit(partner, 0);
+        Caller caller = fixture.registerPartner(partner, 0);
         assertThrows(RegistryException.LimitExceeded.class,
                 () -> fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/0", ACCOUNT, caller));
         assertEquals(0, fixture.storedSources(partner));
@@ -113,9 +108,7 @@ class CreatePartnerEventSourceStoreTest {
     @Test
     void anExistingNameWinsOverTheLimit() {
         String partner = "full.example";
-        Caller caller = new Caller("arn:aws:iam::123456789012:role/full");
-        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
-        fixture.admin.setPartnerLimit(partner, 1);
+        Caller caller = fixture.registerPartner(partner, 1);
         fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/only", ACCOUNT, caller);
         assertThrows(RegistryException.ResourceAlreadyExists.class,
                 () -> fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/only", ACCOUNT, caller));

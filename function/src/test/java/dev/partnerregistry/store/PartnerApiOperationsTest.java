@@ -156,9 +156,7 @@ class PartnerApiOperationsTest {
     @Test
     void deleteRemovesTheSourceAndFreesItsSlot() {
         String partner = "delete.example";
-        Caller caller = new Caller("arn:aws:iam::123456789012:role/delete");
-        fixture.admin.registerPrincipals(partner, List.of(caller.principalArn()));
-        fixture.admin.setPartnerLimit(partner, 2);
+        Caller caller = fixture.registerPartner(partner, 2);
         registry.createPartnerEventSource("aws.partner/delete.example/a/1", ACCOUNT, caller);
         registry.createPartnerEventSource("aws.partner/delete.example/a/2", ACCOUNT, caller);
         assertThrows(RegistryException.LimitExceeded.class,

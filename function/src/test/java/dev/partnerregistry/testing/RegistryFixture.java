@@ -32,6 +32,16 @@ public final class RegistryFixture {
         admin.registerPrincipals(OTHER_PARTNER, List.of(OTHER_CALLER.principalArn()));
     }
 
+    /** Registers a partner acted for by a role of its own name, with its own limit unless null. */
+    public Caller registerPartner(String partner, Integer limit) {
+        Caller caller = new Caller("arn:aws:iam::123456789012:role/" + partner);
+        admin.registerPrincipals(partner, List.of(caller.principalArn()));
+        if (limit != null) {
+            admin.setPartnerLimit(partner, limit);
+        }
+        return caller;
+    }
+
     /** The partner's counter as stored, or 0 when it has none yet. */
     public int sourceCount(String partner) {
         AttributeValue count = admin.partner(partner).get("sourceCount");
