@@ -78,6 +78,9 @@ public final class LocalRegistry {
         out.println("Try:");
         out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()
                 + " --region " + region + " --name aws.partner/" + partner + "/orders/shop-42 --account 123456789012");
+        out.println("Operator controls on this engine (README, 'Operator controls'):");
+        out.println("  TABLE_NAME=" + runtime.settings().tableName() + " DYNAMODB_ENDPOINT=" + runtime.settings().dynamoDbEndpoint()
+                + " AWS_REGION=" + region + " make admin ARGS='show-partner --partner " + partner + "'");
         out.println();
         out.println("Ctrl-C stops it.");
         out.flush();
