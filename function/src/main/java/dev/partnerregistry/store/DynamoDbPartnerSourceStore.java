@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
@@ -255,10 +256,17 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         return values;
     }
 
-    /** Runs the transaction; an empty list means it committed, else the reasons it was cancelled. */
+    /**
+     * Runs the transaction; an empty list means it committed, else the reasons it was cancelled.
+     * The SDK retries with the same request, so one token per call makes a retry after a lost
+     * response idempotent in DynamoDB (for ten minutes) instead of failing its own conditions.
+     */
     private List<CancellationReason> transact(List<TransactWriteItem> items) {
         try {
-            dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
+            dynamoDb.transactWriteItems(TransactWriteItemsRequest.builder()
+                    .transactItems(items)
+                    .clientRequestToken(UUID.randomUUID().toString())
+                    .build());
             return List.of();
         } catch (TransactionCanceledException cancelled) {
             if (!cancelled.hasCancellationReasons() || cancelled.cancellationReasons().size() != items.size()) {

@@ -4,7 +4,9 @@ import static dev.partnerregistry.testing.RegistryFixture.ACCOUNT;
 import static dev.partnerregistry.testing.RegistryFixture.PARTNER;
 import static dev.partnerregistry.testing.RegistryFixture.PARTNER_CALLER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.RegistryException;
@@ -16,6 +18,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -86,6 +91,28 @@ class FaultTest {
         assertEquals(1, fixture.storedSources(PARTNER));
         assertEquals(1, fixture.sourceCount(PARTNER));
         fixture.registry.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+    }
+
+    @Test
+    void aRetriedCreateCarriesTheSameClientRequestTokenSoDynamoDbCanDeduplicateIt() {
+        proxy.injectOnce(FaultInjectingProxy.internalServerError("TransactWriteItems"));
+        assertEquals("arn:aws:events:us-east-1::event-source/" + NAME,
+                throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER), "the SDK's retry succeeds");
+        List<String> attempts = proxy.received("TransactWriteItems");
+        assertEquals(2, attempts.size());
+        String token = clientRequestToken(attempts.get(0));
+        assertEquals(36, token.length(), "a UUID, DynamoDB's maximum token length");
+        assertEquals(token, clientRequestToken(attempts.get(1)));
+
+        throughProxy.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+        List<String> all = proxy.received("TransactWriteItems");
+        assertNotEquals(token, clientRequestToken(all.get(all.size() - 1)), "another call, another token");
+    }
+
+    private static String clientRequestToken(String transactWriteItemsBody) {
+        Matcher token = Pattern.compile("\"ClientRequestToken\":\"([^\"]+)\"").matcher(transactWriteItemsBody);
+        assertTrue(token.find(), transactWriteItemsBody);
+        return token.group(1);
     }
 
     @Test

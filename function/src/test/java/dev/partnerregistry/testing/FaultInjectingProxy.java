@@ -12,6 +12,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,6 +29,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final HttpServer server;
     private final URI engine;
     private final AtomicReference<Fault> fault = new AtomicReference<>();
+    private final AtomicReference<Fault> onceFault = new AtomicReference<>();
+    private final List<String> received = new CopyOnWriteArrayList<>();
 
     public FaultInjectingProxy(URI engine) throws IOException {
         this.engine = engine;
@@ -45,8 +48,25 @@ public final class FaultInjectingProxy implements AutoCloseable {
         fault.set(next);
     }
 
+    /** The next call of the fault's operation gets the fault's answer; later ones reach the engine. */
+    public void injectOnce(Fault next) {
+        onceFault.set(next);
+    }
+
     public void clear() {
         fault.set(null);
+        onceFault.set(null);
+    }
+
+    /** Bodies of the requests of {@code operation} that reached the proxy, in order. */
+    public List<String> received(String operation) {
+        return received.stream().filter(r -> r.startsWith(operation + " ")).map(r -> r.substring(operation.length() + 1)).toList();
+    }
+
+    /** What DynamoDB answers when it fails inside: the caller cannot know whether the write happened. */
+    public static Fault internalServerError(String operation) {
+        return new Fault(operation, 500, "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+                + "\"message\":\"Internal server error\"}");
     }
 
     /** DynamoDB's answer when a transaction lost a race on one of its items. */
@@ -73,6 +93,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         byte[] request = exchange.getRequestBody().readAllBytes();
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
+        received.add(operation + " " + new String(request, StandardCharsets.UTF_8));
+        Fault once = onceFault.get();
+        if (once != null && once.operation().equals(operation) && onceFault.compareAndSet(once, null)) {
+            respond(exchange, once.status(), once.body().getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Fault current = fault.get();
         if (current != null && target != null && target.endsWith("." + current.operation())) {
             respond(exchange, current.status(), current.body().getBytes(StandardCharsets.UTF_8));
