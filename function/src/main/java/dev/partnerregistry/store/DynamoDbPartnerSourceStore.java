@@ -164,21 +164,12 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
 
     @Override
     public Optional<PartnerEventSource> find(String name, Access access) {
-        List<Document> items = call(() -> enhanced.transactGetItems(r -> r
-                        .addGetItem(regions, TableItems.regionKey(access.region()))
-                        .addGetItem(partners, TableItems.partnerKey(access.partner()))
-                        .addGetItem(sources, TableItems.sourceKey(access.partner(), name))));
-        checkAccess(items.get(REGION_ITEM).getItem(regions), items.get(PARTNER_ITEM).getItem(partners), access);
-        return Optional.ofNullable(items.get(SOURCE_ITEM).getItem(sources)).map(DynamoDbPartnerSourceStore::toSource);
+        return readWithAccess(access, TableItems.sourceKey(access.partner(), name)).map(DynamoDbPartnerSourceStore::toSource);
     }
 
     @Override
     public List<PartnerEventSource> list(String prefix, String exclusiveStartName, int limit, Access access) {
-        List<Document> items = call(() -> enhanced.transactGetItems(r -> r
-                .addGetItem(regions, TableItems.regionKey(access.region()))
-                .addGetItem(partners, TableItems.partnerKey(access.partner()))));
-        checkAccess(items.get(REGION_ITEM).getItem(regions), items.get(PARTNER_ITEM).getItem(partners), access);
-
+        readWithAccess(access, null);
         QueryEnhancedRequest.Builder query = QueryEnhancedRequest.builder()
                 .queryConditional(QueryConditional.sortBeginsWith(Key.builder()
                         .partitionValue(TableItems.partnerPk(access.partner()))
@@ -223,6 +214,22 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 return pageTokenKeys.getItem(r -> r.key(key).consistentRead(true)).secret.asByteArray();
             }
         });
+    }
+
+    /**
+     * Reads the region's switches and the partner item (and the source, if {@code sourceKey} is
+     * given) in one consistent TransactGetItems, and enforces access before the source is seen.
+     */
+    private Optional<SourceItem> readWithAccess(Access access, Key sourceKey) {
+        List<Document> items = call(() -> enhanced.transactGetItems(r -> {
+            r.addGetItem(regions, TableItems.regionKey(access.region()));
+            r.addGetItem(partners, TableItems.partnerKey(access.partner()));
+            if (sourceKey != null) {
+                r.addGetItem(sources, sourceKey);
+            }
+        }));
+        checkAccess(items.get(REGION_ITEM).getItem(regions), items.get(PARTNER_ITEM).getItem(partners), access);
+        return sourceKey == null ? Optional.empty() : Optional.ofNullable(items.get(SOURCE_ITEM).getItem(sources));
     }
 
     private TransactWriteItem regionEnabled(Access access) {
