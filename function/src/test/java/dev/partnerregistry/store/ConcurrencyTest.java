@@ -77,11 +77,20 @@ class ConcurrencyTest {
             fixture.registry.createPartnerEventSource("aws.partner/churn.example/new/" + i, ACCOUNT, caller);
             return "created";
         });
-        assertEquals(40, outcomes.getOrDefault("deleted", 0), outcomes.toString());
+        int deleted = outcomes.getOrDefault("deleted", 0);
         int created = outcomes.getOrDefault("created", 0);
-        assertTrue(created >= 10 && created <= 30, outcomes.toString());
-        assertEquals(created, fixture.storedSources(partner));
+        int conflicts = outcomes.getOrDefault("ConcurrentModificationException", 0);
+        assertEquals(80, deleted + created + conflicts + outcomes.getOrDefault("LimitExceededException", 0),
+                "every call answered success, LimitExceeded or ConcurrentModification: " + outcomes);
+        // The invariant, whatever the interleaving: the counter equals the sources, never above the limit.
         assertEquals(fixture.storedSources(partner), fixture.sourceCount(partner));
+        assertTrue(fixture.storedSources(partner) <= 30, outcomes.toString());
+        if (conflicts == 0) {
+            // An engine that serializes transactions (moto here) lands every delete; the 10 free slots go first.
+            assertEquals(40, deleted, outcomes.toString());
+            assertTrue(created >= 10 && created <= 30, outcomes.toString());
+            assertEquals(created, fixture.storedSources(partner));
+        }
     }
 
     /** Runs {@code count} calls released at once; returns how many ended in each outcome or error code. */
