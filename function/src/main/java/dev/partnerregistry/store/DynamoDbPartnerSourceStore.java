@@ -26,7 +26,6 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Document;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableMetadata;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryConditional;
 import software.amazon.awssdk.enhanced.dynamodb.model.QueryEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -106,7 +105,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 + " OR sourceCount < sourceLimit)) OR (attribute_not_exists(sourceLimit) AND " + belowDefault + "))";
         TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
-                .key(keyMap(TableItems.partnerKey(access.partner())))
+                .key(TableItems.keyMap(TableItems.partnerKey(access.partner())))
                 .updateExpression("SET sourceCount = if_not_exists(sourceCount, :zero) + :one")
                 .conditionExpression(registered(access) + " AND " + belowLimit)
                 .expressionAttributeValues(values)
@@ -138,7 +137,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         values.put(":one", number(1));
         TransactWriteItem uncountIt = TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
-                .key(keyMap(TableItems.partnerKey(access.partner())))
+                .key(TableItems.keyMap(TableItems.partnerKey(access.partner())))
                 .updateExpression("SET sourceCount = sourceCount - :one")
                 .conditionExpression(registered(access))
                 .expressionAttributeValues(values)
@@ -146,7 +145,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .build()).build();
         TransactWriteItem deleteIt = TransactWriteItem.builder().delete(Delete.builder()
                 .tableName(tableName)
-                .key(keyMap(TableItems.sourceKey(access.partner(), name)))
+                .key(TableItems.keyMap(TableItems.sourceKey(access.partner(), name)))
                 .conditionExpression("attribute_exists(" + PK + ") AND account = :account")
                 .expressionAttributeValues(Map.of(":account", AttributeValue.fromS(account)))
                 .build()).build();
@@ -177,7 +176,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .consistentRead(true)
                 .limit(limit);
         if (exclusiveStartName != null) {
-            query.exclusiveStartKey(keyMap(TableItems.sourceKey(access.partner(), exclusiveStartName)));
+            query.exclusiveStartKey(TableItems.keyMap(TableItems.sourceKey(access.partner(), exclusiveStartName)));
         }
         return call(() -> {
             List<PartnerEventSource> page = new ArrayList<>(limit);
@@ -235,7 +234,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     private TransactWriteItem regionEnabled(Access access) {
         return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
                 .tableName(tableName)
-                .key(keyMap(TableItems.regionKey(access.region())))
+                .key(TableItems.keyMap(TableItems.regionKey(access.region())))
                 .conditionExpression("attribute_not_exists(disabledOperations) OR NOT contains(disabledOperations, :operation)")
                 .expressionAttributeValues(Map.of(":operation", AttributeValue.fromS(access.operation().operationName())))
                 .build()).build();
@@ -343,9 +342,6 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 PartnerEventSource.SourceState.valueOf(item.state));
     }
 
-    private static Map<String, AttributeValue> keyMap(Key key) {
-        return key.keyMap(TableItems.SOURCE, TableMetadata.primaryIndexName());
-    }
 
     private static AttributeValue number(int value) {
         return AttributeValue.fromN(Integer.toString(value));

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableMetadata;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
@@ -63,7 +62,7 @@ public final class DynamoDbRegistryAdmin {
     }
 
     private Map<String, AttributeValue> get(Key key) {
-        return dynamoDb.getItem(r -> r.tableName(tableName).key(keyMap(key)).consistentRead(true)).item();
+        return dynamoDb.getItem(r -> r.tableName(tableName).key(TableItems.keyMap(key)).consistentRead(true)).item();
     }
 
     private Map<String, AttributeValue> update(Key key, String expression, Map<String, AttributeValue> values) {
@@ -72,14 +71,11 @@ public final class DynamoDbRegistryAdmin {
             names.put("#region", "region");
         }
         return dynamoDb.updateItem(r -> r.tableName(tableName)
-                .key(keyMap(key))
+                .key(TableItems.keyMap(key))
                 .updateExpression(expression)
                 .expressionAttributeValues(values)
                 .expressionAttributeNames(names.isEmpty() ? null : names)
                 .returnValues(ReturnValue.ALL_NEW)).attributes();
     }
 
-    private static Map<String, AttributeValue> keyMap(Key key) {
-        return key.keyMap(TableItems.SOURCE, TableMetadata.primaryIndexName());
-    }
 }

@@ -3,11 +3,14 @@ package dev.partnerregistry.store;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primaryPartitionKey;
 import static software.amazon.awssdk.enhanced.dynamodb.mapper.StaticAttributeTags.primarySortKey;
 
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.enhanced.dynamodb.EnhancedType;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.TableMetadata;
 import software.amazon.awssdk.enhanced.dynamodb.mapper.StaticTableSchema;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The single table's item types and their static (non-reflective) schemas.
@@ -48,6 +51,11 @@ final class TableItems {
 
     static Key regionKey(String region) {
         return Key.builder().partitionValue("REGION#" + region).sortValue(REGION_SK).build();
+    }
+
+    /** The key as the attribute map the low-level requests take; every item type shares pk/sk. */
+    static Map<String, AttributeValue> keyMap(Key key) {
+        return key.keyMap(SOURCE, TableMetadata.primaryIndexName());
     }
 
     static Key pageTokenKeyKey() {
