@@ -11,10 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -69,7 +65,7 @@ public final class AdminCommand {
             err.println(USAGE);
             return 2;
         }
-        try (DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials(settings, env))) {
+        try (DynamoDbClient dynamoDb = DynamoDbClients.create(settings, DynamoDbClients.toolCredentials(settings.dynamoDbEndpoint()))) {
             DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
             String region = options.one("--region", settings.region());
             Map<String, AttributeValue> item;
@@ -98,14 +94,6 @@ public final class AdminCommand {
             err.println("admin: " + e.getMessage());
             return 1;
         }
-    }
-
-    private static AwsCredentialsProvider credentials(RegistrySettings settings, Map<String, String> env) {
-        if (settings.dynamoDbEndpoint() != null && !env.containsKey("AWS_ACCESS_KEY_ID")) {
-            // A local engine accepts any key; don't make operators configure one.
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
     }
 
     /** The item in DynamoDB's JSON form, attributes sorted, as the README shows it. */

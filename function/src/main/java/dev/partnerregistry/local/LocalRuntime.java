@@ -6,17 +6,10 @@ import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.DynamoDbRegistryAdmin;
 import dev.partnerregistry.store.PartnerSourceTable;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -64,7 +57,7 @@ public final class LocalRuntime implements AutoCloseable {
             settings = new RegistrySettings(settings.tableName(), settings.region(), settings.defaultPartnerLimit(), moto.endpoint());
         }
         try {
-            DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials(settings.dynamoDbEndpoint(), moto != null));
+            DynamoDbClient dynamoDb = DynamoDbClients.create(settings, DynamoDbClients.toolCredentials(settings.dynamoDbEndpoint()));
             PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
             DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
             for (Map.Entry<String, List<String>> partner : config.partners().entrySet()) {
@@ -78,36 +71,6 @@ public final class LocalRuntime implements AutoCloseable {
                 moto.close();
             }
             throw e;
-        }
-    }
-
-    /** A local engine takes any key: a dummy one. A remote endpoint gets the caller's real credentials. */
-    static AwsCredentialsProvider credentials(URI endpoint, boolean startedHere) {
-        if (startedHere || isLocalEngine(endpoint)) {
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-        }
-        return DefaultCredentialsProvider.builder().build();
-    }
-
-    /** DynamoDB itself is only reachable over https; plain http or a loopback host is an emulator. */
-    static boolean isLocalEngine(URI endpoint) {
-        if (endpoint == null) {
-            return false;
-        }
-        if ("http".equalsIgnoreCase(endpoint.getScheme())) {
-            return true;
-        }
-        String host = endpoint.getHost();
-        if (host == null) {
-            return false;
-        }
-        if (host.equals("localhost") || host.endsWith(".localhost")) {
-            return true;
-        }
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 
