@@ -6,17 +6,9 @@ import static dev.partnerregistry.wire.WireFixture.EXAMPLE_SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.partnerregistry.api.PartnerRegistryHandler;
-import dev.partnerregistry.local.LocalConfig;
-import dev.partnerregistry.local.LocalServer;
-import dev.partnerregistry.store.DynamoDbRegistryAdmin;
 import dev.partnerregistry.testing.DynamoDbEngine;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,22 +27,17 @@ class ExecuteApiSigningTest {
 
     @Test
     void theDocumentedClientSignsForExecuteApiAndItsSignatureVerifies(DynamoDbEngine.EngineTable table) {
-        LocalConfig config = LocalConfig.load(Map.of(), WireFixture.root());
-        DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
-        config.partners().forEach(admin::registerPrincipals);
-        PartnerRegistryHandler function = new PartnerRegistryHandler(table.client(), table.settings(10));
         // API Gateway passes the Authorization header on to the function; record what arrived.
         AtomicReference<String> authorization = new AtomicReference<>();
-        RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> recording = (event, context) -> {
-            event.getHeaders().forEach((name, value) -> {
-                if (name.equalsIgnoreCase("Authorization")) {
-                    authorization.set(value);
-                }
-            });
-            return function.handleRequest(event, context);
-        };
-        try (LocalServer server = LocalServer.start(0, recording, config, WireFixture.REGION, null);
-             EventBridgeClient events = ExecuteApiClients.eventBridge(server.endpoint(), Region.of(WireFixture.REGION),
+        try (WireFixture fixture = WireFixture.start(table, function -> (event, context) -> {
+                 event.getHeaders().forEach((name, value) -> {
+                     if (name.equalsIgnoreCase("Authorization")) {
+                         authorization.set(value);
+                     }
+                 });
+                 return function.handleRequest(event, context);
+             });
+             EventBridgeClient events = ExecuteApiClients.eventBridge(fixture.endpoint(), Region.of(WireFixture.REGION),
                      StaticCredentialsProvider.create(AwsBasicCredentials.create(EXAMPLE_KEY, EXAMPLE_SECRET)))) {
             String name = WireFixture.uniqueName("example.com", "signed", "execute-api");
             assertEquals(WireFixture.arn(name), events.createPartnerEventSource(r -> r.name(name).account(ACCOUNT)).eventSourceArn());

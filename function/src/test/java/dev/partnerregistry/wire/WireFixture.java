@@ -2,6 +2,9 @@ package dev.partnerregistry.wire;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalServer;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -45,13 +49,19 @@ final class WireFixture implements AutoCloseable {
     }
 
     static WireFixture start(DynamoDbEngine.EngineTable table) {
+        return start(table, function -> function);
+    }
+
+    /** As {@link #start(DynamoDbEngine.EngineTable)}, with the function wrapped, e.g. to record what reaches it. */
+    static WireFixture start(DynamoDbEngine.EngineTable table,
+                             UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around) {
         LocalConfig config = LocalConfig.load(Map.of(), root());
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
         admin.registerPrincipals(LIMITED_PARTNER, List.of(EXAMPLE_PRINCIPAL));
         admin.setPartnerLimit(LIMITED_PARTNER, 0);
         PartnerRegistryHandler handler = new PartnerRegistryHandler(table.client(), table.settings(100));
-        return new WireFixture(LocalServer.start(0, handler, config, REGION, System.err), admin);
+        return new WireFixture(LocalServer.start(0, around.apply(handler), config, REGION, System.err), admin);
     }
 
     static Path root() {
