@@ -45,8 +45,7 @@ public final class PartnerRegistry {
     public SourcePage listPartnerEventSources(String namePrefix, String nextToken, Integer limit, Caller caller) {
         Constraints.check().namePrefix("namePrefix", namePrefix).nextToken("nextToken", nextToken).limit("limit", limit).orThrow();
         Instant now = now();
-        Access access = access(RegistryOperation.LIST_PARTNER_EVENT_SOURCES, namePrefix, caller,
-                "arn:" + partition + ":events:" + region + "::event-source/" + namePrefix + "*");
+        Access access = access(RegistryOperation.LIST_PARTNER_EVENT_SOURCES, namePrefix, caller, arnOf(namePrefix) + "*");
         String after = nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now);
         int pageSize = limit == null ? DEFAULT_PAGE_SIZE : limit;
         // One more than asked tells whether another page exists, so a token never leads to an empty page.
