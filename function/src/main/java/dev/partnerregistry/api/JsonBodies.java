@@ -26,18 +26,16 @@ final class JsonBodies {
             return JsonNode.emptyObjectNode();
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        JsonNode node;
         try {
-            JsonNode node = PARSER.parse(bytes);
-            if (hasTrailingContent(bytes)) {
-                throw malformed();
-            }
-            return node;
+            node = PARSER.parse(bytes);
         } catch (RuntimeException notJson) {
-            if (notJson instanceof RegistryException registryException) {
-                throw registryException;
-            }
             throw malformed();
         }
+        if (hasTrailingContent(bytes)) {
+            throw malformed();
+        }
+        return node;
     }
 
     private static boolean hasTrailingContent(byte[] bytes) {
