@@ -1,39 +1,57 @@
 # Partner Registry: the two commands that matter are `make run` and `make test`.
 SHELL := /bin/bash
 MVN ?= mvn -B
+# The Lambda artifact, and the two tools that are never deployed (each one jar, run with java -cp).
 JAR := function/target/partner-registry-function.jar
+LOCAL_JAR := local-runtime/target/partner-registry-local.jar
+ADMIN_JAR := admin/target/partner-registry-admin.jar
 JAVA ?= java
 
-.PHONY: help build run test invoke admin bench clean
+.PHONY: help build run test unit-test invoke admin bench bench-guard clean
 
 help:
 	@echo "make run     - the registry on http://127.0.0.1:$${PORT:-4010} (starts moto_server unless DYNAMODB_ENDPOINT is set)"
 	@echo "make test    - every test: unit, engine (moto_server/LocalStack/DYNAMODB_ENDPOINT), SDK and CLI wire, CDK"
+	@echo "make unit-test - the unit tier alone (no engine; seconds)"
 	@echo "make invoke EVENT=events/create-partner-event-source.json - run the handler once on an API Gateway event"
 	@echo "make admin ARGS='show-partner --partner example.com'       - operator controls"
 	@echo "make bench   - cold start of a fresh JVM: init + first request"
+	@echo "make bench-guard - handler (init + one create) vs the leanest TransactWriteItems program, paired fresh JVMs"
 	@echo "make synth | cfn-lint | deploy | sam-commands | localstack-deploy - the CDK stack (infra/infra.mk)"
 
 $(JAR): $(shell find function/src/main -type f 2>/dev/null) function/pom.xml pom.xml
 	$(MVN) -q -pl function -am package -DskipTests
 
-build: $(JAR)
+$(ADMIN_JAR): $(JAR) $(shell find admin/src/main -type f 2>/dev/null) admin/pom.xml
+	$(MVN) -q -pl admin -am package -DskipTests
 
-run: $(JAR)
-	$(JAVA) -cp $(JAR) dev.partnerregistry.local.LocalRegistry
+$(LOCAL_JAR): $(ADMIN_JAR) $(shell find local-runtime/src/main -type f 2>/dev/null) local-runtime/pom.xml
+	$(MVN) -q -pl local-runtime -am package -DskipTests
+
+build: $(JAR) $(ADMIN_JAR) $(LOCAL_JAR)
+
+run: $(LOCAL_JAR)
+	$(JAVA) -cp $(LOCAL_JAR) dev.partnerregistry.local.LocalRegistry
 
 test:
 	$(MVN) verify
 
-invoke: $(JAR)
+# The unit tier alone: no engine, no network, seconds.
+unit-test:
+	$(MVN) -pl function,admin,local-runtime -am test
+
+invoke: $(LOCAL_JAR)
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }
-	$(JAVA) -cp $(JAR) dev.partnerregistry.local.LocalInvoke $(EVENT)
+	$(JAVA) -cp $(LOCAL_JAR) dev.partnerregistry.local.LocalInvoke $(EVENT)
 
-admin: $(JAR)
-	$(JAVA) -cp $(JAR) dev.partnerregistry.admin.AdminCommand $(ARGS)
+admin: $(ADMIN_JAR)
+	$(JAVA) -cp $(ADMIN_JAR) dev.partnerregistry.admin.AdminCommand $(ARGS)
 
-bench: $(JAR)
+bench: $(JAR) $(ADMIN_JAR)
 	bench/cold-start.sh
+
+bench-guard: $(JAR)
+	bench/handler-vs-lean.sh
 
 clean:
 	$(MVN) -q clean

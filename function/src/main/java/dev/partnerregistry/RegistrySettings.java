@@ -10,19 +10,28 @@ import java.util.Map;
  * @param region              {@code AWS_REGION}: the region this registry answers for (default us-east-1)
  * @param defaultPartnerLimit {@code PARTNER_SOURCE_LIMIT}: sources a partner may hold without an override (default 100)
  * @param dynamoDbEndpoint    {@code DYNAMODB_ENDPOINT}: a local engine instead of the regional endpoint, or null
+ * @param metricsNamespace    {@code METRICS_NAMESPACE}: the CloudWatch namespace of the request metrics (default PartnerRegistry)
  */
-public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint) {
+public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_PARTNER_LIMIT = 100;
+    public static final String DEFAULT_METRICS_NAMESPACE = "PartnerRegistry";
 
     public RegistrySettings {
+        if (metricsNamespace == null || metricsNamespace.isBlank()) {
+            metricsNamespace = DEFAULT_METRICS_NAMESPACE;
+        }
         if (tableName == null || tableName.isBlank()) {
             throw new IllegalArgumentException("TABLE_NAME is not set");
         }
         if (defaultPartnerLimit < 0) {
             throw new IllegalArgumentException("PARTNER_SOURCE_LIMIT must not be negative, was " + defaultPartnerLimit);
         }
+    }
+
+    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint) {
+        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, DEFAULT_METRICS_NAMESPACE);
     }
 
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit) {
@@ -36,7 +45,8 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
                 env.get("TABLE_NAME"),
                 env.getOrDefault("AWS_REGION", DEFAULT_REGION),
                 limit == null || limit.isBlank() ? DEFAULT_PARTNER_LIMIT : parseLimit(limit),
-                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint));
+                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
+                env.get("METRICS_NAMESPACE"));
     }
 
     private static int parseLimit(String limit) {

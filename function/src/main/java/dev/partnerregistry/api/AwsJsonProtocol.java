@@ -1,58 +1,101 @@
 package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.Caller;
+import dev.partnerregistry.domain.Constraints;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.RegistryException;
+import dev.partnerregistry.domain.RegistryOperation;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
  * EventBridge's wire protocol, AWS JSON 1.1: {@code X-Amz-Target: AWSEvents.<Operation>} picks the
  * operation, the body carries its members, and the answer is JSON, or an error envelope with
- * {@code __type}, {@code message} and the {@code x-amzn-ErrorType} header.
+ * {@code __type}, {@code message} and the {@code x-amzn-ErrorType} header, with the HTTP status
+ * decided here. Every request, answered or failed, leaves one line in the {@link RequestLog}.
  */
 public final class AwsJsonProtocol {
 
     public static final String TARGET_PREFIX = "AWSEvents.";
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
+    private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
     private final PartnerRegistry registry;
+    private final RequestLog log;
+    private final IntSupplier storeRequests;
 
-    public AwsJsonProtocol(PartnerRegistry registry) {
+    /**
+     * @param storeRequests the store requests made on this thread since it was last asked (the
+     *                      count restarts on each call), for the request log
+     */
+    public AwsJsonProtocol(PartnerRegistry registry, RequestLog log, IntSupplier storeRequests) {
         this.registry = registry;
+        this.log = log;
+        this.storeRequests = storeRequests;
     }
 
     public ApiResponse handle(String target, String body, Caller caller, String requestId) {
-        try {
-            String operation = target != null && target.startsWith(TARGET_PREFIX) ? target.substring(TARGET_PREFIX.length()) : "";
-            return ok(dispatch(operation, JsonBodies.parse(body), caller), requestId);
-        } catch (RegistryException e) {
-            return error(e, requestId);
-        } catch (RuntimeException bug) {
-            // Never a stack trace or exception text on the wire: log it, answer InternalException.
-            System.err.println("ERROR request " + requestId + ": " + bug);
-            bug.printStackTrace();
-            return error(new RegistryException.Internal(), requestId);
-        }
+        return handle(target, () -> body, caller, requestId);
     }
 
-    private String dispatch(String operation, software.amazon.awssdk.protocols.jsoncore.JsonNode body, Caller caller) {
+    /** @param body the request body; may throw a {@link RegistryException} if it cannot be read */
+    public ApiResponse handle(String target, Supplier<String> body, Caller caller, String requestId) {
+        long started = System.nanoTime();
+        storeRequests.getAsInt();
+        RegistryOperation operation = operationOf(target);
+        String partner = null;
+        ApiResponse response;
+        Throwable cause = null;
+        try {
+            JsonNode members = JsonBodies.parse(body.get());
+            if (operation == null) {
+                throw new RegistryException.UnknownOperation();
+            }
+            partner = partnerNamedIn(operation, members);
+            response = ok(dispatch(operation, RequestMembers.of(members), caller), requestId);
+        } catch (RegistryException e) {
+            cause = e.getCause();
+            response = error(e, requestId);
+        } catch (RuntimeException bug) {
+            // Never a stack trace or exception text on the wire: the log has it, the caller gets InternalException.
+            cause = bug;
+            response = error(new RegistryException.Internal(bug), requestId);
+        }
+        log.record(new RequestLog.Entry(requestId, operation, partner, response.statusCode(),
+                response.headers().get(ERROR_TYPE), (System.nanoTime() - started) / 1e6, storeRequests.getAsInt(), cause));
+        return response;
+    }
+
+    /** 500 for the service's own failure, 400 for everything the caller can act on, as EventBridge answers. */
+    public static int statusOf(RegistryException e) {
+        return e instanceof RegistryException.Internal ? 500 : 400;
+    }
+
+    private static RegistryOperation operationOf(String target) {
+        if (target == null || !target.startsWith(TARGET_PREFIX)) {
+            return null;
+        }
+        return RegistryOperation.find(target.substring(TARGET_PREFIX.length())).orElse(null);
+    }
+
+    private String dispatch(RegistryOperation operation, RequestMembers in, Caller caller) {
         switch (operation) {
-            case "CreatePartnerEventSource": {
-                RequestMembers in = RequestMembers.of(body);
+            case CREATE_PARTNER_EVENT_SOURCE: {
                 String arn = registry.createPartnerEventSource(in.string("Name"), in.string("Account"), caller);
                 return json(w -> w.writeFieldName("EventSourceArn").writeValue(arn));
             }
-            case "DescribePartnerEventSource": {
-                RequestMembers in = RequestMembers.of(body);
+            case DESCRIBE_PARTNER_EVENT_SOURCE: {
                 PartnerEventSource source = registry.describePartnerEventSource(in.string("Name"), caller);
                 return json(w -> writeSource(w, source));
             }
-            case "ListPartnerEventSources": {
-                RequestMembers in = RequestMembers.of(body);
+            case LIST_PARTNER_EVENT_SOURCES: {
                 PartnerRegistry.SourcePage page = registry.listPartnerEventSources(
                         in.string("NamePrefix"), in.string("NextToken"), in.integer("Limit"), caller);
                 return json(w -> {
@@ -68,8 +111,7 @@ public final class AwsJsonProtocol {
                     }
                 });
             }
-            case "ListPartnerEventSourceAccounts": {
-                RequestMembers in = RequestMembers.of(body);
+            case LIST_PARTNER_EVENT_SOURCE_ACCOUNTS: {
                 PartnerEventSource source = registry.listPartnerEventSourceAccounts(
                         in.string("EventSourceName"), in.string("NextToken"), in.integer("Limit"), caller);
                 return json(w -> w.writeFieldName("PartnerEventSourceAccounts").writeStartArray()
@@ -80,14 +122,24 @@ public final class AwsJsonProtocol {
                         .writeEndObject()
                         .writeEndArray());
             }
-            case "DeletePartnerEventSource": {
-                RequestMembers in = RequestMembers.of(body);
+            case DELETE_PARTNER_EVENT_SOURCE: {
                 registry.deletePartnerEventSource(in.string("Name"), in.string("Account"), caller);
                 return "{}";
             }
             default:
-                throw new RegistryException.UnknownOperation();
+                throw new IllegalStateException("no dispatch for " + operation);
         }
+    }
+
+    /** For the log: the partner named by the operation's name member, if it reads as one. */
+    private static String partnerNamedIn(RegistryOperation operation, JsonNode members) {
+        String member = switch (operation) {
+            case LIST_PARTNER_EVENT_SOURCES -> "NamePrefix";
+            case LIST_PARTNER_EVENT_SOURCE_ACCOUNTS -> "EventSourceName";
+            default -> "Name";
+        };
+        JsonNode value = members.isObject() ? members.asObject().get(member) : null;
+        return value != null && value.isString() ? Constraints.partnerNamedIn(value.asString()) : null;
     }
 
     private void writeSource(JsonWriter w, PartnerEventSource source) {
@@ -100,7 +152,7 @@ public final class AwsJsonProtocol {
         return BigDecimal.valueOf(source.creationTime().toEpochMilli(), 3);
     }
 
-    private static String json(java.util.function.Consumer<JsonWriter> members) {
+    private static String json(Consumer<JsonWriter> members) {
         JsonWriter writer = JsonWriter.create();
         writer.writeStartObject();
         members.accept(writer);
@@ -112,16 +164,16 @@ public final class AwsJsonProtocol {
         return new ApiResponse(200, Map.of("Content-Type", CONTENT_TYPE, "x-amzn-RequestId", requestId), body);
     }
 
-    public static ApiResponse error(RegistryException e, String requestId) {
+    static ApiResponse error(RegistryException e, String requestId) {
         String body = json(w -> {
             w.writeFieldName("__type").writeValue(e.errorCode());
             if (e.getMessage() != null) {
                 w.writeFieldName("message").writeValue(e.getMessage());
             }
         });
-        return new ApiResponse(e.httpStatus(), Map.of(
+        return new ApiResponse(statusOf(e), Map.of(
                 "Content-Type", CONTENT_TYPE,
                 "x-amzn-RequestId", requestId,
-                "x-amzn-ErrorType", e.errorCode()), body);
+                ERROR_TYPE, e.errorCode()), body);
     }
 }

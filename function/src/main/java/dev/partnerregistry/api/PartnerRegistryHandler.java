@@ -4,19 +4,14 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.domain.Caller;
-import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.RegistryException;
-import dev.partnerregistry.store.DynamoDbClients;
-import dev.partnerregistry.store.DynamoDbPartnerSourceStore;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The Lambda entry point behind API Gateway's {@code POST /} proxy integration. It only
@@ -29,44 +24,23 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     private final SnapStartPriming priming;
 
     /**
-     * Lambda's constructor: settings and the one DynamoDB client are built once, at init, and
-     * under SnapStart the request path is primed before the snapshot.
+     * Lambda's constructor: everything is assembled once, at init, and under SnapStart the request
+     * path is primed before the snapshot.
      */
     public PartnerRegistryHandler() {
-        this(RegistrySettings.fromEnvironment(System.getenv()), System.getenv());
+        this.protocol = RegistryAssembly.lambda(System.getenv());
+        this.priming = SnapStartPriming.register(this);
     }
 
-    private PartnerRegistryHandler(RegistrySettings settings, Map<String, String> env) {
-        this(new AwsJsonProtocol(registry(DynamoDbClients.create(settings, DynamoDbClients.lambdaCredentials(env)), settings)), true);
-    }
-
-    public PartnerRegistryHandler(DynamoDbClient dynamoDb, RegistrySettings settings) {
-        this(registry(dynamoDb, settings));
-    }
-
-    public PartnerRegistryHandler(PartnerRegistry registry) {
-        this(new AwsJsonProtocol(registry), false);
-    }
-
-    private PartnerRegistryHandler(AwsJsonProtocol protocol, boolean primeForSnapStart) {
+    /** For the local runtime and tests: a protocol assembled elsewhere, no SnapStart hook. */
+    public PartnerRegistryHandler(AwsJsonProtocol protocol) {
         this.protocol = protocol;
-        this.priming = primeForSnapStart ? SnapStartPriming.register(this) : null;
-    }
-
-    private static PartnerRegistry registry(DynamoDbClient dynamoDb, RegistrySettings settings) {
-        return new PartnerRegistry(new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName()),
-                settings.region(), settings.defaultPartnerLimit(), Clock.systemUTC());
+        this.priming = null;
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        String requestId = requestIdOf(event);
-        ApiResponse response;
-        try {
-            response = protocol.handle(header(event, "X-Amz-Target"), body(event), callerOf(event), requestId);
-        } catch (IllegalArgumentException notBase64) {
-            response = AwsJsonProtocol.error(new RegistryException.Serialization("The request body is not valid base64."), requestId);
-        }
+        ApiResponse response = protocol.handle(header(event, "X-Amz-Target"), () -> body(event), callerOf(event), requestIdOf(event));
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())
@@ -94,7 +68,11 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     private static String body(APIGatewayProxyRequestEvent event) {
         String body = event.getBody();
         if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
-            return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            try {
+                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException notBase64) {
+                throw new RegistryException.Serialization("The request body is not valid base64.");
+            }
         }
         return body;
     }

@@ -87,6 +87,32 @@ public final class Constraints {
         return validNameOrPrefix.substring(PARTNER_NAMESPACE.length(), end);
     }
 
+    /**
+     * The partner segment of any value shaped like {@code aws.partner/<partner>/...}, valid or not,
+     * for logs: null unless the segment is 1 to 256 of the name characters, so nothing unbounded
+     * or hostile is echoed. Checked by hand, as it runs before (and without) validation.
+     */
+    public static String partnerNamedIn(String value) {
+        if (value == null || !value.startsWith(PARTNER_NAMESPACE)) {
+            return null;
+        }
+        int start = PARTNER_NAMESPACE.length();
+        for (int i = start; i < value.length() && i - start <= NAME_MAX_LENGTH; i++) {
+            char c = value.charAt(i);
+            if (c == '/') {
+                return i == start ? null : value.substring(start, i);
+            }
+            if (!isNameCharacter(c)) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static boolean isNameCharacter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    }
+
     private Constraints string(String member, String value, boolean required, int min, int max, Pattern pattern, String patternText) {
         if (value == null) {
             if (required) {

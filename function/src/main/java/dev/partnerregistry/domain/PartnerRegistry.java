@@ -20,13 +20,13 @@ public final class PartnerRegistry {
     private final Clock clock;
     private final PageToken pageTokens;
 
-    public PartnerRegistry(PartnerSourceStore store, String region, int defaultPartnerLimit, Clock clock) {
+    public PartnerRegistry(PartnerSourceStore store, PageTokenKey pageTokenKey, String region, int defaultPartnerLimit, Clock clock) {
         this.store = store;
         this.region = region;
         this.partition = partitionOf(region);
         this.defaultPartnerLimit = defaultPartnerLimit;
         this.clock = clock;
-        this.pageTokens = new PageToken(store::pageTokenKey);
+        this.pageTokens = new PageToken(pageTokenKey::secret);
     }
 
     public String createPartnerEventSource(String name, String account, Caller caller) {

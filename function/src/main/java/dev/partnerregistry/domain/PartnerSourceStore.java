@@ -31,7 +31,4 @@ public interface PartnerSourceStore {
      * @return whether a source was removed
      */
     boolean delete(String name, String account, Access access);
-
-    /** The secret that signs page tokens; the same for every instance of the service. */
-    byte[] pageTokenKey();
 }

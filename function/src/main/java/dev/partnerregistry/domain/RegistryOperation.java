@@ -1,5 +1,7 @@
 package dev.partnerregistry.domain;
 
+import java.util.Optional;
+
 /** The partner-side operations; the name is the one in X-Amz-Target, IAM actions and region switches. */
 public enum RegistryOperation {
     CREATE_PARTNER_EVENT_SOURCE("CreatePartnerEventSource"),
@@ -18,12 +20,17 @@ public enum RegistryOperation {
         return operationName;
     }
 
-    public static RegistryOperation named(String operationName) {
+    /** The operation of that exact name, if there is one. */
+    public static Optional<RegistryOperation> find(String operationName) {
         for (RegistryOperation operation : values()) {
             if (operation.operationName.equals(operationName)) {
-                return operation;
+                return Optional.of(operation);
             }
         }
-        throw new IllegalArgumentException("Unknown operation " + operationName);
+        return Optional.empty();
+    }
+
+    public static RegistryOperation named(String operationName) {
+        return find(operationName).orElseThrow(() -> new IllegalArgumentException("Unknown operation " + operationName));
     }
 }

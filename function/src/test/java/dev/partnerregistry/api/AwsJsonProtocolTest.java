@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import dev.partnerregistry.domain.Access;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.PartnerEventSource;
-import dev.partnerregistry.domain.PartnerRegistry;
-import java.time.Clock;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +18,7 @@ class AwsJsonProtocolTest {
 
     private static final Caller CALLER = new Caller("arn:aws:iam::123456789012:user/example-partner");
 
-    private final AwsJsonProtocol protocol = new AwsJsonProtocol(
-            new PartnerRegistry(new UnreachableStore(), "us-east-1", 10, Clock.systemUTC()));
+    private final AwsJsonProtocol protocol = UnreachableStore.protocol();
 
     private ApiResponse call(String target, String body) {
         return protocol.handle(target, body, CALLER, "req-1");
@@ -129,12 +128,12 @@ class AwsJsonProtocolTest {
 
     @Test
     void aBugInsideIsInternalExceptionWithoutDetail() {
-        AwsJsonProtocol broken = new AwsJsonProtocol(new PartnerRegistry(new UnreachableStore() {
+        AwsJsonProtocol broken = UnreachableStore.protocol(new UnreachableStore() {
             @Override
             public void create(PartnerEventSource source, int defaultLimit, Access access) {
                 throw new IllegalStateException("secret internals at com.example.Thing");
             }
-        }, "us-east-1", 10, Clock.systemUTC()));
+        }, new PrintStream(OutputStream.nullOutputStream()));
         ApiResponse response = broken.handle("AWSEvents.CreatePartnerEventSource",
                 "{\"Name\": \"aws.partner/a/b/c\", \"Account\": \"123456789012\"}", CALLER, "req-1");
         assertError(response, 500, "InternalException",

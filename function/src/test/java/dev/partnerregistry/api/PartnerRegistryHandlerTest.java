@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.partnerregistry.domain.PartnerRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,8 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The proxy translation: headers in any case, base64 bodies, API Gateway's request id on the answer. */
 class PartnerRegistryHandlerTest {
 
-    private final PartnerRegistryHandler handler = new PartnerRegistryHandler(
-            new PartnerRegistry(new UnreachableStore(), "us-east-1", 10, Clock.systemUTC()));
+    private final PartnerRegistryHandler handler = new PartnerRegistryHandler(UnreachableStore.protocol());
 
     private static APIGatewayProxyRequestEvent event(String body, boolean base64) {
         return new APIGatewayProxyRequestEvent()

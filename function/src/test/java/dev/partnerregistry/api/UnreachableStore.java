@@ -1,13 +1,33 @@
 package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.PageTokenKey;
 import dev.partnerregistry.domain.PartnerEventSource;
+import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.PartnerSourceStore;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 
 /** A store that must never be reached: these requests are all decided before storage. */
-class UnreachableStore implements PartnerSourceStore {
+class UnreachableStore implements PartnerSourceStore, PageTokenKey {
+
+    /** The registry on this store, as the handler and protocol tests use it. */
+    PartnerRegistry registry() {
+        return new PartnerRegistry(this, this, "us-east-1", 10, Clock.systemUTC());
+    }
+
+    /** The protocol on {@link #registry()}, logging nowhere. */
+    static AwsJsonProtocol protocol() {
+        return protocol(new UnreachableStore(), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    static AwsJsonProtocol protocol(UnreachableStore store, PrintStream log) {
+        return new AwsJsonProtocol(store.registry(), RequestLog.to(log, "PartnerRegistry"), () -> 0);
+    }
+
     @Override
     public void create(PartnerEventSource source, int defaultLimit, Access access) {
         throw new AssertionError("reached the store");
@@ -29,7 +49,7 @@ class UnreachableStore implements PartnerSourceStore {
     }
 
     @Override
-    public byte[] pageTokenKey() {
+    public byte[] secret() {
         throw new AssertionError("reached the store");
     }
 }

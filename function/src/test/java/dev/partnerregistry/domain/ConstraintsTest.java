@@ -3,6 +3,7 @@ package dev.partnerregistry.domain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.partnerregistry.api.AwsJsonProtocol;
 import org.junit.jupiter.api.Test;
 
 /** Validation messages, to the character, as EventBridge words them. */
@@ -11,7 +12,7 @@ class ConstraintsTest {
     private static String failure(Runnable check) {
         RegistryException.Validation e = assertThrows(RegistryException.Validation.class, check::run);
         assertEquals("ValidationException", e.errorCode());
-        assertEquals(400, e.httpStatus());
+        assertEquals(400, AwsJsonProtocol.statusOf(e));
         return e.getMessage();
     }
 

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.api.PartnerRegistryHandler;
-import dev.partnerregistry.store.DynamoDbRegistryAdmin;
+import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -66,7 +67,7 @@ class LocalStackCreateTest {
                         .attributeName(a.get("AttributeName")).attributeType(a.get("AttributeType")).build()).toList()));
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(TABLE));
         new DynamoDbRegistryAdmin(dynamoDb, TABLE).registerPrincipals(PARTNER, List.of(CALLER));
-        handler = new PartnerRegistryHandler(dynamoDb, new RegistrySettings(TABLE, LOCALSTACK.getRegion(), 100));
+        handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, new RegistrySettings(TABLE, LOCALSTACK.getRegion(), 100), System.out));
     }
 
     @AfterAll

@@ -1,0 +1,191 @@
+package dev.partnerregistry.admin;
+
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.domain.RegistryOperation;
+import dev.partnerregistry.store.DynamoDbClients;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Operator controls, against the table named by TABLE_NAME (AWS_REGION, DYNAMODB_ENDPOINT as for
+ * the function). Prints the item each command wrote.
+ *
+ * <pre>
+ * register-partner --partner P --principal ARN [--principal ARN ...]
+ * deregister-principal --partner P --principal ARN
+ * set-limit --partner P (--limit N | --default)
+ * disable --operation OPERATION [--region R]
+ * enable --operation OPERATION [--region R]
+ * show-partner --partner P
+ * show-region [--region R]
+ * create-table
+ * </pre>
+ */
+public final class AdminCommand {
+
+    static final String USAGE = String.join("\n",
+            "usage: admin <command> [options]   (table: TABLE_NAME; region: AWS_REGION; engine: DYNAMODB_ENDPOINT)",
+            "  register-partner --partner P --principal ARN [--principal ARN ...]",
+            "  deregister-principal --partner P --principal ARN",
+            "  set-limit --partner P (--limit N | --default)",
+            "  disable --operation OPERATION [--region R]",
+            "  enable --operation OPERATION [--region R]",
+            "  show-partner --partner P",
+            "  show-region [--region R]",
+            "  create-table");
+    private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
+
+    private AdminCommand() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            err.println(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        RegistrySettings settings;
+        Options options;
+        try {
+            settings = RegistrySettings.fromEnvironment(env);
+            options = Options.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("admin: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        }
+        try (DynamoDbClient dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()))) {
+            DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
+            String region = options.one("--region", settings.region());
+            Map<String, AttributeValue> item;
+            switch (args[0]) {
+                case "register-partner" -> item = admin.registerPrincipals(options.partner(), options.principals());
+                case "deregister-principal" -> item = admin.deregisterPrincipals(options.partner(), options.principals());
+                case "set-limit" -> item = admin.setPartnerLimit(options.partner(), options.limit());
+                case "disable" -> item = admin.disable(region, options.operation());
+                case "enable" -> item = admin.enable(region, options.operation());
+                case "show-partner" -> item = admin.partner(options.partner());
+                case "show-region" -> item = admin.region(region);
+                case "create-table" -> {
+                    PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
+                    out.println("table " + settings.tableName() + " is ready");
+                    return 0;
+                }
+                default -> throw new IllegalArgumentException("unknown command " + args[0]);
+            }
+            out.println(render(item));
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("admin: " + e.getMessage());
+            err.println(USAGE);
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("admin: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    /** The item in DynamoDB's JSON form, attributes sorted, as the README shows it. */
+    static String render(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return "{}";
+        }
+        StringBuilder json = new StringBuilder("{");
+        for (Map.Entry<String, AttributeValue> attribute : new TreeMap<>(item).entrySet()) {
+            json.append(json.length() > 1 ? ", " : "").append('"').append(attribute.getKey()).append("\": ");
+            AttributeValue value = attribute.getValue();
+            if (value.s() != null) {
+                json.append("{\"S\": \"").append(value.s()).append("\"}");
+            } else if (value.n() != null) {
+                json.append("{\"N\": \"").append(value.n()).append("\"}");
+            } else if (value.hasSs()) {
+                json.append("{\"SS\": [");
+                List<String> sorted = new ArrayList<>(value.ss());
+                sorted.sort(null);
+                for (int i = 0; i < sorted.size(); i++) {
+                    json.append(i == 0 ? "\"" : ", \"").append(sorted.get(i)).append('"');
+                }
+                json.append("]}");
+            } else {
+                json.append("{\"B\": \"(").append(value.b() == null ? 0 : value.b().asByteArray().length).append(" bytes)\"}");
+            }
+        }
+        return json.append('}').toString();
+    }
+
+    private record Options(Map<String, List<String>> values) {
+
+        static Options parse(String[] args) {
+            Map<String, List<String>> values = new TreeMap<>();
+            for (int i = 1; i < args.length; i++) {
+                String flag = args[i];
+                if (!flag.startsWith("--")) {
+                    throw new IllegalArgumentException("unexpected argument " + flag);
+                }
+                if (flag.equals("--default")) {
+                    values.computeIfAbsent(flag, k -> new ArrayList<>()).add("");
+                    continue;
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(flag + " needs a value");
+                }
+                values.computeIfAbsent(flag, k -> new ArrayList<>()).add(args[++i]);
+            }
+            return new Options(values);
+        }
+
+        String one(String flag, String fallback) {
+            List<String> given = values.get(flag);
+            return given == null ? fallback : given.get(given.size() - 1);
+        }
+
+        String partner() {
+            String partner = one("--partner", null);
+            if (partner == null || !PARTNER.matcher(partner).matches()) {
+                throw new IllegalArgumentException("--partner must be a partner name such as example.com");
+            }
+            return partner;
+        }
+
+        List<String> principals() {
+            List<String> principals = values.getOrDefault("--principal", List.of());
+            if (principals.isEmpty() || principals.stream().anyMatch(p -> !p.startsWith("arn:"))) {
+                throw new IllegalArgumentException("--principal must be an IAM principal ARN, e.g. arn:aws:iam::123456789012:role/partner");
+            }
+            return principals;
+        }
+
+        Integer limit() {
+            if (values.containsKey("--default")) {
+                return null;
+            }
+            try {
+                int limit = Integer.parseInt(one("--limit", ""));
+                if (limit < 0) {
+                    throw new NumberFormatException();
+                }
+                return limit;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--limit must be a whole number >= 0, or use --default");
+            }
+        }
+
+        RegistryOperation operation() {
+            try {
+                return RegistryOperation.named(one("--operation", ""));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--operation must be one of CreatePartnerEventSource, "
+                        + "DescribePartnerEventSource, ListPartnerEventSources, ListPartnerEventSourceAccounts, DeletePartnerEventSource");
+            }
+        }
+    }
+}

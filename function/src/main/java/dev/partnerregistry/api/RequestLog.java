@@ -1,0 +1,107 @@
+package dev.partnerregistry.api;
+
+import dev.partnerregistry.domain.RegistryOperation;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
+
+/**
+ * The registry's one logger: one JSON line per request, which is also a CloudWatch Embedded Metric
+ * Format document, so that the same line is searchable in Logs Insights and becomes metrics with
+ * no agent, no API call and no library (EMF written by hand costs nothing at cold start).
+ *
+ * <p>Metrics, in the namespace of the settings: {@code Requests}, {@code Errors} (any error
+ * answer), {@code Faults} (5xx) and {@code Latency} (ms), by {@code Operation} and by
+ * {@code Operation} and {@code Outcome} (Success or the error code). Both dimensions are closed
+ * sets; the partner and the request id are log fields only, never dimensions.
+ */
+public final class RequestLog {
+
+    public static final String REQUESTS = "Requests";
+    public static final String ERRORS = "Errors";
+    public static final String FAULTS = "Faults";
+    public static final String LATENCY = "Latency";
+    public static final String OPERATION = "Operation";
+    public static final String OUTCOME = "Outcome";
+    /** The Outcome of a request answered 200; any other Outcome is the error code. */
+    public static final String SUCCESS = "Success";
+    /** The Operation of a request that named no operation of this service (never the raw target). */
+    public static final String UNKNOWN_OPERATION = "Unknown";
+    /** A cause's stack trace is cut here: enough to find the bug, bounded whatever the depth. */
+    static final int MAX_CAUSE_CHARS = 8_192;
+
+    private final PrintStream out;
+    private final String namespace;
+
+    private RequestLog(PrintStream out, String namespace) {
+        this.out = out;
+        this.namespace = namespace;
+    }
+
+    public static RequestLog to(PrintStream out, String namespace) {
+        return new RequestLog(out, namespace);
+    }
+
+    /** What one request did. {@code errorCode} is null for a success; {@code cause} only for a fault. */
+    public record Entry(String requestId, RegistryOperation operation, String partner, int status, String errorCode,
+                        double latencyMs, int storeRequests, Throwable cause) {
+    }
+
+    void record(Entry entry) {
+        String line = line(entry, System.currentTimeMillis());
+        // One println of one string: lines from concurrent requests never interleave.
+        out.println(line);
+    }
+
+    String line(Entry entry, long epochMillis) {
+        String operation = entry.operation() == null ? UNKNOWN_OPERATION : entry.operation().operationName();
+        String outcome = entry.errorCode() == null ? SUCCESS : entry.errorCode();
+        JsonWriter w = JsonWriter.create().writeStartObject();
+        w.writeFieldName("_aws").writeStartObject()
+                .writeFieldName("Timestamp").writeValue(epochMillis)
+                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
+                .writeFieldName("Namespace").writeValue(namespace)
+                .writeFieldName("Dimensions").writeStartArray()
+                .writeStartArray().writeValue(OPERATION).writeEndArray()
+                .writeStartArray().writeValue(OPERATION).writeValue(OUTCOME).writeEndArray()
+                .writeEndArray()
+                .writeFieldName("Metrics").writeStartArray();
+        metric(w, REQUESTS, "Count");
+        metric(w, ERRORS, "Count");
+        metric(w, FAULTS, "Count");
+        metric(w, LATENCY, "Milliseconds");
+        w.writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+
+        w.writeFieldName("level").writeValue(entry.status() >= 500 ? "ERROR" : "INFO")
+                .writeFieldName("requestId").writeValue(entry.requestId())
+                .writeFieldName(OPERATION).writeValue(operation)
+                .writeFieldName(OUTCOME).writeValue(outcome);
+        if (entry.partner() != null) {
+            w.writeFieldName("partner").writeValue(entry.partner());
+        }
+        w.writeFieldName("status").writeValue(entry.status())
+                .writeFieldName("storeRequests").writeValue(entry.storeRequests())
+                .writeFieldName(REQUESTS).writeValue(1)
+                .writeFieldName(ERRORS).writeValue(entry.errorCode() == null ? 0 : 1)
+                .writeFieldName(FAULTS).writeValue(entry.status() >= 500 ? 1 : 0)
+                .writeFieldName(LATENCY).writeValue(Math.round(entry.latencyMs() * 1000) / 1000.0);
+        if (entry.cause() != null) {
+            w.writeFieldName("cause").writeValue(stackTrace(entry.cause()));
+        }
+        w.writeEndObject();
+        return new String(w.getBytes(), StandardCharsets.UTF_8);
+    }
+
+    private static void metric(JsonWriter w, String name, String unit) {
+        w.writeStartObject().writeFieldName("Name").writeValue(name).writeFieldName("Unit").writeValue(unit).writeEndObject();
+    }
+
+    private static String stackTrace(Throwable cause) {
+        StringWriter trace = new StringWriter();
+        cause.printStackTrace(new PrintWriter(trace));
+        String text = trace.toString();
+        return text.length() <= MAX_CAUSE_CHARS ? text : text.substring(0, MAX_CAUSE_CHARS) + "...";
+    }
+}

@@ -1,0 +1,86 @@
+package dev.partnerregistry.store;
+
+import static dev.partnerregistry.store.RegistryTable.DISABLED_OPERATIONS;
+import static dev.partnerregistry.store.RegistryTable.PRINCIPALS;
+
+import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.RegistryException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The access rule, written twice on purpose and side by side so the two cannot drift: as condition
+ * expressions DynamoDB checks atomically with a write, and as the same test over the items a read
+ * fetched in the same transaction (or a cancelled write returned). The rule: the operation is not
+ * switched off in the region, and the caller is one of the partner's registered principals.
+ */
+final class AccessConditions {
+
+    /** Stands in for a caller without identity: no registered ARN equals it. */
+    private static final String NO_PRINCIPAL = "anonymous";
+
+    private AccessConditions() {
+    }
+
+    // --- the operation is enabled in the region ---
+
+    static final String OPERATION_ENABLED =
+            "attribute_not_exists(" + DISABLED_OPERATIONS + ") OR NOT contains(" + DISABLED_OPERATIONS + ", :operation)";
+
+    static Map<String, AttributeValue> operationValues(Access access) {
+        return Map.of(":operation", AttributeValue.fromS(access.operation().operationName()));
+    }
+
+    static boolean operationEnabled(Map<String, AttributeValue> regionItem, Access access) {
+        AttributeValue disabled = regionItem == null ? null : regionItem.get(DISABLED_OPERATIONS);
+        return disabled == null || !disabled.ss().contains(access.operation().operationName());
+    }
+
+    // --- the caller is registered for the partner ---
+
+    /** {@code (contains(principals, :principal0) OR ...)}, one term per name the caller may be registered under. */
+    static String callerRegistered(Access access) {
+        int candidates = Math.max(1, access.caller().registrationCandidates().size());
+        StringBuilder condition = new StringBuilder("(");
+        for (int i = 0; i < candidates; i++) {
+            condition.append(i == 0 ? "" : " OR ").append("contains(").append(PRINCIPALS).append(", :principal").append(i).append(')');
+        }
+        return condition.append(')').toString();
+    }
+
+    /** The values of {@link #callerRegistered}; a mutable map, so that a write may add its own. */
+    static Map<String, AttributeValue> callerValues(Access access) {
+        List<String> candidates = access.caller().registrationCandidates();
+        Map<String, AttributeValue> values = new HashMap<>();
+        if (candidates.isEmpty()) {
+            values.put(":principal0", AttributeValue.fromS(NO_PRINCIPAL));
+        }
+        for (int i = 0; i < candidates.size(); i++) {
+            values.put(":principal" + i, AttributeValue.fromS(candidates.get(i)));
+        }
+        return values;
+    }
+
+    static boolean callerRegistered(Map<String, AttributeValue> partnerItem, Access access) {
+        AttributeValue principals = partnerItem == null ? null : partnerItem.get(PRINCIPALS);
+        if (principals == null || !principals.hasSs()) {
+            return false;
+        }
+        List<String> registered = principals.ss();
+        return access.caller().registrationCandidates().stream().anyMatch(registered::contains);
+    }
+
+    // --- both, for a read ---
+
+    /** Disabled first, then unregistered: both are decided before anything about a source is revealed. */
+    static void enforce(Map<String, AttributeValue> regionItem, Map<String, AttributeValue> partnerItem, Access access) {
+        if (!operationEnabled(regionItem, access)) {
+            throw new RegistryException.OperationDisabled();
+        }
+        if (!callerRegistered(partnerItem, access)) {
+            throw access.denied();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.partnerregistry.store;
+
+import static dev.partnerregistry.testing.RegistryFixture.ACCOUNT;
+import static dev.partnerregistry.testing.RegistryFixture.PARTNER;
+import static dev.partnerregistry.testing.RegistryFixture.PARTNER_CALLER;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.AwsJsonProtocol;
+import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.domain.RegistryException;
+import dev.partnerregistry.local.MotoEngine;
+import dev.partnerregistry.testing.DynamoDbEngine;
+import dev.partnerregistry.testing.FaultInjectingProxy;
+import dev.partnerregistry.testing.RegistryFixture;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What callers see when the engine fails, and that a failure leaves nothing written. */
+@ExtendWith(DynamoDbEngine.class)
+class FaultTest {
+
+    private static final String NAME = "aws.partner/example.com/faults/one";
+
+    private final RegistryFixture fixture;
+    private final FaultInjectingProxy proxy;
+    private final PartnerRegistry throughProxy;
+
+    FaultTest(DynamoDbEngine.EngineTable table) throws IOException {
+        this.fixture = new RegistryFixture(table, 10);
+        this.proxy = new FaultInjectingProxy(table.endpoint());
+        this.throughProxy = registryAt(proxy.endpoint(), table.tableName());
+    }
+
+    @AfterEach
+    void closeProxy() {
+        proxy.close();
+    }
+
+    private static PartnerRegistry registryAt(URI endpoint, String tableName) {
+        return RegistryAssembly.registry(DynamoDbEngine.client(endpoint), new RegistrySettings(tableName, DynamoDbEngine.REGION, 10, endpoint));
+    }
+
+    @Test
+    void anUnreachableEngineIsInternalException500AndNothingIsWritten() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        PartnerRegistry unreachable = registryAt(URI.create("http://127.0.0.1:" + closedPort), fixture.table.tableName());
+        RegistryException e = assertThrows(RegistryException.Internal.class,
+                () -> unreachable.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER));
+        assertEquals("InternalException", e.errorCode());
+        assertEquals(500, AwsJsonProtocol.statusOf(e));
+        assertEquals("An internal error occurred. Retry the request.", e.getMessage());
+        assertEquals(0, fixture.storedSources(PARTNER));
+        assertEquals(0, fixture.sourceCount(PARTNER));
+    }
+
+    @Test
+    void aTransactionConflictIsConcurrentModificationAndNothingIsWritten() {
+        proxy.inject(FaultInjectingProxy.transactionConflict(3, 1));
+        RegistryException e = assertThrows(RegistryException.ConcurrentModification.class,
+                () -> throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER));
+        assertEquals("ConcurrentModificationException", e.errorCode());
+        assertEquals(400, AwsJsonProtocol.statusOf(e));
+        assertEquals(0, fixture.storedSources(PARTNER));
+
+        proxy.clear();
+        assertEquals("arn:aws:events:us-east-1::event-source/" + NAME,
+                throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER), "a retry after the conflict succeeds");
+        throughProxy.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+    }
+
+    @Test
+    void aConflictOnDeleteIsConcurrentModificationAndTheSourceStays() {
+        fixture.registry.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+        proxy.inject(FaultInjectingProxy.transactionConflict(3, 2));
+        assertThrows(RegistryException.ConcurrentModification.class,
+                () -> throughProxy.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER));
+        assertEquals(1, fixture.storedSources(PARTNER));
+        assertEquals(1, fixture.sourceCount(PARTNER));
+        fixture.registry.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+    }
+
+    @Test
+    void aRetriedCreateCarriesTheSameClientRequestTokenSoDynamoDbCanDeduplicateIt() {
+        proxy.injectOnce(FaultInjectingProxy.internalServerError("TransactWriteItems"));
+        assertEquals("arn:aws:events:us-east-1::event-source/" + NAME,
+                throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER), "the SDK's retry succeeds");
+        List<String> attempts = proxy.received("TransactWriteItems");
+        assertEquals(2, attempts.size());
+        String token = clientRequestToken(attempts.get(0));
+        assertEquals(36, token.length(), "a UUID, DynamoDB's maximum token length");
+        assertEquals(token, clientRequestToken(attempts.get(1)));
+
+        throughProxy.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+        List<String> all = proxy.received("TransactWriteItems");
+        assertNotEquals(token, clientRequestToken(all.get(all.size() - 1)), "another call, another token");
+    }
+
+    private static String clientRequestToken(String transactWriteItemsBody) {
+        Matcher token = Pattern.compile("\"ClientRequestToken\":\"([^\"]+)\"").matcher(transactWriteItemsBody);
+        assertTrue(token.find(), transactWriteItemsBody);
+        return token.group(1);
+    }
+
+    @Test
+    void engineThrottlingThatOutlastsRetriesIsThrottlingException() {
+        proxy.inject(FaultInjectingProxy.throttled("TransactGetItems"));
+        RegistryException e = assertThrows(RegistryException.Throttling.class,
+                () -> throughProxy.describePartnerEventSource(NAME, PARTNER_CALLER));
+        assertEquals("ThrottlingException", e.errorCode());
+        assertEquals(400, AwsJsonProtocol.statusOf(e));
+    }
+}

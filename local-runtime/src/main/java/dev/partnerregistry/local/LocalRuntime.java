@@ -1,0 +1,107 @@
+package dev.partnerregistry.local;
+
+import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
+import dev.partnerregistry.admin.PartnerSourceTable;
+import dev.partnerregistry.admin.ToolCredentials;
+import dev.partnerregistry.store.DynamoDbClients;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * What {@link LocalRegistry} and {@link LocalInvoke} share: the settings from the environment (with
+ * local defaults), a DynamoDB engine (DYNAMODB_ENDPOINT, else a moto_server started here and stopped
+ * on {@link #close()}), the table, the partners from the local config registered in it, and the
+ * function's handler on all of that.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    public static final String DEFAULT_TABLE = "partner-registry-local";
+
+    private final LocalConfig config;
+    private final RegistrySettings settings;
+    private final MotoEngine moto;
+    private final DynamoDbClient dynamoDb;
+    private final PartnerRegistryHandler handler;
+
+    private LocalRuntime(LocalConfig config, RegistrySettings settings, MotoEngine moto, DynamoDbClient dynamoDb, PrintStream log) {
+        this.config = config;
+        this.settings = settings;
+        this.moto = moto;
+        this.dynamoDb = dynamoDb;
+        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, log));
+    }
+
+    /**
+     * @param env        TABLE_NAME (default {@value #DEFAULT_TABLE}), AWS_REGION, PARTNER_SOURCE_LIMIT,
+     *                   DYNAMODB_ENDPOINT, LOCAL_PRINCIPALS_FILE, LOCAL_PARTNERS_FILE
+     * @param workingDir where relative config paths are resolved
+     * @param log        progress lines (engine, table, partners), then the function's request log
+     */
+    public static LocalRuntime start(Map<String, String> env, Path workingDir, PrintStream log) {
+        LocalConfig config = LocalConfig.load(env, workingDir);
+        Map<String, String> withDefaults = new HashMap<>(env);
+        if (withDefaults.get("TABLE_NAME") == null || withDefaults.get("TABLE_NAME").isBlank()) {
+            withDefaults.put("TABLE_NAME", DEFAULT_TABLE);
+        }
+        RegistrySettings settings = RegistrySettings.fromEnvironment(withDefaults);
+
+        MotoEngine moto = null;
+        if (settings.dynamoDbEndpoint() == null) {
+            log.println("Starting moto_server (set DYNAMODB_ENDPOINT to use another engine)...");
+            moto = MotoEngine.start();
+            settings = new RegistrySettings(settings.tableName(), settings.region(), settings.defaultPartnerLimit(), moto.endpoint());
+        }
+        try {
+            DynamoDbClient dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()));
+            PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
+            DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
+            for (Map.Entry<String, List<String>> partner : config.partners().entrySet()) {
+                admin.registerPrincipals(partner.getKey(), partner.getValue());
+            }
+            log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
+                    + config.partners().keySet());
+            return new LocalRuntime(config, settings, moto, dynamoDb, log);
+        } catch (RuntimeException e) {
+            if (moto != null) {
+                moto.close();
+            }
+            throw e;
+        }
+    }
+
+    public LocalConfig config() {
+        return config;
+    }
+
+    public RegistrySettings settings() {
+        return settings;
+    }
+
+    public PartnerRegistryHandler handler() {
+        return handler;
+    }
+
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** For banners: which engine serves the table. */
+    public String engineDescription() {
+        return (moto != null ? "moto_server (started here, stopped on exit) at " : "DYNAMODB_ENDPOINT ") + settings.dynamoDbEndpoint();
+    }
+
+    @Override
+    public void close() {
+        dynamoDb.close();
+        if (moto != null) {
+            moto.close();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.partnerregistry.testing;
+
+import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.local.MotoEngine;
+import dev.partnerregistry.store.DynamoDbClients;
+import dev.partnerregistry.admin.PartnerSourceTable;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.localstack.LocalStackContainer;
+import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The one way tests reach a real DynamoDB engine. In order: the endpoint in DYNAMODB_ENDPOINT;
+ * LocalStack through Testcontainers where Docker runs; else a moto_server started on a free port.
+ * With none of them the test fails with what to install; it is never skipped.
+ *
+ * <p>Inject a {@link EngineTable} into a test method or constructor, or a {@code @BeforeAll}: every
+ * test class gets its own fresh table (moto's transactions slow down as a table grows).
+ */
+public final class DynamoDbEngine implements ParameterResolver {
+
+    public static final String REGION = "us-east-1";
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static volatile URI endpoint;
+
+    /** A table of its own on the shared engine. */
+    public record EngineTable(URI endpoint, String tableName, DynamoDbClient client) {
+
+        public RegistrySettings settings(int defaultPartnerLimit) {
+            return new RegistrySettings(tableName, REGION, defaultPartnerLimit, endpoint);
+        }
+
+        /** The registry on this table, assembled as the function assembles it. */
+        public PartnerRegistry registry(int defaultPartnerLimit) {
+            return RegistryAssembly.registry(client, settings(defaultPartnerLimit));
+        }
+
+        /** The function's handler on this table, assembled as in Lambda, its request log discarded. */
+        public PartnerRegistryHandler handler(int defaultPartnerLimit) {
+            return handler(defaultPartnerLimit, new PrintStream(OutputStream.nullOutputStream()));
+        }
+
+        public PartnerRegistryHandler handler(int defaultPartnerLimit, PrintStream requestLog) {
+            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings(defaultPartnerLimit), requestLog));
+        }
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == EngineTable.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(DynamoDbEngine.class));
+        String key = "table:" + context.getRequiredTestClass().getName();
+        return store.getOrComputeIfAbsent(key, k -> newTable(context.getRequiredTestClass().getSimpleName()), EngineTable.class);
+    }
+
+    public static EngineTable newTable(String purpose) {
+        URI engine = endpoint();
+        String tableName = "registry-" + purpose.toLowerCase().replaceAll("[^a-z0-9]", "") + "-"
+                + TABLES.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        DynamoDbClient client = client(engine);
+        PartnerSourceTable.createIfAbsent(client, tableName);
+        return new EngineTable(engine, tableName, client);
+    }
+
+    public static DynamoDbClient client(URI engine) {
+        return DynamoDbClients.create(new RegistrySettings("unused", REGION, 1, engine),
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+    }
+
+    public static synchronized URI endpoint() {
+        if (endpoint == null) {
+            endpoint = startEngine();
+        }
+        return endpoint;
+    }
+
+    private static URI startEngine() {
+        String given = System.getenv("DYNAMODB_ENDPOINT");
+        if (given != null && !given.isBlank()) {
+            return URI.create(given);
+        }
+        if (dockerAvailable()) {
+            LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"))
+                    .withServices(LocalStackContainer.Service.DYNAMODB);
+            localStack.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop));
+            return localStack.getEndpoint();
+        }
+        try {
+            return MotoEngine.start().endpoint();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("No DynamoDB engine for the integration tests: set DYNAMODB_ENDPOINT, "
+                    + "run Docker (LocalStack), or install moto_server (`pip install 'moto[server]'`). " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+}
