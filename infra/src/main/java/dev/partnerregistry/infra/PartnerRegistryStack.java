@@ -9,7 +9,7 @@ import software.constructs.Construct;
 
 /**
  * The whole registry in one stack, one construct per concern: the table, the function (with
- * its alias, role and log group), the API and the alarms. The stack is environment-agnostic:
+ * its alias, role and log group), the API, the alarms and the dashboard. The stack is environment-agnostic:
  * synth needs no credentials, and the account and region come from the deploying profile.
  */
 public final class PartnerRegistryStack extends Stack {
@@ -20,6 +20,7 @@ public final class PartnerRegistryStack extends Stack {
     private final RegistryFunction function;
     private final RegistryApi api;
     private final RegistryAlarms alarms;
+    private final RegistryDashboard dashboard;
 
     public PartnerRegistryStack(Construct scope, String id, Props props) {
         super(scope, id, StackProps.builder()
@@ -56,6 +57,11 @@ public final class PartnerRegistryStack extends Stack {
                 .alarmTopicArn(settings.alarmTopicArn())
                 .build());
 
+        this.dashboard = new RegistryDashboard(this, "Dashboard", RegistryDashboard.Props.builder()
+                .function(function.function())
+                .logGroup(function.logGroup())
+                .build());
+
         CfnOutput.Builder.create(this, "ApiEndpoint")
                 .description("endpointOverride for the SDKs: the stage URL, signed for execute-api")
                 .value(api.api().getUrl())
@@ -80,6 +86,10 @@ public final class PartnerRegistryStack extends Stack {
 
     public RegistryAlarms alarms() {
         return alarms;
+    }
+
+    public RegistryDashboard dashboard() {
+        return dashboard;
     }
 
     /**

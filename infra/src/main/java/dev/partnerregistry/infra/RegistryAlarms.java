@@ -22,9 +22,11 @@ import software.constructs.Construct;
 /**
  * Alarms for the failures a caller sees as InternalException or throttling: function errors
  * (an uncaught exception, a timeout), function throttles (concurrency exhausted), API 5xx
- * (the integration failed or the function answered 500) and DynamoDB SystemErrors on the
- * operations the store uses. Every alarm fires on one occurrence in a 5-minute period, since
- * a healthy registry has none; missing data (no traffic) is not a breach. With an
+ * (the integration failed or the function answered 500), DynamoDB SystemErrors on the
+ * operations the store uses, and the function's own request metrics: any InternalException
+ * answer ({@code Faults}), and a create p99 latency above {@value #CREATE_P99_THRESHOLD_MS} ms
+ * for three periods running. The failure alarms fire on one occurrence in a 5-minute period,
+ * since a healthy registry has none; missing data (no traffic) is not a breach. With an
  * {@code alarmTopicArn} the alarms notify that existing topic on alarm and on recovery.
  */
 public final class RegistryAlarms extends Construct {
@@ -33,6 +35,9 @@ public final class RegistryAlarms extends Construct {
     public static final List<Operation> TABLE_OPERATIONS = List.of(
             Operation.TRANSACT_WRITE_ITEMS, Operation.TRANSACT_GET_ITEMS, Operation.GET_ITEM,
             Operation.PUT_ITEM, Operation.QUERY);
+
+    /** A create is one TransactWriteItems; seconds at p99 mean DynamoDB or the SDK's retries are struggling. */
+    public static final int CREATE_P99_THRESHOLD_MS = 3000;
 
     private final List<Alarm> alarms = new ArrayList<>();
 
@@ -53,6 +58,18 @@ public final class RegistryAlarms extends Construct {
                                 .period(period)
                                 .build()),
                 "Partner Registry table: DynamoDB SystemErrors (HTTP 500 from DynamoDB)");
+        alarm("RequestFaults", RequestMetrics.totalOverOperations(RequestMetrics.FAULTS, period, "Faults"),
+                "Partner Registry answered InternalException (the request log line with the same requestId has the cause)");
+        alarms.add(Alarm.Builder.create(this, "CreateLatencyP99")
+                .metric(RequestMetrics.byOperation(RequestMetrics.LATENCY, "CreatePartnerEventSource", "p99", period))
+                .alarmDescription("Partner Registry CreatePartnerEventSource p99 latency above " + CREATE_P99_THRESHOLD_MS
+                        + " ms for 15 minutes")
+                .threshold(CREATE_P99_THRESHOLD_MS)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(3)
+                .datapointsToAlarm(3)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
 
         if (props.alarmTopicArn() != null) {
             ITopic topic = Topic.fromTopicArn(this, "AlarmTopic", props.alarmTopicArn());

@@ -16,6 +16,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
@@ -23,6 +24,7 @@ import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
@@ -33,8 +35,9 @@ import software.constructs.Construct;
  * <p>Cold starts: java21 on arm64 (Graviton, cheaper per GB-second) with SnapStart on published
  * versions, so a new execution environment resumes from a snapshot taken after init; the API
  * calls the {@value #ALIAS_NAME} alias, which always points at the version published from the
- * current code and configuration. {@code JAVA_TOOL_OPTIONS} stops tiered compilation at C1, as
- * AWS advises for short-lived Java functions.
+ * current code and configuration. No {@code JAVA_TOOL_OPTIONS}: the java21 runtime already
+ * stops tiered compilation at C1 by default, and repeating it only adds a "Picked up" line to
+ * every cold start's log.
  *
  * <p>Least privilege: the role may write only to its own log group and call only the DynamoDB
  * actions the store uses, on the registry table alone. It has no managed policy.
@@ -42,11 +45,10 @@ import software.constructs.Construct;
 public final class RegistryFunction extends Construct {
 
     public static final String ALIAS_NAME = "live";
-    public static final String JAVA_TOOL_OPTIONS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1";
-
     /**
-     * The calls {@code DynamoDbPartnerSourceStore} makes: TransactWriteItems needs the item
-     * actions of its parts (Put, Update, Delete, ConditionCheck), TransactGetItems needs GetItem.
+     * The calls the function's store makes (its {@code RegistryTable.FUNCTION_ACTIONS}, which a test
+     * checks this against): TransactWriteItems needs the item actions of its parts (Put, Update,
+     * Delete, ConditionCheck), TransactGetItems needs GetItem.
      */
     public static final List<String> TABLE_ACTIONS = List.of(
             "dynamodb:ConditionCheckItem",
@@ -82,7 +84,7 @@ public final class RegistryFunction extends Construct {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("TABLE_NAME", props.table().getTableName());
         environment.put("PARTNER_SOURCE_LIMIT", Integer.toString(props.partnerSourceLimit()));
-        environment.put("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+        environment.put("METRICS_NAMESPACE", RequestMetrics.NAMESPACE);
         if (props.declareLocalEndpoint()) {
             // Only so that `sam local --env-vars` may override it; blank means "not set" to the function.
             environment.put("DYNAMODB_ENDPOINT", "");
@@ -100,6 +102,9 @@ public final class RegistryFunction extends Construct {
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .environment(environment)
                 .loggingFormat(LoggingFormat.JSON)
+                // The request log lines are the metrics (EMF) at level INFO: a stricter level would drop them.
+                .applicationLogLevelV2(ApplicationLogLevel.INFO)
+                .systemLogLevelV2(SystemLogLevel.INFO)
                 .logGroup(logGroup)
                 .role(role)
                 .build();

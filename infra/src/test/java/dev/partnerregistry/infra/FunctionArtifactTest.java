@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +37,20 @@ class FunctionArtifactTest {
             // Shaded: the Lambda runtime interfaces and the DynamoDB client travel inside the jar.
             assertNotNull(zip.getEntry("com/amazonaws/services/lambda/runtime/RequestHandler.class"));
             assertNotNull(zip.getEntry("software/amazon/awssdk/services/dynamodb/DynamoDbClient.class"));
+        }
+    }
+
+    @Test
+    void theLambdaJarHoldsOnlyWhatRunsInLambda() throws Exception {
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            List<String> strays = zip.stream().map(ZipEntry::getName)
+                    .filter(name -> name.startsWith("dev/partnerregistry/local/") || name.startsWith("dev/partnerregistry/admin/")
+                            || name.startsWith("dev/partnerregistry/testing/") || name.endsWith("moto_engine.py")
+                            || name.startsWith("software/amazon/awssdk/enhanced/") || name.startsWith("org/junit/")
+                            || name.startsWith("org/testcontainers/") || name.startsWith("software/amazon/awssdk/http/apache")
+                            || name.startsWith("software/amazon/awssdk/http/nio/netty"))
+                    .toList();
+            assertEquals(List.of(), strays, "local runtime, operator, test or unused client classes in the Lambda jar");
         }
     }
 

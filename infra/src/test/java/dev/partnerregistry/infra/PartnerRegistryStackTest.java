@@ -64,13 +64,20 @@ class PartnerRegistryStackTest {
     }
 
     @Test
-    void functionEnvironmentNamesTheTableAndTheLimitAndTunesTheJvm() {
+    void functionEnvironmentNamesTheTableTheLimitAndTheMetricsNamespaceAndNoJvmOptions() {
+        // No JAVA_TOOL_OPTIONS: java21 already stops tiered compilation at C1 by default.
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Environment", Map.of("Variables", Match.objectEquals(Map.of(
                         "TABLE_NAME", Map.of("Ref", tableId),
                         "PARTNER_SOURCE_LIMIT", "100",
-                        "JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1")))));
+                        "METRICS_NAMESPACE", "PartnerRegistry")))));
+    }
+
+    @Test
+    void functionKeepsInfoLevelLogsBecauseTheRequestLogLinesAreTheMetrics() {
+        template.hasResourceProperties("AWS::Lambda::Function", Map.of(
+                "LoggingConfig", Match.objectLike(Map.of("ApplicationLogLevel", "INFO", "SystemLogLevel", "INFO"))));
     }
 
     @Test
@@ -220,7 +227,7 @@ class PartnerRegistryStackTest {
 
     @Test
     void alarmsCoverFunctionErrorsAndThrottlesApi5xxAndTableSystemErrors() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
         String functionId = synth.only("AWS::Lambda::Function").getKey();
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         for (String metric : List.of("Errors", "Throttles")) {
@@ -256,6 +263,57 @@ class PartnerRegistryStackTest {
         // No topic configured: the alarms show in the console and notify nobody.
         synth.resources("AWS::CloudWatch::Alarm").values().forEach(a ->
                 assertNull(Synthesized.properties(a).get("AlarmActions")));
+    }
+
+    @Test
+    void anyInternalExceptionAnswerRaisesTheFaultsAlarmSummedOverEveryOperation() {
+        Map<String, Object> alarm = alarmNamed("Partner Registry answered InternalException");
+        assertEquals(1, ((Number) alarm.get("Threshold")).intValue());
+        assertEquals("GreaterThanOrEqualToThreshold", alarm.get("ComparisonOperator"));
+        List<?> metrics = (List<?>) alarm.get("Metrics");
+        assertEquals("m0 + m1 + m2 + m3 + m4", ((Map<?, ?>) metrics.get(0)).get("Expression"));
+        List<String> operations = new java.util.ArrayList<>();
+        for (Object term : metrics.subList(1, metrics.size())) {
+            Map<?, ?> metric = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) term).get("MetricStat")).get("Metric");
+            assertEquals("PartnerRegistry", metric.get("Namespace"));
+            assertEquals("Faults", metric.get("MetricName"));
+            operations.add((String) ((Map<?, ?>) ((List<?>) metric.get("Dimensions")).get(0)).get("Value"));
+        }
+        assertEquals(RequestMetrics.OPERATIONS, operations);
+    }
+
+    @Test
+    void aSlowCreateP99ForFifteenMinutesRaisesTheLatencyAlarm() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "PartnerRegistry",
+                "MetricName", "Latency",
+                "Dimensions", List.of(Map.of("Name", "Operation", "Value", "CreatePartnerEventSource")),
+                "ExtendedStatistic", "p99",
+                "Period", 300,
+                "EvaluationPeriods", 3,
+                "DatapointsToAlarm", 3,
+                "Threshold", 3000,
+                "ComparisonOperator", "GreaterThanThreshold"));
+    }
+
+    private Map<String, Object> alarmNamed(String descriptionStart) {
+        return synth.resources("AWS::CloudWatch::Alarm").values().stream()
+                .map(Synthesized::properties)
+                .filter(p -> String.valueOf(p.get("AlarmDescription")).startsWith(descriptionStart))
+                .findFirst().orElseThrow(() -> new AssertionError("no alarm " + descriptionStart));
+    }
+
+    // --- Dashboard ------------------------------------------------------------------------
+
+    @Test
+    void oneDashboardShowsRequestsOutcomesLatencyAndFaultsFromTheRequestMetrics() {
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+        String body = synth.only("AWS::CloudWatch::Dashboard").getValue().toString();
+        for (String shown : List.of("Requests by operation", "Outcomes: Success or error code", "Latency p99 by operation",
+                "Faults (InternalException answers)", "SEARCH('{PartnerRegistry,Operation,Outcome} MetricName=\\\"Requests\\\"'",
+                "filter Errors = 1")) {
+            assertTrue(body.contains(shown), () -> "dashboard lacks " + shown + ": " + body);
+        }
     }
 
     // --- Outputs and synth hygiene --------------------------------------------------------

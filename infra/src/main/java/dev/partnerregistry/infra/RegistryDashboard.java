@@ -1,0 +1,94 @@
+package dev.partnerregistry.infra;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.LogQueryWidget;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.constructs.Construct;
+
+/**
+ * One CloudWatch dashboard for an operator: requests and outcomes (errors by code) per operation,
+ * p50/p99 latency, faults next to the function's own errors and throttles, and the latest
+ * failed requests from the request log. Everything comes from the function's request metrics
+ * ({@link RequestMetrics}) and its log group.
+ */
+public final class RegistryDashboard extends Construct {
+
+    private final Dashboard dashboard;
+
+    public RegistryDashboard(Construct scope, String id, Props props) {
+        super(scope, id);
+        Duration period = Duration.minutes(5);
+        dashboard = Dashboard.Builder.create(this, "Dashboard").build();
+
+        dashboard.addWidgets(
+                graph("Requests by operation (sum)", perOperation(RequestMetrics.REQUESTS, "Sum", period)),
+                graph("Outcomes: Success or error code (sum)", List.of(RequestMetrics.outcomes(period))));
+        dashboard.addWidgets(
+                graph("Latency p99 by operation (ms)", perOperation(RequestMetrics.LATENCY, "p99", period)),
+                graph("Latency p50 by operation (ms)", perOperation(RequestMetrics.LATENCY, "p50", period)));
+        MetricOptions sum = MetricOptions.builder().period(period).statistic("Sum").build();
+        dashboard.addWidgets(
+                graph("Faults (InternalException answers) by operation", perOperation(RequestMetrics.FAULTS, "Sum", period)),
+                graph("Function errors and throttles", List.of(
+                        props.function().metricErrors(sum), props.function().metricThrottles(sum))));
+        dashboard.addWidgets(LogQueryWidget.Builder.create()
+                .title("Latest error answers (request log)")
+                .logGroupNames(List.of(props.logGroup().getLogGroupName()))
+                .queryLines(List.of(
+                        "fields @timestamp, requestId, Operation, Outcome, partner, status, Latency, storeRequests",
+                        "filter Errors = 1",
+                        "sort @timestamp desc",
+                        "limit 50"))
+                .width(24)
+                .build());
+    }
+
+    private static List<IMetric> perOperation(String metric, String statistic, Duration period) {
+        List<IMetric> metrics = new ArrayList<>();
+        for (String operation : RequestMetrics.OPERATIONS) {
+            metrics.add(RequestMetrics.byOperation(metric, operation, statistic, period)
+                    .with(MetricOptions.builder().label(operation).build()));
+        }
+        return metrics;
+    }
+
+    private static GraphWidget graph(String title, List<IMetric> metrics) {
+        return GraphWidget.Builder.create().title(title).left(metrics).width(12).build();
+    }
+
+    public Dashboard dashboard() {
+        return dashboard;
+    }
+
+    public record Props(IFunction function, ILogGroup logGroup) {
+
+        public Props {
+            Objects.requireNonNull(function, "function");
+            Objects.requireNonNull(logGroup, "logGroup");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public static final class Builder {
+            private IFunction function;
+            private ILogGroup logGroup;
+
+            public Builder function(IFunction v) { this.function = v; return this; }
+            public Builder logGroup(ILogGroup v) { this.logGroup = v; return this; }
+
+            public Props build() {
+                return new Props(function, logGroup);
+            }
+        }
+    }
+}

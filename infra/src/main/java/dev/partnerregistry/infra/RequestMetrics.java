@@ -1,0 +1,71 @@
+package dev.partnerregistry.infra;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+
+/**
+ * The metrics the function writes as Embedded Metric Format, one document per request (its
+ * request log line): the names here must be the function's own, which a test checks against
+ * {@code RequestLog}. Dimensions are closed sets: Operation, and Operation with Outcome
+ * ({@value #SUCCESS} or the EventBridge error code).
+ */
+public final class RequestMetrics {
+
+    public static final String NAMESPACE = "PartnerRegistry";
+    public static final String REQUESTS = "Requests";
+    public static final String ERRORS = "Errors";
+    public static final String FAULTS = "Faults";
+    public static final String LATENCY = "Latency";
+    public static final List<String> METRICS = List.of(REQUESTS, ERRORS, FAULTS, LATENCY);
+    public static final String OPERATION = "Operation";
+    public static final String OUTCOME = "Outcome";
+    public static final String SUCCESS = "Success";
+    public static final List<String> OPERATIONS = List.of(
+            "CreatePartnerEventSource",
+            "DescribePartnerEventSource",
+            "ListPartnerEventSources",
+            "ListPartnerEventSourceAccounts",
+            "DeletePartnerEventSource");
+
+    private RequestMetrics() {
+    }
+
+    public static Metric byOperation(String metric, String operation, String statistic, Duration period) {
+        return Metric.Builder.create()
+                .namespace(NAMESPACE)
+                .metricName(metric)
+                .dimensionsMap(Map.of(OPERATION, operation))
+                .statistic(statistic)
+                .period(period)
+                .build();
+    }
+
+    /** Every outcome of every operation, found by CloudWatch search: errors by code without listing codes here. */
+    public static IMetric outcomes(Duration period) {
+        return MathExpression.Builder.create()
+                .expression("SEARCH('{" + NAMESPACE + "," + OPERATION + "," + OUTCOME + "} MetricName=\"" + REQUESTS + "\"', 'Sum', "
+                        + (int) period.toSeconds() + ")")
+                .label("")
+                .period(period)
+                .build();
+    }
+
+    /** A metric summed over all operations (alarms cannot use SEARCH; five operations fit a math expression). */
+    public static IMetric totalOverOperations(String metric, Duration period, String label) {
+        Map<String, IMetric> terms = new LinkedHashMap<>();
+        for (int i = 0; i < OPERATIONS.size(); i++) {
+            terms.put("m" + i, byOperation(metric, OPERATIONS.get(i), "Sum", period));
+        }
+        return MathExpression.Builder.create()
+                .expression(String.join(" + ", terms.keySet()))
+                .usingMetrics(terms)
+                .label(label)
+                .period(period)
+                .build();
+    }
+}

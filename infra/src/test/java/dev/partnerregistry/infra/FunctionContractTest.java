@@ -1,0 +1,55 @@
+package dev.partnerregistry.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.RequestLog;
+import dev.partnerregistry.domain.RegistryOperation;
+import dev.partnerregistry.store.RegistryTable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * What the stack provisions agrees with what the function's code uses, read from the code's own
+ * constants: the table's keys, the DynamoDB actions of its role, and the metric names and
+ * dimensions its alarms and dashboard read.
+ */
+class FunctionContractTest {
+
+    private final Synthesized synth = Synthesized.regional();
+    private final Template template = synth.template();
+
+    @Test
+    void theTableKeySchemaIsTheStoresKeySchema() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "KeySchema", List.of(
+                        Map.of("AttributeName", RegistryTable.PARTITION_KEY, "KeyType", "HASH"),
+                        Map.of("AttributeName", RegistryTable.SORT_KEY, "KeyType", "RANGE")),
+                "AttributeDefinitions", List.of(
+                        Map.of("AttributeName", RegistryTable.PARTITION_KEY, "AttributeType", "S"),
+                        Map.of("AttributeName", RegistryTable.SORT_KEY, "AttributeType", "S")))));
+    }
+
+    @Test
+    void theRoleMayCallExactlyTheActionsTheStoreCalls() {
+        assertEquals(RegistryTable.FUNCTION_ACTIONS, RegistryFunction.TABLE_ACTIONS);
+        template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Action", RegistryTable.FUNCTION_ACTIONS,
+                        "Effect", "Allow"))))))))); 
+    }
+
+    @Test
+    void theAlarmsAndDashboardReadTheMetricsTheFunctionWrites() {
+        assertEquals(RegistrySettings.DEFAULT_METRICS_NAMESPACE, RequestMetrics.NAMESPACE);
+        assertEquals(List.of(RequestLog.REQUESTS, RequestLog.ERRORS, RequestLog.FAULTS, RequestLog.LATENCY), RequestMetrics.METRICS);
+        assertEquals(RequestLog.OPERATION, RequestMetrics.OPERATION);
+        assertEquals(RequestLog.OUTCOME, RequestMetrics.OUTCOME);
+        assertEquals(RequestLog.SUCCESS, RequestMetrics.SUCCESS);
+        assertEquals(Arrays.stream(RegistryOperation.values()).map(RegistryOperation::operationName).toList(), RequestMetrics.OPERATIONS);
+    }
+}
