@@ -50,6 +50,11 @@ public final class PageToken {
         } catch (IllegalArgumentException notBase64) {
             throw invalid();
         }
+        // The decoder ignores a last character's unused bits: only the exact text we issued is a token.
+        if (!ENCODER.encodeToString(payload).equals(token.substring(0, dot))
+                || !ENCODER.encodeToString(signature).equals(token.substring(dot + 1))) {
+            throw invalid();
+        }
         if (!MessageDigest.isEqual(mac(payload), signature)) {
             throw invalid();
         }

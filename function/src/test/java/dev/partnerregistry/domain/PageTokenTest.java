@@ -1,5 +1,6 @@
 package dev.partnerregistry.domain;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -44,6 +45,19 @@ class PageTokenTest {
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 payload.replace("/b", "/z").getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
         assertInvalid(forged, PREFIX, NOW);
+    }
+
+    @Test
+    void aSignatureChangedOnlyInTheUnusedBitsOfItsLastCharacterIsInvalid() {
+        // 32 MAC bytes are 43 base64 characters; the last one carries 2 bits the decoder ignores.
+        String token = tokens.issue(PREFIX, "n", NOW);
+        char last = token.charAt(token.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char sameBits = alphabet.charAt(alphabet.indexOf(last) ^ 1);
+        String malleated = token.substring(0, token.length() - 1) + sameBits;
+        assertArrayEquals(Base64.getUrlDecoder().decode(token.substring(token.indexOf('.') + 1)),
+                Base64.getUrlDecoder().decode(malleated.substring(malleated.indexOf('.') + 1)), "the same signature bytes");
+        assertInvalid(malleated, PREFIX, NOW);
     }
 
     @Test
