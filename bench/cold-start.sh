@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Cold start of the function in fresh JVMs, with the JVM options the stack deploys
-# (JAVA_TOOL_OPTIONS below). Runs RUNS times (default 10) per mode against a moto_server it
+# Cold start of the function in fresh JVMs, with the JVM options the java21 Lambda runtime applies
+# by default (C1 only; the stack sets none of its own). Runs RUNS times (default 10) per mode against a moto_server it
 # starts, or DYNAMODB_ENDPOINT, and prints the median of each phase in milliseconds.
 # plain: init then first request (no SnapStart); primed: the SnapStart priming request runs after
 # init, so first_request is what a restored SnapStart instance pays.
@@ -28,10 +28,11 @@ java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand create-table >/dev/
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand register-partner --partner example.com \
   --principal arn:aws:iam::123456789012:user/example-partner >/dev/null
 
-export JAVA_TOOL_OPTIONS="-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+JAVA_OPTS=(-XX:+TieredCompilation -XX:TieredStopAtLevel=1)
 for mode in plain primed; do
   for i in $(seq "$RUNS"); do
-    java -cp "$JAR:$OUT" ColdStart "$mode" 2>/dev/null
+    # The function's request log lines (JSON, on stdout as in Lambda) are not timings.
+    java "${JAVA_OPTS[@]}" -cp "$JAR:$OUT" ColdStart "$mode" 2>/dev/null | grep -v '^{'
   done | awk -v runs="$RUNS" -v mode="$mode" '
     { for (f = 1; f <= 5; f++) v[f, NR] = $f }
     function median(f,   i, j, t, b) { for (i = 1; i <= NR; i++) b[i] = v[f, i];

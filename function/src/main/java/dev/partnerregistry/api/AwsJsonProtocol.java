@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
  * EventBridge's wire protocol, AWS JSON 1.1: {@code X-Amz-Target: AWSEvents.<Operation>} picks the
@@ -142,7 +142,7 @@ public final class AwsJsonProtocol {
         return value != null && value.isString() ? Constraints.partnerNamedIn(value.asString()) : null;
     }
 
-    private void writeSource(JsonWriter w, PartnerEventSource source) {
+    private void writeSource(StructuredJsonGenerator w, PartnerEventSource source) {
         w.writeFieldName("Arn").writeValue(registry.arnOf(source.name()))
                 .writeFieldName("Name").writeValue(source.name());
     }
@@ -152,8 +152,8 @@ public final class AwsJsonProtocol {
         return BigDecimal.valueOf(source.creationTime().toEpochMilli(), 3);
     }
 
-    private static String json(Consumer<JsonWriter> members) {
-        JsonWriter writer = JsonWriter.create();
+    private static String json(Consumer<StructuredJsonGenerator> members) {
+        StructuredJsonGenerator writer = JsonOutput.generator();
         writer.writeStartObject();
         members.accept(writer);
         writer.writeEndObject();

@@ -25,11 +25,12 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
 
     /**
      * Lambda's constructor: everything is assembled once, at init, and under SnapStart the request
-     * path is primed before the snapshot.
+     * path is primed before the snapshot. Only then: the CRaC registration builds a dynamic proxy,
+     * which an on-demand cold start would pay for nothing.
      */
     public PartnerRegistryHandler() {
         this.protocol = RegistryAssembly.lambda(System.getenv());
-        this.priming = SnapStartPriming.register(this);
+        this.priming = SnapStartPriming.isSnapStart(System.getenv()) ? SnapStartPriming.register(this) : null;
     }
 
     /** For the local runtime and tests: a protocol assembled elsewhere, no SnapStart hook. */

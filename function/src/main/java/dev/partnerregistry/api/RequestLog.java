@@ -5,7 +5,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 
 /**
  * The registry's one logger: one JSON line per request, which is also a CloudWatch Embedded Metric
@@ -58,7 +58,7 @@ public final class RequestLog {
     String line(Entry entry, long epochMillis) {
         String operation = entry.operation() == null ? UNKNOWN_OPERATION : entry.operation().operationName();
         String outcome = entry.errorCode() == null ? SUCCESS : entry.errorCode();
-        JsonWriter w = JsonWriter.create().writeStartObject();
+        StructuredJsonGenerator w = JsonOutput.generator().writeStartObject();
         w.writeFieldName("_aws").writeStartObject()
                 .writeFieldName("Timestamp").writeValue(epochMillis)
                 .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
@@ -94,7 +94,7 @@ public final class RequestLog {
         return new String(w.getBytes(), StandardCharsets.UTF_8);
     }
 
-    private static void metric(JsonWriter w, String name, String unit) {
+    private static void metric(StructuredJsonGenerator w, String name, String unit) {
         w.writeStartObject().writeFieldName("Name").writeValue(name).writeFieldName("Unit").writeValue(unit).writeEndObject();
     }
 

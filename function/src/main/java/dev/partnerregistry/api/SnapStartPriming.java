@@ -23,6 +23,11 @@ public final class SnapStartPriming implements Resource {
         this.handler = handler;
     }
 
+    /** Lambda names how it initializes an environment; SnapStart's is the only one that snapshots. */
+    static boolean isSnapStart(Map<String, String> env) {
+        return "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
+    }
+
     /** Registers the hook; the returned object must stay referenced, as the CRaC context holds it weakly. */
     static SnapStartPriming register(PartnerRegistryHandler handler) {
         SnapStartPriming priming = new SnapStartPriming(handler);
