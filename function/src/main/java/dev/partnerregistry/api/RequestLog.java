@@ -13,9 +13,11 @@ import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
  * no agent, no API call and no library (EMF written by hand costs nothing at cold start).
  *
  * <p>Metrics, in the namespace of the settings: {@code Requests}, {@code Errors} (any error
- * answer), {@code Faults} (5xx) and {@code Latency} (ms), by {@code Operation} and by
- * {@code Operation} and {@code Outcome} (Success or the error code). Both dimensions are closed
- * sets; the partner and the request id are log fields only, never dimensions.
+ * answer), {@code Faults} (5xx) and {@code Latency} (ms): for the whole service (an empty
+ * dimension set, which alarms need: a sum over per-operation series has no value in a period
+ * where one operation had no traffic), by {@code Operation}, and by {@code Operation} and
+ * {@code Outcome} (Success or the error code). Both dimensions are closed sets; the partner and
+ * the request id are log fields only, never dimensions.
  */
 public final class RequestLog {
 
@@ -64,6 +66,7 @@ public final class RequestLog {
                 .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
                 .writeFieldName("Namespace").writeValue(namespace)
                 .writeFieldName("Dimensions").writeStartArray()
+                .writeStartArray().writeEndArray()
                 .writeStartArray().writeValue(OPERATION).writeEndArray()
                 .writeStartArray().writeValue(OPERATION).writeValue(OUTCOME).writeEndArray()
                 .writeEndArray()

@@ -46,13 +46,13 @@ class RequestLogTest {
     }
 
     @Test
-    void theEmfMetadataDeclaresTheMetricsAndBothDimensionSets() {
+    void theEmfMetadataDeclaresTheMetricsForTheServiceByOperationAndByOutcome() {
         JsonNode aws = line(new RequestLog.Entry("r", RegistryOperation.LIST_PARTNER_EVENT_SOURCES, null, 200, null, 1, 2, null))
                 .field("_aws").orElseThrow();
         assertEquals("1764154210123", text(aws, "Timestamp"));
         JsonNode directive = aws.field("CloudWatchMetrics").orElseThrow().asArray().get(0);
         assertEquals("PartnerRegistry", text(directive, "Namespace"));
-        assertEquals(List.of(List.of("Operation"), List.of("Operation", "Outcome")),
+        assertEquals(List.of(List.of(), List.of("Operation"), List.of("Operation", "Outcome")),
                 directive.field("Dimensions").orElseThrow().asArray().stream()
                         .map(set -> set.asArray().stream().map(JsonNode::text).toList()).toList());
         assertEquals(List.of("Requests:Count", "Errors:Count", "Faults:Count", "Latency:Milliseconds"),

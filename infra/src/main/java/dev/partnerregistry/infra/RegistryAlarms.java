@@ -58,7 +58,7 @@ public final class RegistryAlarms extends Construct {
                                 .period(period)
                                 .build()),
                 "Partner Registry table: DynamoDB SystemErrors (HTTP 500 from DynamoDB)");
-        alarm("RequestFaults", RequestMetrics.totalOverOperations(RequestMetrics.FAULTS, period, "Faults"),
+        alarm("RequestFaults", RequestMetrics.forService(RequestMetrics.FAULTS, "Sum", period),
                 "Partner Registry answered InternalException (the request log line with the same requestId has the cause)");
         alarms.add(Alarm.Builder.create(this, "CreateLatencyP99")
                 .metric(RequestMetrics.byOperation(RequestMetrics.LATENCY, "CreatePartnerEventSource", "p99", period))

@@ -1,6 +1,5 @@
 package dev.partnerregistry.infra;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -55,16 +54,15 @@ public final class RequestMetrics {
                 .build();
     }
 
-    /** A metric summed over all operations (alarms cannot use SEARCH; five operations fit a math expression). */
-    public static IMetric totalOverOperations(String metric, Duration period, String label) {
-        Map<String, IMetric> terms = new LinkedHashMap<>();
-        for (int i = 0; i < OPERATIONS.size(); i++) {
-            terms.put("m" + i, byOperation(metric, OPERATIONS.get(i), "Sum", period));
-        }
-        return MathExpression.Builder.create()
-                .expression(String.join(" + ", terms.keySet()))
-                .usingMetrics(terms)
-                .label(label)
+    /**
+     * The metric for the whole service: the function also writes each metric with no dimension,
+     * because a sum of per-operation series has no value in a period where one of them is empty.
+     */
+    public static Metric forService(String metric, String statistic, Duration period) {
+        return Metric.Builder.create()
+                .namespace(NAMESPACE)
+                .metricName(metric)
+                .statistic(statistic)
                 .period(period)
                 .build();
     }

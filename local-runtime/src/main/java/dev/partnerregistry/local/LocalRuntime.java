@@ -56,7 +56,8 @@ public final class LocalRuntime implements AutoCloseable {
         if (settings.dynamoDbEndpoint() == null) {
             log.println("Starting moto_server (set DYNAMODB_ENDPOINT to use another engine)...");
             moto = MotoEngine.start();
-            settings = new RegistrySettings(settings.tableName(), settings.region(), settings.defaultPartnerLimit(), moto.endpoint());
+            settings = new RegistrySettings(settings.tableName(), settings.region(), settings.defaultPartnerLimit(), moto.endpoint(),
+                    settings.metricsNamespace());
         }
         try {
             DynamoDbClient dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()));

@@ -2,6 +2,7 @@ package dev.partnerregistry.testing;
 
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.store.RegistryTable;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import java.util.List;
 import java.util.Map;
@@ -40,16 +41,17 @@ public final class RegistryFixture {
 
     /** The partner's counter as stored, or 0 when it has none yet. */
     public int sourceCount(String partner) {
-        AttributeValue count = admin.partner(partner).get("sourceCount");
+        AttributeValue count = admin.partner(partner).get(RegistryTable.SOURCE_COUNT);
         return count == null ? 0 : Integer.parseInt(count.n());
     }
 
     /** Every item in the partner's partition that is a source, read straight from the table. */
     public int storedSources(String partner) {
         return table.client().query(r -> r.tableName(table.tableName())
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :source)")
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("PARTNER#" + partner),
-                        ":source", AttributeValue.fromS("SOURCE#")))
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
+                .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.partnerPartition(partner)),
+                        ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
                 .consistentRead(true)).count();
     }
 }
