@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * disable --operation OPERATION [--region R]
  * enable --operation OPERATION [--region R]
  * show-partner --partner P
+ * recount --partner P
+ * create-page-token-key
  * show-region [--region R]
  * create-table
  * </pre>
@@ -37,6 +39,8 @@ public final class AdminCommand {
             "  disable --operation OPERATION [--region R]",
             "  enable --operation OPERATION [--region R]",
             "  show-partner --partner P",
+            "  recount --partner P                (sets the partner's counter to the sources it holds)",
+            "  create-page-token-key              (once per table; the function only reads it)",
             "  show-region [--region R]",
             "  create-table");
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
@@ -74,6 +78,8 @@ public final class AdminCommand {
                 case "disable" -> item = admin.disable(region, options.operation());
                 case "enable" -> item = admin.enable(region, options.operation());
                 case "show-partner" -> item = admin.partner(options.partner());
+                case "recount" -> item = admin.recount(options.partner());
+                case "create-page-token-key" -> item = admin.createPageTokenKey();
                 case "show-region" -> item = admin.region(region);
                 case "create-table" -> {
                     PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());

@@ -4,23 +4,31 @@ import static dev.partnerregistry.store.RegistryTable.DISABLED_OPERATIONS;
 import static dev.partnerregistry.store.RegistryTable.PARTNER;
 import static dev.partnerregistry.store.RegistryTable.PRINCIPALS;
 import static dev.partnerregistry.store.RegistryTable.REGION;
+import static dev.partnerregistry.store.RegistryTable.SOURCE_COUNT;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_LIMIT;
 
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.store.RegistryTable;
+import java.security.SecureRandom;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 
 /**
  * The operator's writes: which principals act for a partner, a partner's own limit, and which
  * operations are switched off in a region. Each is one UpdateItem and returns the item as written.
  */
 public final class DynamoDbRegistryAdmin {
+
+    private static final int RECOUNT_ATTEMPTS = 10;
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
@@ -58,6 +66,81 @@ public final class DynamoDbRegistryAdmin {
     public Map<String, AttributeValue> enable(String region, RegistryOperation operation) {
         return update(RegistryTable.regionKey(region), "DELETE #disabledOperations :operation",
                 Map.of(":operation", AttributeValue.fromSs(List.of(operation.operationName()))));
+    }
+
+    /**
+     * Sets the partner's counter to the number of sources it holds, for a counter lost or wrong
+     * (a partner item recreated by hand). Creates and deletes change the counter in the same
+     * transaction as the source, so the write is conditioned on the counter read before the
+     * sources were counted, and repeated if one of them ran in between.
+     */
+    public Map<String, AttributeValue> recount(String partner) {
+        for (int attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
+            Map<String, AttributeValue> before = partner(partner);
+            if (before == null || before.isEmpty()) {
+                throw new IllegalArgumentException("partner " + partner + " is not registered");
+            }
+            AttributeValue counted = before.get(SOURCE_COUNT);
+            int sources = countSources(partner);
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":sources", AttributeValue.fromN(Integer.toString(sources)));
+            if (counted != null) {
+                values.put(":counted", counted);
+            }
+            String unchanged = counted == null ? "attribute_not_exists(#sourceCount)" : "#sourceCount = :counted";
+            try {
+                return dynamoDb.updateItem(r -> r.tableName(tableName)
+                        .key(RegistryTable.partnerKey(partner))
+                        .updateExpression("SET #sourceCount = :sources")
+                        .conditionExpression("attribute_exists(#pk) AND " + unchanged)
+                        .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sourceCount", SOURCE_COUNT))
+                        .expressionAttributeValues(values)
+                        .returnValues(ReturnValue.ALL_NEW)).attributes();
+            } catch (ConditionalCheckFailedException raced) {
+                // A create or delete committed between the read and the write: count again.
+            }
+        }
+        throw new IllegalStateException("partner " + partner + " kept changing; recount not written after " + RECOUNT_ATTEMPTS + " attempts");
+    }
+
+    private int countSources(String partner) {
+        int count = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(r -> r.tableName(tableName)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
+                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.partnerPartition(partner)),
+                            ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
+                    .select(Select.COUNT)
+                    .consistentRead(true)
+                    .exclusiveStartKey(from));
+            count += page.count();
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return count;
+    }
+
+    /**
+     * Creates the NextToken signing key, once: the function may read it but not write it. A second
+     * call leaves the existing key alone and says so.
+     */
+    public Map<String, AttributeValue> createPageTokenKey() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Map<String, AttributeValue> item = new HashMap<>(RegistryTable.pageTokenKeyKey());
+        item.put(RegistryTable.SECRET, AttributeValue.fromB(SdkBytes.fromByteArray(secret)));
+        try {
+            dynamoDb.putItem(r -> r.tableName(tableName).item(item)
+                    .conditionExpression("attribute_not_exists(#pk)")
+                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY)));
+        } catch (ConditionalCheckFailedException exists) {
+            // Kept: replacing it would invalidate every NextToken in flight.
+        }
+        Map<String, AttributeValue> shown = new HashMap<>(RegistryTable.pageTokenKeyKey());
+        shown.put(RegistryTable.SECRET, AttributeValue.fromS("(32 bytes, not shown)"));
+        return shown;
     }
 
     public Map<String, AttributeValue> partner(String partner) {

@@ -9,7 +9,10 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** Creates the registry's table on a local engine; deployed, the CDK stack owns it. */
+/**
+ * Creates the registry's table on a local engine, with its NextToken signing key; deployed, the
+ * CDK stack owns the table and the operator creates the key once.
+ */
 public final class PartnerSourceTable {
 
     private PartnerSourceTable() {
@@ -25,9 +28,10 @@ public final class PartnerSourceTable {
                     .keySchema(
                             KeySchemaElement.builder().attributeName(RegistryTable.PARTITION_KEY).keyType(KeyType.HASH).build(),
                             KeySchemaElement.builder().attributeName(RegistryTable.SORT_KEY).keyType(KeyType.RANGE).build()));
+            dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
         } catch (ResourceInUseException exists) {
-            return;
+            // Already there; make sure of the key below all the same.
         }
-        dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+        new DynamoDbRegistryAdmin(dynamoDb, tableName).createPageTokenKey();
     }
 }

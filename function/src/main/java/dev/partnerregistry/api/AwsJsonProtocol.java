@@ -6,6 +6,8 @@ import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.domain.RegistryOperation;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -41,12 +43,24 @@ public final class AwsJsonProtocol {
         this.storeRequests = storeRequests;
     }
 
-    public ApiResponse handle(String target, String body, Caller caller, String requestId) {
-        return handle(target, () -> body, caller, requestId);
+    /** The SDKs' id for one API call, the same on each of its retries; longer values are not ids the SDKs send. */
+    public static final String CALL_ID_HEADER = "amz-sdk-invocation-id";
+    static final int MAX_CALL_ID_LENGTH = 64;
+
+    /** The same protocol, with a request log that writes nowhere: for requests that are not traffic (priming). */
+    AwsJsonProtocol unlogged() {
+        return new AwsJsonProtocol(registry, RequestLog.to(new PrintStream(OutputStream.nullOutputStream()), "unlogged"), storeRequests);
     }
 
-    /** @param body the request body; may throw a {@link RegistryException} if it cannot be read */
-    public ApiResponse handle(String target, Supplier<String> body, Caller caller, String requestId) {
+    public ApiResponse handle(String target, String body, Caller caller, String requestId) {
+        return handle(target, () -> body, caller, requestId, null);
+    }
+
+    /**
+     * @param body   the request body; may throw a {@link RegistryException} if it cannot be read
+     * @param callId the {@value #CALL_ID_HEADER} header, or null
+     */
+    public ApiResponse handle(String target, Supplier<String> body, Caller caller, String requestId, String callId) {
         long started = System.nanoTime();
         storeRequests.getAsInt();
         RegistryOperation operation = operationOf(target);
@@ -59,12 +73,13 @@ public final class AwsJsonProtocol {
                 throw new RegistryException.UnknownOperation();
             }
             partner = partnerNamedIn(operation, members);
-            response = ok(dispatch(operation, RequestMembers.of(members), caller), requestId);
+            response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(callId)), requestId);
         } catch (RegistryException e) {
             cause = e.getCause();
             response = error(e, requestId);
-        } catch (RuntimeException bug) {
-            // Never a stack trace or exception text on the wire: the log has it, the caller gets InternalException.
+        } catch (Throwable bug) {
+            // Any Throwable, StackOverflowError included: a Lambda error would reach the caller as a bare
+            // 502. Never a stack trace or exception text on the wire: the log has it once.
             cause = bug;
             response = error(new RegistryException.Internal(bug), requestId);
         }
@@ -85,10 +100,23 @@ public final class AwsJsonProtocol {
         return RegistryOperation.find(target.substring(TARGET_PREFIX.length())).orElse(null);
     }
 
-    private String dispatch(RegistryOperation operation, RequestMembers in, Caller caller) {
+    /** A header value is only used as a call id if it looks like one: short, visible ASCII. */
+    static String callIdOf(String header) {
+        if (header == null || header.isEmpty() || header.length() > MAX_CALL_ID_LENGTH) {
+            return null;
+        }
+        for (int i = 0; i < header.length(); i++) {
+            if (header.charAt(i) <= ' ' || header.charAt(i) > '~') {
+                return null;
+            }
+        }
+        return header;
+    }
+
+    private String dispatch(RegistryOperation operation, RequestMembers in, Caller caller, String callId) {
         switch (operation) {
             case CREATE_PARTNER_EVENT_SOURCE: {
-                String arn = registry.createPartnerEventSource(in.string("Name"), in.string("Account"), caller);
+                String arn = registry.createPartnerEventSource(in.string("Name"), in.string("Account"), caller, callId);
                 return json(w -> w.writeFieldName("EventSourceArn").writeValue(arn));
             }
             case DESCRIBE_PARTNER_EVENT_SOURCE: {

@@ -18,6 +18,13 @@ final class JsonBodies {
             .jsonFactory(JsonNodeParser.DEFAULT_JSON_FACTORY.copy().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION))
             .build();
 
+    /**
+     * The largest request body the registry reads: 256 KiB, the largest request EventBridge takes
+     * anywhere (a PutEvents or PutPartnerEvents batch), and hundreds of times any valid request of
+     * this API. A larger one is refused before it is parsed.
+     */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+
     private JsonBodies() {
     }
 
@@ -25,7 +32,14 @@ final class JsonBodies {
         if (body == null || body.isBlank()) {
             return JsonNode.emptyObjectNode();
         }
+        // A char is at least one UTF-8 byte: a body too long in chars is refused before it is encoded.
+        if (body.length() > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
         JsonNode node;
         try {
             node = PARSER.parse(bytes);
@@ -46,6 +60,10 @@ final class JsonBodies {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    static RegistryException.Validation tooLarge() {
+        return new RegistryException.Validation("The request body is larger than the " + MAX_BODY_BYTES + " bytes the registry accepts.");
     }
 
     private static RegistryException.Serialization malformed() {

@@ -39,9 +39,16 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
         this.priming = null;
     }
 
+    /** This handler's path with a request log that writes nowhere, so that priming is not counted as traffic. */
+    PartnerRegistryHandler unlogged() {
+        return new PartnerRegistryHandler(protocol.unlogged());
+    }
+
     @Override
-    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        ApiResponse response = protocol.handle(header(event, "X-Amz-Target"), () -> body(event), callerOf(event), requestIdOf(event));
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
+        APIGatewayProxyRequestEvent event = input == null ? new APIGatewayProxyRequestEvent() : input;
+        ApiResponse response = protocol.handle(header(event, "X-Amz-Target"), () -> body(event), callerOf(event), requestIdOf(event),
+                header(event, AwsJsonProtocol.CALL_ID_HEADER));
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())
@@ -69,6 +76,10 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     private static String body(APIGatewayProxyRequestEvent event) {
         String body = event.getBody();
         if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+            // Four base64 characters carry three bytes: refuse what must decode too large before decoding it.
+            if (body.length() / 4 * 3 > JsonBodies.MAX_BODY_BYTES + 3) {
+                throw JsonBodies.tooLarge();
+            }
             try {
                 return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException notBase64) {
@@ -82,14 +93,14 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     private static String header(APIGatewayProxyRequestEvent event, String name) {
         if (event.getHeaders() != null) {
             for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
-                if (header.getKey().equalsIgnoreCase(name)) {
+                if (name.equalsIgnoreCase(header.getKey())) {
                     return header.getValue();
                 }
             }
         }
         if (event.getMultiValueHeaders() != null) {
             for (Map.Entry<String, List<String>> header : event.getMultiValueHeaders().entrySet()) {
-                if (header.getKey().equalsIgnoreCase(name) && !header.getValue().isEmpty()) {
+                if (name.equalsIgnoreCase(header.getKey()) && header.getValue() != null && !header.getValue().isEmpty()) {
                     return header.getValue().get(0);
                 }
             }

@@ -43,8 +43,13 @@ final class RequestMembers {
             return null;
         }
         if (value.isNumber()) {
+            // A JSON integer only: 1.0 and 1e2 are numbers, not the integers the model asks for.
+            String number = value.asNumber();
+            if (number.indexOf('.') >= 0 || number.indexOf('e') >= 0 || number.indexOf('E') >= 0) {
+                throw new RegistryException.Serialization("NUMBER_VALUE can not be converted to an Integer");
+            }
             try {
-                return new BigDecimal(value.asNumber()).intValueExact();
+                return new BigDecimal(number).intValueExact();
             } catch (ArithmeticException | NumberFormatException notAnInt) {
                 throw new RegistryException.Serialization("NUMBER_VALUE can not be converted to an Integer");
             }

@@ -2,12 +2,16 @@ package dev.partnerregistry.domain;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.function.Predicate;
 
 /**
  * The API's member constraints, as the EventBridge service model states them, and the validator
  * that reports every failed one in EventBridge's exact message format:
  * {@code N validation error(s) detected: Value 'x' at 'member' failed to satisfy constraint: ...}.
+ *
+ * <p>The patterns are matched by hand, in one pass and without recursion: {@code java.util.regex}
+ * recurses once per repetition of a group, so {@code (/[...]+){2,}} overflows the stack on a
+ * name of a few thousand segments. The pattern texts stay, for the messages.
  */
 public final class Constraints {
 
@@ -31,9 +35,12 @@ public final class Constraints {
     /** Every name and prefix starts with this; the partner is the segment after it. */
     public static final String PARTNER_NAMESPACE = "aws.partner/";
 
-    private static final Pattern NAME = Pattern.compile(NAME_PATTERN);
-    private static final Pattern ACCOUNT = Pattern.compile(ACCOUNT_PATTERN);
-    private static final Pattern NAME_PREFIX = Pattern.compile(NAME_PREFIX_PATTERN);
+    /**
+     * A value quoted in a message is cut to this many characters, then {@value #ELLIPSIS}, so that
+     * no answer grows with its input (the longest valid value, a NextToken, is 2048).
+     */
+    public static final int MAX_ECHOED_CHARS = 2048;
+    static final String ELLIPSIS = "...";
 
     private final List<String> failures = new ArrayList<>();
 
@@ -45,15 +52,15 @@ public final class Constraints {
     }
 
     public Constraints name(String member, String value) {
-        return string(member, value, true, NAME_MIN_LENGTH, NAME_MAX_LENGTH, NAME, NAME_PATTERN);
+        return string(member, value, true, NAME_MIN_LENGTH, NAME_MAX_LENGTH, Constraints::isName, NAME_PATTERN);
     }
 
     public Constraints account(String member, String value) {
-        return string(member, value, true, ACCOUNT_LENGTH, ACCOUNT_LENGTH, ACCOUNT, ACCOUNT_PATTERN);
+        return string(member, value, true, ACCOUNT_LENGTH, ACCOUNT_LENGTH, Constraints::isAccount, ACCOUNT_PATTERN);
     }
 
     public Constraints namePrefix(String member, String value) {
-        return string(member, value, true, NAME_PREFIX_MIN_LENGTH, NAME_PREFIX_MAX_LENGTH, NAME_PREFIX, NAME_PREFIX_PATTERN);
+        return string(member, value, true, NAME_PREFIX_MIN_LENGTH, NAME_PREFIX_MAX_LENGTH, Constraints::isNamePrefix, NAME_PREFIX_PATTERN);
     }
 
     public Constraints nextToken(String member, String value) {
@@ -113,7 +120,66 @@ public final class Constraints {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
     }
 
-    private Constraints string(String member, String value, boolean required, int min, int max, Pattern pattern, String patternText) {
+    /** {@value #NAME_PATTERN}: the namespace, then two or more non-empty segments of name characters. */
+    static boolean isName(String value) {
+        String namespace = "aws.partner";
+        if (!value.startsWith(namespace)) {
+            return false;
+        }
+        int segments = 0;
+        int i = namespace.length();
+        while (i < value.length()) {
+            if (value.charAt(i) != '/') {
+                return false;
+            }
+            int start = ++i;
+            while (i < value.length() && isNameCharacter(value.charAt(i))) {
+                i++;
+            }
+            if (i == start) {
+                return false;
+            }
+            segments++;
+        }
+        return segments >= 2;
+    }
+
+    /** {@value #NAME_PREFIX_PATTERN}: the namespace, a non-empty partner segment, '/', then name characters or '/'. */
+    static boolean isNamePrefix(String value) {
+        if (!value.startsWith(PARTNER_NAMESPACE)) {
+            return false;
+        }
+        int i = PARTNER_NAMESPACE.length();
+        int start = i;
+        while (i < value.length() && isNameCharacter(value.charAt(i))) {
+            i++;
+        }
+        if (i == start || i == value.length() || value.charAt(i) != '/') {
+            return false;
+        }
+        for (i++; i < value.length(); i++) {
+            if (value.charAt(i) != '/' && !isNameCharacter(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@value #ACCOUNT_PATTERN}: twelve ASCII digits (the regex's \d is ASCII-only too). */
+    static boolean isAccount(String value) {
+        if (value.length() != ACCOUNT_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Constraints string(String member, String value, boolean required, int min, int max,
+                               Predicate<String> pattern, String patternText) {
         if (value == null) {
             if (required) {
                 fail(member, "null", "Member must not be null");
@@ -127,7 +193,7 @@ public final class Constraints {
         if (value.length() < min) {
             fail(member, shown, "Member must have length greater than or equal to " + min);
         }
-        if (pattern != null && !pattern.matcher(value).matches()) {
+        if (pattern != null && !pattern.test(value)) {
             fail(member, shown, "Member must satisfy regular expression pattern: " + patternText);
         }
         return this;
@@ -138,6 +204,11 @@ public final class Constraints {
     }
 
     private static String quoted(String value) {
+        if (value.length() > MAX_ECHOED_CHARS) {
+            // Never split a surrogate pair: the cut stays valid UTF-16, so the answer stays valid JSON text.
+            int end = Character.isHighSurrogate(value.charAt(MAX_ECHOED_CHARS - 1)) ? MAX_ECHOED_CHARS - 1 : MAX_ECHOED_CHARS;
+            return "'" + value.substring(0, end) + ELLIPSIS + "'";
+        }
         return "'" + value + "'";
     }
 }

@@ -30,10 +30,19 @@ public final class PartnerRegistry {
     }
 
     public String createPartnerEventSource(String name, String account, Caller caller) {
+        return createPartnerEventSource(name, account, caller, null);
+    }
+
+    /**
+     * @param callId the client's id for this call, the same on each of its retries (null if none):
+     *               a retry whose earlier attempt created the source answers its ARN, not
+     *               ResourceAlreadyExists, so a lost answer never hides a create from its caller
+     */
+    public String createPartnerEventSource(String name, String account, Caller caller, String callId) {
         Constraints.check().name("name", name).account("account", account).orThrow();
         String arn = arnOf(name);
         PartnerEventSource source = new PartnerEventSource(name, account, now(), PartnerEventSource.SourceState.PENDING);
-        store.create(source, defaultPartnerLimit, access(RegistryOperation.CREATE_PARTNER_EVENT_SOURCE, name, caller, arn));
+        store.create(source, defaultPartnerLimit, access(RegistryOperation.CREATE_PARTNER_EVENT_SOURCE, name, caller, arn), callId);
         return arn;
     }
 
@@ -46,10 +55,10 @@ public final class PartnerRegistry {
         Constraints.check().namePrefix("namePrefix", namePrefix).nextToken("nextToken", nextToken).limit("limit", limit).orThrow();
         Instant now = now();
         Access access = access(RegistryOperation.LIST_PARTNER_EVENT_SOURCES, namePrefix, caller, arnOf(namePrefix) + "*");
-        String after = nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now);
         int pageSize = limit == null ? DEFAULT_PAGE_SIZE : limit;
         // One more than asked tells whether another page exists, so a token never leads to an empty page.
-        List<PartnerEventSource> found = store.list(namePrefix, after, pageSize + 1, access);
+        List<PartnerEventSource> found = store.list(namePrefix,
+                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now), pageSize + 1, access);
         if (found.size() <= pageSize) {
             return new SourcePage(found, null);
         }

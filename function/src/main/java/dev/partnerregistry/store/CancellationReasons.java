@@ -53,6 +53,11 @@ final class CancellationReasons {
         return failed(SOURCE);
     }
 
+    /** The source item as it was when the put's condition failed, if the put asked for it. */
+    Map<String, AttributeValue> oldSource() {
+        return oldItem(SOURCE);
+    }
+
     /** A conflict or throttle on any item, once no condition has decided the answer. */
     RegistryException engineFailure() {
         for (CancellationReason reason : reasons) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
@@ -47,7 +48,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public void create(PartnerEventSource source, int defaultLimit, Access access) {
+    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
         Map<String, AttributeValue> values = AccessConditions.callerValues(access);
         SourceLimit.putValues(values, defaultLimit);
         TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
@@ -60,8 +61,10 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .build()).build();
         TransactWriteItem putIt = TransactWriteItem.builder().put(Put.builder()
                 .tableName(tableName)
-                .item(SourceItem.of(source))
+                .item(SourceItem.of(source, callId))
                 .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ")")
+                // The existing source comes back, to tell a retry of this very call from another call.
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
                 .build()).build();
 
         CancellationReasons cancelled = transact(operationEnabled(access), countIt, putIt);
@@ -70,6 +73,9 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         }
         cancelled.throwIfAccessFailed(access);
         if (cancelled.sourceFailed()) {
+            if (SourceItem.createdByCall(cancelled.oldSource(), source.account(), callId)) {
+                return;
+            }
             throw new RegistryException.ResourceAlreadyExists(source.name());
         }
         if (cancelled.partnerFailed()) {
@@ -116,12 +122,12 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, String exclusiveStartName, int limit, Access access) {
+    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access) {
         readWithAccess(access, null);
+        String after = exclusiveStartName.get();
         return DynamoDbErrors.call(() -> {
             List<PartnerEventSource> page = new ArrayList<>(limit);
-            Map<String, AttributeValue> startKey = exclusiveStartName == null ? null
-                    : RegistryTable.sourceKey(access.partner(), exclusiveStartName);
+            Map<String, AttributeValue> startKey = after == null ? null : RegistryTable.sourceKey(access.partner(), after);
             // A Query stops at 1 MB; carry on from where it stopped until the page is full.
             do {
                 Map<String, AttributeValue> from = startKey;

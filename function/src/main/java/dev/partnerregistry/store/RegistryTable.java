@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <pre>
  * pk                    sk                   item
  * PARTNER#&lt;partner&gt;    PARTNER              partner: principals, sourceLimit (override), sourceCount
- * PARTNER#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state
+ * PARTNER#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId
  * REGION#&lt;region&gt;      REGION               region switches: disabledOperations
  * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret
  * </pre>
@@ -36,6 +36,8 @@ public final class RegistryTable {
     public static final String ACCOUNT = "account";
     public static final String CREATED_AT = "createdAt";
     public static final String STATE = "state";
+    /** The client's id for the call that created the source (amz-sdk-invocation-id), so its retries are recognised. */
+    public static final String CALL_ID = "callId";
 
     // The region item.
     public static final String REGION = "region";

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 final class SourceLimit {
 
     static final String COUNT_ONE_MORE = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :zero) + :one";
-    static final String COUNT_ONE_LESS = "SET " + SOURCE_COUNT + " = " + SOURCE_COUNT + " - :one";
+    /** A missing counter (a partner item recreated by hand) goes to zero, never below, and never fails the delete. */
+    static final String COUNT_ONE_LESS = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :one) - :one";
 
     private SourceLimit() {
     }

@@ -2,12 +2,15 @@ package dev.partnerregistry.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.domain.Access;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.PartnerEventSource;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,6 +91,83 @@ class AwsJsonProtocolTest {
     }
 
     @Test
+    void aWholeNumberWrittenAsAFractionOrWithAnExponentIsNotAnInteger() {
+        for (String limit : List.of("1.0", "1e2", "1E2", "10.00")) {
+            assertError(call("AWSEvents.ListPartnerEventSources", "{\"NamePrefix\": \"aws.partner/a/\", \"Limit\": " + limit + "}"), 400,
+                    "SerializationException", "{\"__type\":\"SerializationException\",\"message\":\"NUMBER_VALUE can not be converted to an Integer\"}");
+        }
+    }
+
+    @Test
+    void aNameOfFiftyThousandSegmentsIsAValidationErrorNotACrash() {
+        String name = "aws.partner/x" + "/a".repeat(50_000);
+        ApiResponse response = call("AWSEvents.CreatePartnerEventSource", "{\"Name\": \"" + name + "\", \"Account\": \"123456789012\"}");
+        assertEquals(400, response.statusCode());
+        assertEquals("ValidationException", response.headers().get("x-amzn-ErrorType"));
+        String shown = "'" + name.substring(0, 2048) + "...'";
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected: Value " + shown
+                + " at 'name' failed to satisfy constraint: Member must have length less than or equal to 256\"}", response.body());
+    }
+
+    @Test
+    void aValueFailingLengthAndPatternIsEchoedBoundedTwice() {
+        String eventSourceName = "x".repeat(200_000);
+        ApiResponse response = call("AWSEvents.ListPartnerEventSourceAccounts", "{\"EventSourceName\": \"" + eventSourceName + "\"}");
+        assertEquals("ValidationException", response.headers().get("x-amzn-ErrorType"));
+        assertTrue(response.body().startsWith("{\"__type\":\"ValidationException\",\"message\":\"2 validation errors detected: Value 'xxx"),
+                response.body().substring(0, 100));
+        assertTrue(response.body().length() < 5_000, "answer of " + response.body().length() + " chars");
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeItIsParsed() {
+        String body = "{\"Name\": \"" + "x".repeat(3_200_000) + "\"}";
+        assertError(call("AWSEvents.DescribePartnerEventSource", body), 400, "ValidationException",
+                "{\"__type\":\"ValidationException\",\"message\":\"The request body is larger than the 262144 bytes the registry accepts.\"}");
+        String justUnder = "{\"Name\": \"" + "x".repeat(JsonBodies.MAX_BODY_BYTES - 20) + "\"}";
+        assertEquals("ValidationException", call("AWSEvents.DescribePartnerEventSource", justUnder).headers().get("x-amzn-ErrorType"));
+        assertTrue(call("AWSEvents.DescribePartnerEventSource", justUnder).body().contains("Member must have length"), "parsed and validated");
+    }
+
+    @Test
+    void aBodyOverTheLimitInMultiByteCharactersIsRefusedToo() {
+        String body = "{\"Name\": \"" + "\u00e9".repeat(JsonBodies.MAX_BODY_BYTES / 2) + "\"}";
+        assertTrue(body.length() < JsonBodies.MAX_BODY_BYTES, "fewer chars than the limit, more bytes");
+        assertError(call("AWSEvents.DescribePartnerEventSource", body), 400, "ValidationException",
+                "{\"__type\":\"ValidationException\",\"message\":\"The request body is larger than the 262144 bytes the registry accepts.\"}");
+    }
+
+    @Test
+    void anyThrowableInsideIsInternalExceptionInTheEnvelope() {
+        for (Throwable thrown : List.<Throwable>of(new StackOverflowError(), new OutOfMemoryError("simulated"), new AssertionError("x"))) {
+            AwsJsonProtocol broken = UnreachableStore.protocol(new UnreachableStore() {
+                @Override
+                public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+                    sneakyThrow(thrown);
+                }
+            }, new PrintStream(OutputStream.nullOutputStream()));
+            assertError(broken.handle("AWSEvents.CreatePartnerEventSource", "{\"Name\": \"aws.partner/a/b/c\", \"Account\": \"123456789012\"}",
+                    CALLER, "req-1"), 500, "InternalException",
+                    "{\"__type\":\"InternalException\",\"message\":\"An internal error occurred. Retry the request.\"}");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+
+    @Test
+    void onlyAShortVisibleHeaderValueIsACallId() {
+        assertEquals("c2a7e4f0-9a1b-4c3d-8e5f-0123456789ab", AwsJsonProtocol.callIdOf("c2a7e4f0-9a1b-4c3d-8e5f-0123456789ab"));
+        assertNull(AwsJsonProtocol.callIdOf(null));
+        assertNull(AwsJsonProtocol.callIdOf(""));
+        assertNull(AwsJsonProtocol.callIdOf("x".repeat(65)));
+        assertNull(AwsJsonProtocol.callIdOf("has space"));
+        assertNull(AwsJsonProtocol.callIdOf("caf\u00e9"));
+    }
+
+    @Test
     void anEmptyBodyIsAnEmptyObjectAndFailsValidation() {
         assertError(call("AWSEvents.CreatePartnerEventSource", ""), 400, "ValidationException",
                 "{\"__type\":\"ValidationException\",\"message\":\"2 validation errors detected: Value null at 'name' failed to satisfy "
@@ -130,7 +210,7 @@ class AwsJsonProtocolTest {
     void aBugInsideIsInternalExceptionWithoutDetail() {
         AwsJsonProtocol broken = UnreachableStore.protocol(new UnreachableStore() {
             @Override
-            public void create(PartnerEventSource source, int defaultLimit, Access access) {
+            public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
                 throw new IllegalStateException("secret internals at com.example.Thing");
             }
         }, new PrintStream(OutputStream.nullOutputStream()));

@@ -1,19 +1,42 @@
 package dev.partnerregistry.api;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.PartnerEventSource;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The SnapStart priming requests pass validation and reach the store (whose path they warm), under SnapStart only. */
 class SnapStartPrimingTest {
 
     @Test
-    void primingReachesTheStore() {
-        PartnerRegistryHandler handler = new PartnerRegistryHandler(UnreachableStore.protocol());
-        assertThrows(AssertionError.class, () -> SnapStartPriming.prime(handler));
+    void primingReachesTheStoreForACreateAndADescribe() {
+        List<String> reached = new ArrayList<>();
+        UnreachableStore store = new UnreachableStore() {
+            @Override
+            public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+                reached.add("create " + source.name());
+                throw access.denied();
+            }
+
+            @Override
+            public Optional<PartnerEventSource> find(String name, Access access) {
+                reached.add("find " + name);
+                throw access.denied();
+            }
+        };
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SnapStartPriming.prime(new PartnerRegistryHandler(UnreachableStore.protocol(store, new PrintStream(log))));
+        assertEquals(List.of("create " + SnapStartPriming.PRIMING_SOURCE, "find " + SnapStartPriming.PRIMING_SOURCE), reached);
+        assertEquals(0, log.size(), "priming is not traffic: no request log line, no metric");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** A store that must never be reached: these requests are all decided before storage. */
 class UnreachableStore implements PartnerSourceStore, PageTokenKey {
@@ -29,7 +30,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public void create(PartnerEventSource source, int defaultLimit, Access access) {
+    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
         throw new AssertionError("reached the store");
     }
 
@@ -39,7 +40,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, String exclusiveStartName, int limit, Access access) {
+    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access) {
         throw new AssertionError("reached the store");
     }
 

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenKey {
 
     private final TreeMap<String, PartnerEventSource> sources = new TreeMap<>();
+    private final Map<String, String> callIds = new HashMap<>();
     private final Map<String, Set<String>> principals = new HashMap<>();
     private final Map<String, Integer> limits = new HashMap<>();
     private final Set<RegistryOperation> disabled = new java.util.HashSet<>();
@@ -35,9 +36,13 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public void create(PartnerEventSource source, int defaultLimit, Access access) {
+    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
         enforce(access);
-        if (sources.containsKey(source.name())) {
+        PartnerEventSource existing = sources.get(source.name());
+        if (existing != null) {
+            if (callId != null && callId.equals(callIds.get(source.name())) && existing.account().equals(source.account())) {
+                return;
+            }
             throw new RegistryException.ResourceAlreadyExists(source.name());
         }
         long held = sources.values().stream().filter(s -> s.partner().equals(access.partner())).count();
@@ -45,6 +50,9 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
             throw new RegistryException.LimitExceeded(access.partner());
         }
         sources.put(source.name(), source);
+        if (callId != null) {
+            callIds.put(source.name(), callId);
+        }
     }
 
     @Override
@@ -54,8 +62,9 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, String exclusiveStartName, int limit, Access access) {
+    public List<PartnerEventSource> list(String prefix, java.util.function.Supplier<String> startName, int limit, Access access) {
         enforce(access);
+        String exclusiveStartName = startName.get();
         List<PartnerEventSource> page = new ArrayList<>();
         for (PartnerEventSource source : (exclusiveStartName == null ? sources : sources.tailMap(exclusiveStartName, false)).values()) {
             if (source.name().startsWith(prefix) && source.partner().equals(access.partner()) && page.size() < limit) {
@@ -73,6 +82,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
             return false;
         }
         sources.remove(name);
+        callIds.remove(name);
         return true;
     }
 

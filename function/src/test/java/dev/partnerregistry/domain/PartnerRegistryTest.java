@@ -153,6 +153,25 @@ class PartnerRegistryTest {
     }
 
     @Test
+    void aBadNextTokenIsReportedOnlyAfterTheOperationIsEnabledAndTheCallerRegistered() {
+        assertThrows(RegistryException.AccessDenied.class,
+                () -> registry.listPartnerEventSources("aws.partner/example.com/", "forged.token", null, STRANGER));
+        store.disable(RegistryOperation.LIST_PARTNER_EVENT_SOURCES);
+        assertThrows(RegistryException.OperationDisabled.class,
+                () -> registry.listPartnerEventSources("aws.partner/example.com/", "forged.token", null, PARTNER));
+    }
+
+    @Test
+    void aRetryOfACreateWhoseFirstAttemptCommittedAnswersTheSameArn() {
+        String arn = registry.createPartnerEventSource(name("retried"), ACCOUNT, PARTNER, "call-1");
+        assertEquals(arn, registry.createPartnerEventSource(name("retried"), ACCOUNT, PARTNER, "call-1"));
+        assertThrows(RegistryException.ResourceAlreadyExists.class,
+                () -> registry.createPartnerEventSource(name("retried"), ACCOUNT, PARTNER, "call-2"));
+        assertThrows(RegistryException.ResourceAlreadyExists.class,
+                () -> registry.createPartnerEventSource(name("retried"), ACCOUNT, PARTNER));
+    }
+
+    @Test
     void aDisabledOperationIsReportedBeforeAccess() {
         store.disable(RegistryOperation.DESCRIBE_PARTNER_EVENT_SOURCE);
         assertThrows(RegistryException.OperationDisabled.class, () -> registry.describePartnerEventSource(name("a"), STRANGER));

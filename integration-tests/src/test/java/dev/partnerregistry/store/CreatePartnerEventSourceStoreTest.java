@@ -53,11 +53,10 @@ class CreatePartnerEventSourceStoreTest {
         int before = fixture.sourceCount(PARTNER);
         create(name("stored"));
         Map<String, AttributeValue> item = fixture.table.client().getItem(r -> r.tableName(fixture.table.tableName())
-                .key(Map.of("pk", AttributeValue.fromS("PARTNER#example.com"),
-                        "sk", AttributeValue.fromS("SOURCE#" + name("stored"))))).item();
-        assertEquals(name("stored"), item.get("name").s());
-        assertEquals(ACCOUNT, item.get("account").s());
-        assertEquals("PENDING", item.get("state").s());
+                .key(RegistryTable.sourceKey(PARTNER, name("stored")))).item();
+        assertEquals(name("stored"), item.get(RegistryTable.SOURCE_NAME).s());
+        assertEquals(ACCOUNT, item.get(RegistryTable.ACCOUNT).s());
+        assertEquals("PENDING", item.get(RegistryTable.STATE).s());
         assertEquals(before + 1, fixture.sourceCount(PARTNER));
     }
 
@@ -70,6 +69,38 @@ class CreatePartnerEventSourceStoreTest {
         assertEquals("ResourceAlreadyExistsException", e.errorCode());
         assertEquals(400, AwsJsonProtocol.statusOf(e));
         assertEquals(count, fixture.sourceCount(PARTNER), "a failed create must not count");
+    }
+
+    @Test
+    void aRetryOfACallWhoseFirstAttemptCommittedAnswersItsArnAndCountsOnce() {
+        String arn = fixture.registry.createPartnerEventSource(name("retried"), ACCOUNT, PARTNER_CALLER, "call-a");
+        int count = fixture.sourceCount(PARTNER);
+        assertEquals(arn, fixture.registry.createPartnerEventSource(name("retried"), ACCOUNT, PARTNER_CALLER, "call-a"));
+        assertEquals(count, fixture.sourceCount(PARTNER), "the retry wrote nothing");
+    }
+
+    @Test
+    void anotherCallForAnExistingNameIsStillResourceAlreadyExists() {
+        fixture.registry.createPartnerEventSource(name("owned"), ACCOUNT, PARTNER_CALLER, "call-first");
+        assertThrows(RegistryException.ResourceAlreadyExists.class,
+                () -> fixture.registry.createPartnerEventSource(name("owned"), ACCOUNT, PARTNER_CALLER, "call-second"));
+        assertThrows(RegistryException.ResourceAlreadyExists.class,
+                () -> fixture.registry.createPartnerEventSource(name("owned"), ACCOUNT, PARTNER_CALLER));
+        assertThrows(RegistryException.ResourceAlreadyExists.class,
+                () -> fixture.registry.createPartnerEventSource(name("owned"), "999999999999", PARTNER_CALLER, "call-first"),
+                "the same call id for another account is another request");
+    }
+
+    @Test
+    void aRetryThatTookThePartnersLastSlotIsNotLimitExceeded() {
+        String partner = "last-slot.example";
+        Caller caller = fixture.registerPartner(partner, 1);
+        String name = "aws.partner/" + partner + "/s/only";
+        String arn = fixture.registry.createPartnerEventSource(name, ACCOUNT, caller, "call-last");
+        assertEquals(arn, fixture.registry.createPartnerEventSource(name, ACCOUNT, caller, "call-last"));
+        assertThrows(RegistryException.ResourceAlreadyExists.class,
+                () -> fixture.registry.createPartnerEventSource(name, ACCOUNT, caller, "call-other"));
+        assertEquals(1, fixture.sourceCount(partner));
     }
 
     @Test
@@ -91,11 +122,12 @@ class CreatePartnerEventSourceStoreTest {
     void aPartnersOwnLimitOverridesTheDefault() {
         String partner = "override.example";
         Caller caller = fixture.registerPartner(partner, 5);
+        PartnerRegistry defaultLimitThree = fixture.table.registry(3);
         for (int i = 0; i < 5; i++) {
-            fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/" + i, ACCOUNT, caller);
+            defaultLimitThree.createPartnerEventSource("aws.partner/" + partner + "/s/" + i, ACCOUNT, caller);
         }
         assertThrows(RegistryException.LimitExceeded.class,
-                () -> fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/s/5", ACCOUNT, caller));
+                () -> defaultLimitThree.createPartnerEventSource("aws.partner/" + partner + "/s/5", ACCOUNT, caller));
         assertEquals(5, fixture.storedSources(partner));
     }
 

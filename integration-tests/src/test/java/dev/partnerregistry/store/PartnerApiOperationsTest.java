@@ -191,6 +191,19 @@ class PartnerApiOperationsTest {
     }
 
     @Test
+    void aDeleteAfterThePartnersCounterWasLostSucceedsAndLeavesTheCounterAtZero() {
+        Caller caller = fixture.registerPartner("lost-count.example", null);
+        String name = "aws.partner/lost-count.example/a/1";
+        registry.createPartnerEventSource(name, ACCOUNT, caller);
+        fixture.table.client().updateItem(r -> r.tableName(fixture.table.tableName())
+                .key(RegistryTable.partnerKey("lost-count.example"))
+                .updateExpression("REMOVE " + RegistryTable.SOURCE_COUNT));
+        registry.deletePartnerEventSource(name, ACCOUNT, caller);
+        assertEquals(0, fixture.storedSources("lost-count.example"));
+        assertEquals(0, fixture.sourceCount("lost-count.example"));
+    }
+
+    @Test
     void everyOperationOnAnotherPartnersSourceIsAccessDeniedWhetherOrNotItExists() {
         registry.createPartnerEventSource(name("private"), ACCOUNT, PARTNER_CALLER);
         for (String target : List.of(name("private"), name("does-not-exist"))) {
