@@ -18,17 +18,23 @@ public final class DynamoDbClients {
     private DynamoDbClients() {
     }
 
+    /** Three attempts within ten seconds: a caller behind API Gateway (29 s) gets an answer, not a timeout. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
     public static DynamoDbClient create(RegistrySettings settings, AwsCredentialsProvider credentials) {
+        return create(settings, credentials, CALL_TIMEOUT);
+    }
+
+    /** @param callTimeout how long one DynamoDB call may take, its retries included (tests shorten it) */
+    public static DynamoDbClient create(RegistrySettings settings, AwsCredentialsProvider credentials, Duration callTimeout) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
                         .socketTimeout(Duration.ofSeconds(5)))
-                // Three attempts within ten seconds: a caller behind API Gateway (29 s) gets an answer,
-                // not a timeout, when the engine is down or throttling.
                 .overrideConfiguration(o -> o
                         .addExecutionInterceptor(new DynamoDbRequestCounter())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build())
-                        .apiCallTimeout(Duration.ofSeconds(10)))
+                        .apiCallTimeout(callTimeout))
                 .region(Region.of(settings.region()))
                 .credentialsProvider(credentials);
         if (settings.dynamoDbEndpoint() != null) {

@@ -7,18 +7,13 @@ import static dev.partnerregistry.wire.WireFixture.arn;
 import static dev.partnerregistry.wire.WireFixture.uniqueName;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.partnerregistry.testing.DynamoDbEngine;
-import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.partnerregistry.wire.AwsCli.Result;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -38,25 +33,15 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 @ExtendWith(DynamoDbEngine.class)
 class AwsCliWireTest {
 
-    private static final Pattern VERSION = Pattern.compile("aws-cli/(\\d+)\\.");
-
     private static WireFixture fixture;
-    private static Path aws;
-    private static int serviceErrorExitCode;
+    private static AwsCli cli;
 
     @TempDir
     static Path home;
 
-    record Result(int exitCode, String stdout, String stderr) {
-    }
-
     @BeforeAll
     static void start(DynamoDbEngine.EngineTable table) throws Exception {
-        aws = findOnPath("aws");
-        Result version = run(List.of("--version"), EXAMPLE_KEY, EXAMPLE_SECRET);
-        Matcher major = VERSION.matcher(version.stdout() + version.stderr());
-        assertTrue(major.find(), "`aws --version` names the CLI version: " + version);
-        serviceErrorExitCode = major.group(1).equals("1") ? 255 : 254;
+        cli = new AwsCli(home);
         fixture = WireFixture.start(table);
     }
 
@@ -131,12 +116,13 @@ class AwsCliWireTest {
      * with a retry budget the CLI puts {@code (reached max retries: N)} before the colon.
      */
     private static void assertServiceError(Result result, String code, String operation, String message) {
-        assertEquals(serviceErrorExitCode, result.exitCode(), result.toString());
+        assertEquals(cli.serviceErrorExitCode, result.exitCode(), result.toString());
         String expected = "An error occurred (" + code + ") when calling the " + operation + " operation";
         Matcher report = Pattern.compile(Pattern.quote(expected) + "(?: \\(reached max retries: \\d+\\))?: (.*)").matcher(result.stderr());
         assertTrue(report.find(), () -> "stderr reports " + expected + ": " + result.stderr());
         assertEquals(message, report.group(1).trim());
     }
+
 
     private static Result events(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("events", args[0], "--endpoint-url", fixture.endpoint().toString()));
@@ -144,47 +130,8 @@ class AwsCliWireTest {
         return run(command, EXAMPLE_KEY, EXAMPLE_SECRET);
     }
 
-    /** The CLI with only these credentials: no profile, config or metadata lookups, one attempt, no pager. */
+    /** One attempt: an answer here is the service's, not a retry's. */
     private static Result run(List<String> args, String accessKeyId, String secretAccessKey) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(aws.toString());
-        command.addAll(args);
-        ProcessBuilder process = new ProcessBuilder(command);
-        Map<String, String> env = process.environment();
-        env.keySet().removeIf(name -> name.startsWith("AWS_"));
-        Path config = Files.writeString(home.resolve("config"), "");
-        Path credentials = Files.writeString(home.resolve("credentials"), "");
-        env.put("AWS_ACCESS_KEY_ID", accessKeyId);
-        env.put("AWS_SECRET_ACCESS_KEY", secretAccessKey);
-        env.put("AWS_DEFAULT_REGION", WireFixture.REGION);
-        env.put("AWS_CONFIG_FILE", config.toString());
-        env.put("AWS_SHARED_CREDENTIALS_FILE", credentials.toString());
-        env.put("AWS_PAGER", "");
-        env.put("AWS_RETRY_MODE", "standard");
-        env.put("AWS_MAX_ATTEMPTS", "1");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
-        Path stdout = home.resolve("stdout");
-        Path stderr = home.resolve("stderr");
-        Process cli = process.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        if (!cli.waitFor(90, TimeUnit.SECONDS)) {
-            cli.destroyForcibly();
-            fail("`aws " + String.join(" ", args) + "` did not finish within 90 s");
-        }
-        return new Result(cli.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8), Files.readString(stderr, StandardCharsets.UTF_8));
-    }
-
-    private static Path findOnPath(String program) throws IOException {
-        String path = System.getenv("PATH");
-        if (path != null) {
-            for (String dir : path.split(File.pathSeparator)) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, program);
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        fail("The AWS CLI (`" + program + "`) is not on PATH. These tests prove the real CLI works against the local endpoint; "
-                + "install it (`pip install awscli`, or AWS CLI v2) and run again.");
-        throw new IOException("unreachable");
+        return cli.run(args, accessKeyId, secretAccessKey, 1);
     }
 }

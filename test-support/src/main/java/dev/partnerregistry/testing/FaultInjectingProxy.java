@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,10 +27,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
     public record Fault(String operation, int status, String body) {
     }
 
+    private record Stall(String operation, Duration duration) {
+    }
+
     private final HttpServer server;
     private final URI engine;
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final AtomicReference<Fault> onceFault = new AtomicReference<>();
+    private final AtomicReference<Stall> stall = new AtomicReference<>();
     private final List<String> received = new CopyOnWriteArrayList<>();
 
     public FaultInjectingProxy(URI engine) throws IOException {
@@ -53,9 +58,19 @@ public final class FaultInjectingProxy implements AutoCloseable {
         onceFault.set(next);
     }
 
+    /**
+     * The engine freezes when the next call of {@code operation} arrives: that call and every call
+     * after it wait, and after {@code duration} reach the engine in the order they came, as a
+     * stalled DynamoDB resumes. A client that gave up meanwhile does not stop its write.
+     */
+    public void stallNext(String operation, Duration duration) {
+        stall.set(new Stall(operation, duration));
+    }
+
     public void clear() {
         fault.set(null);
         onceFault.set(null);
+        stall.set(null);
     }
 
     /** Bodies of the requests of {@code operation} that reached the proxy, in order. */
@@ -95,6 +110,15 @@ public final class FaultInjectingProxy implements AutoCloseable {
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
         received.add(operation + " " + new String(request, StandardCharsets.UTF_8));
+        Stall freeze = stall.get();
+        if (freeze != null && freeze.operation().equals(operation) && stall.compareAndSet(freeze, null)) {
+            // The server runs its exchanges one at a time on one thread: later calls queue behind this one.
+            try {
+                Thread.sleep(freeze.duration().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         Fault once = onceFault.get();
         if (once != null && once.operation().equals(operation) && onceFault.compareAndSet(once, null)) {
             respond(exchange, once.status(), once.body().getBytes(StandardCharsets.UTF_8));
