@@ -75,12 +75,13 @@ public final class DynamoDbRegistryAdmin {
      * sources were counted, and repeated if one of them ran in between.
      */
     public Map<String, AttributeValue> recount(String partner) {
+        Map<String, AttributeValue> registered = get(RegistryTable.partnerKey(partner));
+        if (registered == null || registered.isEmpty()) {
+            throw new IllegalArgumentException("partner " + partner + " is not registered");
+        }
         for (int attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
-            Map<String, AttributeValue> before = partner(partner);
-            if (before == null || before.isEmpty()) {
-                throw new IllegalArgumentException("partner " + partner + " is not registered");
-            }
-            AttributeValue counted = before.get(SOURCE_COUNT);
+            Map<String, AttributeValue> before = get(RegistryTable.counterKey(partner));
+            AttributeValue counted = before == null ? null : before.get(SOURCE_COUNT);
             int sources = countSources(partner);
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":sources", AttributeValue.fromN(Integer.toString(sources)));
@@ -89,13 +90,13 @@ public final class DynamoDbRegistryAdmin {
             }
             String unchanged = counted == null ? "attribute_not_exists(#sourceCount)" : "#sourceCount = :counted";
             try {
-                return dynamoDb.updateItem(r -> r.tableName(tableName)
-                        .key(RegistryTable.partnerKey(partner))
+                dynamoDb.updateItem(r -> r.tableName(tableName)
+                        .key(RegistryTable.counterKey(partner))
                         .updateExpression("SET #sourceCount = :sources")
-                        .conditionExpression("attribute_exists(#pk) AND " + unchanged)
-                        .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sourceCount", SOURCE_COUNT))
-                        .expressionAttributeValues(values)
-                        .returnValues(ReturnValue.ALL_NEW)).attributes();
+                        .conditionExpression(unchanged)
+                        .expressionAttributeNames(Map.of("#sourceCount", SOURCE_COUNT))
+                        .expressionAttributeValues(values));
+                return partner(partner);
             } catch (ConditionalCheckFailedException raced) {
                 // A create or delete committed between the read and the write: count again.
             }
@@ -111,7 +112,7 @@ public final class DynamoDbRegistryAdmin {
             QueryResponse page = dynamoDb.query(r -> r.tableName(tableName)
                     .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
                     .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.partnerPartition(partner)),
+                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.sourcePartition(partner)),
                             ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
                     .select(Select.COUNT)
                     .consistentRead(true)
@@ -143,8 +144,16 @@ public final class DynamoDbRegistryAdmin {
         return shown;
     }
 
+    /** The partner as the operator sees it: its item, with the count of its sources from the counter beside it. */
     public Map<String, AttributeValue> partner(String partner) {
-        return get(RegistryTable.partnerKey(partner));
+        Map<String, AttributeValue> item = get(RegistryTable.partnerKey(partner));
+        Map<String, AttributeValue> counter = get(RegistryTable.counterKey(partner));
+        if (item == null || item.isEmpty() || counter == null || !counter.containsKey(SOURCE_COUNT)) {
+            return item;
+        }
+        Map<String, AttributeValue> shown = new HashMap<>(item);
+        shown.put(SOURCE_COUNT, counter.get(SOURCE_COUNT));
+        return shown;
     }
 
     public Map<String, AttributeValue> region(String region) {

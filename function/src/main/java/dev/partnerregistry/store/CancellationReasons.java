@@ -10,15 +10,16 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 /**
  * Why a registry write transaction was cancelled, item by item, read into the answer in the
  * documented precedence: OperationDisabled > AccessDenied > the operation's own errors > engine
- * failures. Every write is the same three items in the same order: {@link #REGION} switch,
- * {@link #PARTNER} item, {@link #SOURCE} item.
+ * failures. Every write is the same four items in the same order: {@link #REGION} switch,
+ * {@link #PARTNER} item (registration, and for a create the limit), {@link #COUNTER}, {@link #SOURCE}.
  */
 final class CancellationReasons {
 
     static final int REGION = 0;
     static final int PARTNER = 1;
-    static final int SOURCE = 2;
-    static final int ITEMS = 3;
+    static final int COUNTER = 2;
+    static final int SOURCE = 3;
+    static final int ITEMS = 4;
 
     private static final String CONDITIONAL_CHECK_FAILED = "ConditionalCheckFailed";
 
@@ -33,8 +34,8 @@ final class CancellationReasons {
 
     /**
      * Throws OperationDisabled if the region's switch failed, then AccessDenied if the partner's
-     * condition failed for a caller its old item does not name (a registered caller there means
-     * the limit failed instead).
+     * condition failed for a caller its item does not name (a registered caller there means the
+     * limit the create believed in has changed: see {@link #partnerItem()}).
      */
     void throwIfAccessFailed(Access access) {
         if (failed(REGION)) {
@@ -49,13 +50,17 @@ final class CancellationReasons {
         return failed(PARTNER);
     }
 
-    boolean sourceFailed() {
-        return failed(SOURCE);
+    /** The partner item as its failed condition saw it (the condition check asks for it). */
+    Map<String, AttributeValue> partnerItem() {
+        return oldItem(PARTNER);
     }
 
-    /** The source item as it was when the put's condition failed, if the put asked for it. */
-    Map<String, AttributeValue> oldSource() {
-        return oldItem(SOURCE);
+    boolean counterFailed() {
+        return failed(COUNTER);
+    }
+
+    boolean sourceFailed() {
+        return failed(SOURCE);
     }
 
     /** A conflict or throttle on any item, once no condition has decided the answer. */

@@ -11,6 +11,7 @@ import dev.partnerregistry.domain.RegistryException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -31,16 +32,22 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 /**
  * The registry's store on one DynamoDB table ({@link RegistryTable}), with the low-level client.
  *
- * <p>Every write is ONE TransactWriteItems of three items, in the order {@link CancellationReasons}
- * reads: a condition check of the region's switches, an update of the partner item (caller
- * registered, {@link AccessConditions}; counter below the limit, {@link SourceLimit}), and the
- * source itself. Reads fetch the same two items in the same TransactGetItems as the source and
- * apply the same rule. SDK exceptions stop here ({@link DynamoDbErrors}).
+ * <p>Every write is ONE TransactWriteItems of four items, in the order {@link CancellationReasons}
+ * reads: a condition check of the region's switches, a condition check of the partner item (caller
+ * registered, {@link AccessConditions}; for a create, the limit as believed, {@link SourceLimit}),
+ * the partner's counter, and the source itself. The function only reads the items that grant
+ * access or set limits and only writes counters and sources, which IAM can hold it to. Reads
+ * fetch the same two items in the same TransactGetItems as the source and apply the same rule.
+ * SDK exceptions stop here ({@link DynamoDbErrors}).
  */
 public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final SourceLimit limits = new SourceLimit();
+
+    /** Where a read finds the source: after the region and partner items, as a write orders them. */
+    private static final int SOURCE_READ = 2;
 
     public DynamoDbPartnerSourceStore(DynamoDbClient dynamoDb, String tableName) {
         this.dynamoDb = dynamoDb;
@@ -49,52 +56,88 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
 
     @Override
     public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
-        Map<String, AttributeValue> values = AccessConditions.callerValues(access);
-        SourceLimit.putValues(values, defaultLimit);
-        TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
-                .tableName(tableName)
-                .key(RegistryTable.partnerKey(access.partner()))
-                .updateExpression(SourceLimit.COUNT_ONE_MORE)
-                .conditionExpression(AccessConditions.callerRegistered(access) + " AND " + SourceLimit.belowLimit(defaultLimit))
-                .expressionAttributeValues(values)
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build()).build();
-        TransactWriteItem putIt = TransactWriteItem.builder().put(Put.builder()
-                .tableName(tableName)
-                .item(SourceItem.of(source, callId))
-                .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ")")
-                // The existing source comes back, to tell a retry of this very call from another call.
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build()).build();
+        Integer ownLimit = limits.believedOwnLimit(access.partner());
+        // Twice at most: a first attempt that believed in a stale limit learns the real one.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            int limit = ownLimit == null ? defaultLimit : ownLimit;
+            Map<String, AttributeValue> partnerValues = AccessConditions.callerValues(access);
+            if (ownLimit != null) {
+                partnerValues.put(":ownLimit", SourceLimit.number(ownLimit));
+            }
+            TransactWriteItem checkPartner = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                    .tableName(tableName)
+                    .key(RegistryTable.partnerKey(access.partner()))
+                    .conditionExpression(AccessConditions.callerRegistered(access) + " AND " + SourceLimit.limitIs(ownLimit))
+                    .expressionAttributeValues(partnerValues)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                    .build()).build();
+            TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
+                    .tableName(tableName)
+                    .key(RegistryTable.counterKey(access.partner()))
+                    .updateExpression(SourceLimit.COUNT_ONE_MORE)
+                    .conditionExpression(SourceLimit.belowLimit(limit))
+                    .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1),
+                            ":limit", SourceLimit.number(limit)))
+                    .build()).build();
+            TransactWriteItem putIt = TransactWriteItem.builder().put(Put.builder()
+                    .tableName(tableName)
+                    .item(SourceItem.of(source, callId))
+                    .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ")")
+                    .build()).build();
 
-        CancellationReasons cancelled = transact(operationEnabled(access), countIt, putIt);
-        if (cancelled == null) {
-            return;
-        }
-        cancelled.throwIfAccessFailed(access);
-        if (cancelled.sourceFailed()) {
-            if (SourceItem.createdByCall(cancelled.oldSource(), source.account(), callId)) {
+            CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, countIt, putIt);
+            if (cancelled == null) {
                 return;
             }
-            throw new RegistryException.ResourceAlreadyExists(source.name());
+            cancelled.throwIfAccessFailed(access);
+            if (cancelled.partnerFailed()) {
+                Integer actual = SourceLimit.ownLimitOf(cancelled.partnerItem());
+                limits.learn(access.partner(), actual);
+                if (Objects.equals(actual, ownLimit)) {
+                    throw cancelled.engineFailure();
+                }
+                ownLimit = actual;
+                continue;
+            }
+            if (cancelled.sourceFailed()) {
+                if (createdByThisCall(source, callId, access)) {
+                    return;
+                }
+                throw new RegistryException.ResourceAlreadyExists(source.name());
+            }
+            if (cancelled.counterFailed()) {
+                throw new RegistryException.LimitExceeded(access.partner());
+            }
+            throw cancelled.engineFailure();
         }
-        if (cancelled.partnerFailed()) {
-            throw new RegistryException.LimitExceeded(access.partner());
+        // The limit changed between both attempts: another writer is at work.
+        throw new RegistryException.ConcurrentModification();
+    }
+
+    /** An earlier attempt of this very call (its answer lost) stored the source: the source is this call's. */
+    private boolean createdByThisCall(PartnerEventSource source, String callId, Access access) {
+        if (callId == null) {
+            return false;
         }
-        throw cancelled.engineFailure();
+        Map<String, AttributeValue> existing = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(RegistryTable.sourceKey(access.partner(), source.name())).consistentRead(true)).item());
+        return SourceItem.createdByCall(existing, source.account(), callId);
     }
 
     @Override
     public boolean delete(String name, String account, Access access) {
-        Map<String, AttributeValue> values = AccessConditions.callerValues(access);
-        values.put(":one", SourceLimit.number(1));
-        TransactWriteItem uncountIt = TransactWriteItem.builder().update(Update.builder()
+        TransactWriteItem checkPartner = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
                 .tableName(tableName)
                 .key(RegistryTable.partnerKey(access.partner()))
-                .updateExpression(SourceLimit.COUNT_ONE_LESS)
                 .conditionExpression(AccessConditions.callerRegistered(access))
-                .expressionAttributeValues(values)
+                .expressionAttributeValues(AccessConditions.callerValues(access))
                 .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
+        TransactWriteItem uncountIt = TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(RegistryTable.counterKey(access.partner()))
+                .updateExpression(SourceLimit.COUNT_ONE_LESS)
+                .expressionAttributeValues(Map.of(":one", SourceLimit.number(1)))
                 .build()).build();
         TransactWriteItem deleteIt = TransactWriteItem.builder().delete(Delete.builder()
                 .tableName(tableName)
@@ -104,7 +147,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .expressionAttributeValues(Map.of(":account", AttributeValue.fromS(account)))
                 .build()).build();
 
-        CancellationReasons cancelled = transact(operationEnabled(access), uncountIt, deleteIt);
+        CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, uncountIt, deleteIt);
         if (cancelled == null) {
             return true;
         }
@@ -118,7 +161,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     @Override
     public Optional<PartnerEventSource> find(String name, Access access) {
         List<ItemResponse> items = readWithAccess(access, RegistryTable.sourceKey(access.partner(), name));
-        return Optional.ofNullable(itemOf(items.get(CancellationReasons.SOURCE))).map(SourceItem::source);
+        return Optional.ofNullable(itemOf(items.get(SOURCE_READ))).map(SourceItem::source);
     }
 
     @Override
@@ -135,7 +178,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                         .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)")
                         .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
                         .expressionAttributeValues(Map.of(
-                                ":partition", AttributeValue.fromS(RegistryTable.partnerPartition(access.partner())),
+                                ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
                                 ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix))))
                         .consistentRead(true)
                         .limit(limit - page.size())
@@ -152,7 +195,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
      * given) in one consistent TransactGetItems, and enforces access before the source is seen.
      */
     private List<ItemResponse> readWithAccess(Access access, Map<String, AttributeValue> sourceKey) {
-        List<TransactGetItem> gets = new ArrayList<>(CancellationReasons.ITEMS);
+        List<TransactGetItem> gets = new ArrayList<>(3);
         gets.add(get(RegistryTable.regionKey(access.region())));
         gets.add(get(RegistryTable.partnerKey(access.partner())));
         if (sourceKey != null) {
@@ -162,7 +205,10 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         if (items.size() != gets.size()) {
             throw new RegistryException.Internal(new IllegalStateException("TransactGetItems answered " + items.size() + " of " + gets.size()));
         }
-        AccessConditions.enforce(itemOf(items.get(CancellationReasons.REGION)), itemOf(items.get(CancellationReasons.PARTNER)), access);
+        Map<String, AttributeValue> partner = itemOf(items.get(CancellationReasons.PARTNER));
+        AccessConditions.enforce(itemOf(items.get(CancellationReasons.REGION)), partner, access);
+        // The read saw the partner's limit: the next create believes in it.
+        limits.learn(access.partner(), SourceLimit.ownLimitOf(partner));
         return items;
     }
 
@@ -188,9 +234,10 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
      * with the same request, so one token per call makes a retry after a lost response
      * idempotent in DynamoDB (for ten minutes) instead of failing its own conditions.
      */
-    private CancellationReasons transact(TransactWriteItem region, TransactWriteItem partner, TransactWriteItem source) {
+    private CancellationReasons transact(TransactWriteItem region, TransactWriteItem partner, TransactWriteItem counter,
+                                         TransactWriteItem source) {
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(region, partner, source)
+            dynamoDb.transactWriteItems(r -> r.transactItems(region, partner, counter, source)
                     .clientRequestToken(UUID.randomUUID().toString()));
             return null;
         } catch (TransactionCanceledException cancelled) {

@@ -9,15 +9,19 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * written. The store, the operator command, the tests and the CDK stack's test read them here.
  *
  * <pre>
- * pk                    sk                   item
- * PARTNER#&lt;partner&gt;    PARTNER              partner: principals, sourceLimit (override), sourceCount
- * PARTNER#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId
- * REGION#&lt;region&gt;      REGION               region switches: disabledOperations
- * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret
+ * pk                    sk                   item                                          written by
+ * PARTNER#&lt;partner&gt;    PARTNER              partner: principals, sourceLimit (override)   the operator
+ * COUNT#&lt;partner&gt;      COUNT                counter: sourceCount                          the function
+ * SOURCES#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId the function
+ * REGION#&lt;region&gt;      REGION               region switches: disabledOperations           the operator
+ * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret            the operator
  * </pre>
  *
- * A partner's sources share its partition, sorted by name: listing by prefix is a Query with
- * begins_with, describe and delete are key lookups, and the counter sits beside what it counts.
+ * A partner's sources share a partition, sorted by name: listing by prefix is a Query with
+ * begins_with, describe and delete are key lookups. What grants access or sets a limit lives in
+ * items the function may only read; what the function writes lives in partitions of its own
+ * ({@link #SOURCE_PARTITION_PREFIX}, {@link #COUNTER_PARTITION_PREFIX}), so that IAM can tell the
+ * two apart by partition key alone.
  */
 public final class RegistryTable {
 
@@ -29,6 +33,8 @@ public final class RegistryTable {
     public static final String PARTNER = "partner";
     public static final String PRINCIPALS = "principals";
     public static final String SOURCE_LIMIT = "sourceLimit";
+
+    // The counter item.
     public static final String SOURCE_COUNT = "sourceCount";
 
     // A source item.
@@ -48,38 +54,53 @@ public final class RegistryTable {
 
     static final String PARTNER_PARTITION_PREFIX = "PARTNER#";
     static final String PARTNER_SORT_KEY = "PARTNER";
+    public static final String SOURCE_PARTITION_PREFIX = "SOURCES#";
     static final String SOURCE_SORT_KEY_PREFIX = "SOURCE#";
+    public static final String COUNTER_PARTITION_PREFIX = "COUNT#";
 
     /**
-     * Every DynamoDB action the function's store calls, as IAM names them: TransactWriteItems is
-     * authorized per part (ConditionCheckItem, UpdateItem, PutItem, DeleteItem), TransactGetItems
-     * as GetItem, and the page-token key is a GetItem and a conditional PutItem.
+     * The DynamoDB actions the function's store calls, as IAM names them, by what they may touch.
+     * Reads: TransactGetItems is authorized as GetItem, a transaction's condition checks as
+     * ConditionCheckItem, listing is a Query, the page-token key a GetItem; any item.
      */
-    public static final List<String> FUNCTION_ACTIONS = List.of(
+    public static final List<String> FUNCTION_READ_ACTIONS = List.of(
             "dynamodb:ConditionCheckItem",
-            "dynamodb:DeleteItem",
             "dynamodb:GetItem",
-            "dynamodb:PutItem",
-            "dynamodb:Query",
-            "dynamodb:UpdateItem");
+            "dynamodb:Query");
+    /** A transaction's put and delete of a source: only in source partitions, only its attributes. */
+    public static final List<String> FUNCTION_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:PutItem");
+    /** A transaction's update of a counter: only in counter partitions, only the count. */
+    public static final List<String> FUNCTION_COUNTER_ACTIONS = List.of("dynamodb:UpdateItem");
+    /** Every attribute a source write names (item, key and condition): what IAM lets the function write there. */
+    public static final List<String> SOURCE_ATTRIBUTES = List.of(
+            PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID);
+    /** Every attribute a counter update names. */
+    public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT);
 
     private RegistryTable() {
     }
 
-    public static String partnerPartition(String partner) {
-        return PARTNER_PARTITION_PREFIX + partner;
+    /** The partition that holds the partner's sources. */
+    public static String sourcePartition(String partner) {
+        return SOURCE_PARTITION_PREFIX + partner;
     }
 
     public static String sourceSortKey(String name) {
         return SOURCE_SORT_KEY_PREFIX + name;
     }
 
+    /** The partner item: who may act for the partner, and its own limit. */
     public static Map<String, AttributeValue> partnerKey(String partner) {
-        return key(partnerPartition(partner), PARTNER_SORT_KEY);
+        return key(PARTNER_PARTITION_PREFIX + partner, PARTNER_SORT_KEY);
+    }
+
+    /** The partner's counter: how many sources it holds. */
+    public static Map<String, AttributeValue> counterKey(String partner) {
+        return key(COUNTER_PARTITION_PREFIX + partner, "COUNT");
     }
 
     public static Map<String, AttributeValue> sourceKey(String partner, String name) {
-        return key(partnerPartition(partner), sourceSortKey(name));
+        return key(sourcePartition(partner), sourceSortKey(name));
     }
 
     public static Map<String, AttributeValue> regionKey(String region) {

@@ -4,38 +4,59 @@ import static dev.partnerregistry.store.RegistryTable.SOURCE_COUNT;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_LIMIT;
 
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The partner's counter and its limit as DynamoDB expressions: the counter sits on the partner
- * item, so counting a source and checking the limit are one conditional update.
+ * A partner's limit and its counter as DynamoDB expressions. The limit lives on the partner item,
+ * which the function may only read; the count on a counter item, which it may only count. One
+ * condition cannot compare two items, so a create names the limit it believes in twice: the
+ * partner item must still hold it (checked with the caller's registration) and the counter must be
+ * below it. The belief is the last limit seen for that partner (the default until one is seen): a
+ * wrong belief costs one more transaction, never a wrong answer.
  */
 final class SourceLimit {
 
     static final String COUNT_ONE_MORE = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :zero) + :one";
-    /** A missing counter (a partner item recreated by hand) goes to zero, never below, and never fails the delete. */
+    /** A missing counter (lost, or never written) goes to zero and never fails the delete. */
     static final String COUNT_ONE_LESS = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :one) - :one";
+    /** No partner's own limit is remembered beyond this many partners; forgetting only costs a retry. */
+    private static final int MAX_KNOWN = 10_000;
+    /** Stands for "no limit of its own" in the map, which holds no nulls. */
+    private static final int NONE = -1;
 
-    private SourceLimit() {
+    private final Map<String, Integer> ownLimits = new ConcurrentHashMap<>();
+
+    /** The partner's own limit as last seen, or null if it has none (or none was seen yet). */
+    Integer believedOwnLimit(String partner) {
+        Integer own = ownLimits.get(partner);
+        return own == null || own == NONE ? null : own;
     }
 
-    /**
-     * The counter is below the partner's own limit, or the default one where it has none. A
-     * missing counter is zero.
-     */
-    static String belowLimit(int defaultLimit) {
-        String belowDefault = defaultLimit > 0
-                ? "(attribute_not_exists(" + SOURCE_COUNT + ") OR " + SOURCE_COUNT + " < :defaultLimit)"
-                : SOURCE_COUNT + " < :defaultLimit";
-        return "((attribute_exists(" + SOURCE_LIMIT + ") AND ((attribute_not_exists(" + SOURCE_COUNT + ") AND " + SOURCE_LIMIT + " > :zero)"
-                + " OR " + SOURCE_COUNT + " < " + SOURCE_LIMIT + ")) OR (attribute_not_exists(" + SOURCE_LIMIT + ") AND " + belowDefault + "))";
+    void learn(String partner, Integer ownLimit) {
+        if (ownLimits.size() >= MAX_KNOWN) {
+            ownLimits.clear();
+        }
+        ownLimits.put(partner, ownLimit == null ? NONE : ownLimit);
     }
 
-    /** The values {@link #belowLimit} and the counting updates use. */
-    static void putValues(Map<String, AttributeValue> values, int defaultLimit) {
-        values.put(":one", number(1));
-        values.put(":zero", number(0));
-        values.put(":defaultLimit", number(defaultLimit));
+    /** The partner item still holds {@code ownLimit} (null: no limit of its own). Uses {@code :ownLimit}. */
+    static String limitIs(Integer ownLimit) {
+        return ownLimit == null ? "attribute_not_exists(" + SOURCE_LIMIT + ")" : SOURCE_LIMIT + " = :ownLimit";
+    }
+
+    /** The counter is below {@code :limit}; a missing counter is zero. */
+    static String belowLimit(int limit) {
+        return limit > 0
+                ? "attribute_not_exists(" + SOURCE_COUNT + ") OR " + SOURCE_COUNT + " < :limit"
+                // A missing counter compares as false: nothing is below a limit of zero.
+                : SOURCE_COUNT + " < :limit";
+    }
+
+    /** The partner's own limit on its item, or null when the deployment's default applies. */
+    static Integer ownLimitOf(Map<String, AttributeValue> partnerItem) {
+        AttributeValue limit = partnerItem == null ? null : partnerItem.get(SOURCE_LIMIT);
+        return limit == null || limit.n() == null ? null : Integer.valueOf(limit.n());
     }
 
     static AttributeValue number(int value) {

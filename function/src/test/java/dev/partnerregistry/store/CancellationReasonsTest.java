@@ -1,5 +1,6 @@
 package dev.partnerregistry.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 
-/** Cancellation reasons (region, partner, source) read into the documented precedence. */
+/** Cancellation reasons (region, partner, counter, source) read into the documented precedence. */
 class CancellationReasonsTest {
 
     private static final Caller CALLER = new Caller("arn:aws:iam::123456789012:user/p");
@@ -29,44 +30,56 @@ class CancellationReasonsTest {
                 .item(Map.of(RegistryTable.PRINCIPALS, AttributeValue.fromSs(List.of(principals)))).build();
     }
 
-    private static CancellationReasons reasons(CancellationReason region, CancellationReason partner, CancellationReason source) {
-        return new CancellationReasons(List.of(region, partner, source));
+    private static CancellationReasons reasons(CancellationReason region, CancellationReason partner, CancellationReason counter,
+                                               CancellationReason source) {
+        return new CancellationReasons(List.of(region, partner, counter, source));
     }
 
     @Test
     void aFailedRegionSwitchIsOperationDisabledWhateverElseFailed() {
-        assertThrows(RegistryException.OperationDisabled.class, () -> reasons(FAILED, FAILED, FAILED).throwIfAccessFailed(ACCESS));
+        assertThrows(RegistryException.OperationDisabled.class, () -> reasons(FAILED, FAILED, FAILED, FAILED).throwIfAccessFailed(ACCESS));
     }
 
     @Test
     void aFailedPartnerConditionForACallerTheOldItemDoesNotNameIsAccessDenied() {
         assertThrows(RegistryException.AccessDenied.class,
-                () -> reasons(NONE, failedWithOld("arn:aws:iam::123456789012:user/other"), FAILED).throwIfAccessFailed(ACCESS));
-        assertThrows(RegistryException.AccessDenied.class, () -> reasons(NONE, FAILED, NONE).throwIfAccessFailed(ACCESS),
+                () -> reasons(NONE, failedWithOld("arn:aws:iam::123456789012:user/other"), FAILED, FAILED).throwIfAccessFailed(ACCESS));
+        assertThrows(RegistryException.AccessDenied.class, () -> reasons(NONE, FAILED, NONE, NONE).throwIfAccessFailed(ACCESS),
                 "no old item: the partner is not registered at all");
     }
 
     @Test
-    void aFailedPartnerConditionForARegisteredCallerIsTheLimitNotAccess() {
-        CancellationReasons limit = reasons(NONE, failedWithOld(CALLER.principalArn()), NONE);
+    void aFailedPartnerConditionForARegisteredCallerIsAStaleLimitNotAccess() {
+        CancellationReasons stale = reasons(NONE, failedWithOld(CALLER.principalArn()), NONE, NONE);
+        stale.throwIfAccessFailed(ACCESS);
+        assertTrue(stale.partnerFailed());
+        assertEquals(Map.of(RegistryTable.PRINCIPALS, AttributeValue.fromSs(List.of(CALLER.principalArn()))), stale.partnerItem());
+        assertFalse(stale.sourceFailed());
+    }
+
+    @Test
+    void aFailedCounterIsTheLimitAndAFailedSourceTheName() {
+        CancellationReasons limit = reasons(NONE, NONE, FAILED, NONE);
         limit.throwIfAccessFailed(ACCESS);
-        assertTrue(limit.partnerFailed());
+        assertTrue(limit.counterFailed());
         assertFalse(limit.sourceFailed());
+        CancellationReasons exists = reasons(NONE, NONE, FAILED, FAILED);
+        assertTrue(exists.sourceFailed());
     }
 
     @Test
     void aConflictOrThrottleIsReportedOnlyOnceNoConditionDecided() {
         assertInstanceOf(RegistryException.ConcurrentModification.class,
-                reasons(NONE, CancellationReason.builder().code("TransactionConflict").build(), NONE).engineFailure());
+                reasons(NONE, CancellationReason.builder().code("TransactionConflict").build(), NONE, NONE).engineFailure());
         assertInstanceOf(RegistryException.Throttling.class,
-                reasons(NONE, NONE, CancellationReason.builder().code("ThrottlingError").build()).engineFailure());
-        RegistryException unknown = reasons(NONE, NONE, CancellationReason.builder().code("ValidationError").build()).engineFailure();
+                reasons(NONE, NONE, NONE, CancellationReason.builder().code("ThrottlingError").build()).engineFailure());
+        RegistryException unknown = reasons(NONE, NONE, NONE, CancellationReason.builder().code("ValidationError").build()).engineFailure();
         assertInstanceOf(RegistryException.Internal.class, unknown);
         assertInstanceOf(IllegalStateException.class, unknown.getCause(), "the cause travels to the request log");
     }
 
     @Test
     void reasonsForAnotherShapeOfTransactionAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new CancellationReasons(List.of(NONE, NONE)));
+        assertThrows(IllegalArgumentException.class, () -> new CancellationReasons(List.of(NONE, NONE, NONE)));
     }
 }

@@ -1,9 +1,11 @@
 package dev.partnerregistry.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.domain.PartnerEventSource;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -15,14 +17,21 @@ class SourceItemTest {
             Instant.ofEpochMilli(1764154210123L), PartnerEventSource.SourceState.PENDING);
 
     @Test
-    void aSourceIsStoredInItsPartnersPartitionUnderItsName() {
+    void aSourceIsStoredInItsPartnersSourcePartitionUnderItsName() {
         assertEquals(Map.of(
-                "pk", AttributeValue.fromS("PARTNER#example.com"),
+                "pk", AttributeValue.fromS("SOURCES#example.com"),
                 "sk", AttributeValue.fromS("SOURCE#aws.partner/example.com/orders/shop-42"),
                 "name", AttributeValue.fromS("aws.partner/example.com/orders/shop-42"),
                 "account", AttributeValue.fromS("123456789012"),
                 "createdAt", AttributeValue.fromN("1764154210123"),
                 "state", AttributeValue.fromS("PENDING")), SourceItem.of(source));
+    }
+
+    @Test
+    void aSourceItemNamesOnlyTheAttributesIamLetsTheFunctionWrite() {
+        assertTrue(RegistryTable.SOURCE_ATTRIBUTES.containsAll(SourceItem.of(source, "call-1").keySet()));
+        assertTrue(RegistryTable.SOURCE_ATTRIBUTES.containsAll(List.of(RegistryTable.PARTITION_KEY, RegistryTable.ACCOUNT)),
+                "the delete's condition names pk and account");
     }
 
     @Test

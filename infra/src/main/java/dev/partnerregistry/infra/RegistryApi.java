@@ -97,7 +97,8 @@ public final class RegistryApi extends Construct {
         // The stack exports the stage URL under a clearer name (ApiEndpoint); drop CDK's duplicate.
         this.api.getNode().tryRemoveChild("Endpoint");
         this.method = this.api.getRoot().addMethod("POST",
-                LambdaIntegration.Builder.create(props.handler()).proxy(true).build(),
+                // No test-invoke permission: the console's "Test" button would bypass AWS_IAM authorization.
+                LambdaIntegration.Builder.create(props.handler()).proxy(true).allowTestInvoke(false).build(),
                 MethodOptions.builder().authorizationType(AuthorizationType.IAM).build());
         suppressNagFindings(props);
     }

@@ -40,23 +40,26 @@ import software.constructs.Construct;
  * every cold start's log.
  *
  * <p>Least privilege: the role may write only to its own log group and call only the DynamoDB
- * actions the store uses, on the registry table alone. It has no managed policy.
+ * actions the store uses, on the registry table alone, and write only sources and counters. It
+ * has no managed policy.
  */
 public final class RegistryFunction extends Construct {
 
     public static final String ALIAS_NAME = "live";
-    /**
-     * The calls the function's store makes (its {@code RegistryTable.FUNCTION_ACTIONS}, which a test
-     * checks this against): TransactWriteItems needs the item actions of its parts (Put, Update,
-     * Delete, ConditionCheck), TransactGetItems needs GetItem.
+    /*
+     * What the function's store may do, in three statements; a test checks each list against the
+     * store's own constants (RegistryTable). TransactWriteItems is authorized per part and
+     * TransactGetItems as GetItem. Writes are held by partition key and attribute names to the
+     * sources and counters the function owns: it can read, but never write, the items that grant
+     * access (principals), set limits, switch operations off or sign NextTokens.
      */
-    public static final List<String> TABLE_ACTIONS = List.of(
-            "dynamodb:ConditionCheckItem",
-            "dynamodb:DeleteItem",
-            "dynamodb:GetItem",
-            "dynamodb:PutItem",
-            "dynamodb:Query",
-            "dynamodb:UpdateItem");
+    public static final List<String> READ_ACTIONS = List.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query");
+    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:PutItem");
+    public static final List<String> COUNTER_ACTIONS = List.of("dynamodb:UpdateItem");
+    public static final String SOURCE_PARTITIONS = "SOURCES#*";
+    public static final String COUNTER_PARTITIONS = "COUNT#*";
+    public static final List<String> SOURCE_ATTRIBUTES = List.of("pk", "sk", "name", "account", "createdAt", "state", "callId");
+    public static final List<String> COUNTER_ATTRIBUTES = List.of("pk", "sk", "sourceCount");
 
     private final Function function;
     private final Alias alias;
@@ -75,11 +78,15 @@ public final class RegistryFunction extends Construct {
                 .description("Partner Registry function: its log group and the registry table, nothing else")
                 .build();
         logGroup.grantWrite(role);
+        String table = props.table().getTableArn();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadTheRegistry")
                 .effect(Effect.ALLOW)
-                .actions(TABLE_ACTIONS)
-                .resources(List.of(props.table().getTableArn()))
+                .actions(READ_ACTIONS)
+                .resources(List.of(table))
                 .build());
+        role.addToPrincipalPolicy(writes("WriteSources", SOURCE_ACTIONS, SOURCE_PARTITIONS, SOURCE_ATTRIBUTES, table));
+        role.addToPrincipalPolicy(writes("CountSources", COUNTER_ACTIONS, COUNTER_PARTITIONS, COUNTER_ATTRIBUTES, table));
 
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("TABLE_NAME", props.table().getTableName());
@@ -124,6 +131,26 @@ public final class RegistryFunction extends Construct {
         // CDK warns that SnapStart needs published versions; the alias above publishes one per deploy.
         Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "The live alias points at function.currentVersion, a version published on every change");
+    }
+
+    /**
+     * Writes only to items whose partition key matches {@code partitions}, naming only
+     * {@code attributes} (so no write can set principals or a limit), returning nothing. The Null
+     * test keeps ForAllValues from holding vacuously for a request that names no key.
+     */
+    private static PolicyStatement writes(String sid, List<String> actions, String partitions, List<String> attributes, String table) {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(partitions)));
+        conditions.put("ForAllValues:StringEquals", Map.of("dynamodb:Attributes", attributes));
+        conditions.put("StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"));
+        conditions.put("Null", Map.of("dynamodb:LeadingKeys", "false"));
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .effect(Effect.ALLOW)
+                .actions(actions)
+                .resources(List.of(table))
+                .conditions(conditions)
+                .build();
     }
 
     public Function function() {

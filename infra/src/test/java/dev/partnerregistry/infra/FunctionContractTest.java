@@ -1,6 +1,7 @@
 package dev.partnerregistry.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.api.RequestLog;
@@ -35,12 +36,20 @@ class FunctionContractTest {
     }
 
     @Test
-    void theRoleMayCallExactlyTheActionsTheStoreCalls() {
-        assertEquals(RegistryTable.FUNCTION_ACTIONS, RegistryFunction.TABLE_ACTIONS);
-        template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
-                "PolicyDocument", Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                        "Action", RegistryTable.FUNCTION_ACTIONS,
-                        "Effect", "Allow"))))))))); 
+    void theRoleMayCallExactlyTheActionsTheStoreCallsOnTheItemsItOwns() {
+        assertEquals(RegistryTable.FUNCTION_READ_ACTIONS, RegistryFunction.READ_ACTIONS);
+        assertEquals(RegistryTable.FUNCTION_SOURCE_ACTIONS, RegistryFunction.SOURCE_ACTIONS);
+        assertEquals(RegistryTable.FUNCTION_COUNTER_ACTIONS, RegistryFunction.COUNTER_ACTIONS);
+        assertEquals(RegistryTable.SOURCE_PARTITION_PREFIX + "*", RegistryFunction.SOURCE_PARTITIONS);
+        assertEquals(RegistryTable.COUNTER_PARTITION_PREFIX + "*", RegistryFunction.COUNTER_PARTITIONS);
+        assertEquals(RegistryTable.SOURCE_ATTRIBUTES, RegistryFunction.SOURCE_ATTRIBUTES);
+        assertEquals(RegistryTable.COUNTER_ATTRIBUTES, RegistryFunction.COUNTER_ATTRIBUTES);
+        // Keys the function must never be able to write, by partition.
+        for (Map<String, ?> key : List.of(RegistryTable.partnerKey("p"), RegistryTable.regionKey("us-east-1"), RegistryTable.pageTokenKeyKey())) {
+            String partition = ((software.amazon.awssdk.services.dynamodb.model.AttributeValue) key.get(RegistryTable.PARTITION_KEY)).s();
+            assertFalse(partition.startsWith(RegistryTable.SOURCE_PARTITION_PREFIX) || partition.startsWith(RegistryTable.COUNTER_PARTITION_PREFIX),
+                    partition + " must not be writable by the function");
+        }
     }
 
     @Test

@@ -105,9 +105,10 @@ class PartnerRegistryStackTest {
                         "Type", "AWS_PROXY",
                         "IntegrationHttpMethod", "POST",
                         "Uri", Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(Map.of("Ref", aliasId))))))));
-        // API Gateway may invoke the alias (not the unpublished function) for this method only.
+        // API Gateway may invoke the alias (not the unpublished function) for this method only, and not from the test console.
         Map<String, Map<String, Object>> permissions = synth.resources("AWS::Lambda::Permission");
-        assertFalse(permissions.isEmpty());
+        assertEquals(1, permissions.size(), "one permission: the stage's; none for test-invoke-stage");
+        assertFalse(permissions.toString().contains("test-invoke-stage"));
         permissions.values().forEach(p -> {
             Map<String, Object> props = Synthesized.properties(p);
             assertEquals(Map.of("Ref", aliasId), props.get("FunctionName"));
@@ -119,21 +120,41 @@ class PartnerRegistryStackTest {
     // --- IAM ------------------------------------------------------------------------------
 
     @Test
-    void functionRoleMayCallOnlyTheStoresDynamoDbActionsOnThisTable() {
+    void functionRoleReadsTheTableButWritesOnlySourcesAndCountersAndNoAttributeThatGrantsAccessOrLimits() {
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         String functionLogGroup = functionLogGroupId();
         String roleId = roleOfFunction();
+        Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableId, "Arn"));
         template.hasResourceProperties("AWS::IAM::Policy", Map.of(
                 "Roles", List.of(Map.of("Ref", roleId)),
                 "PolicyDocument", Map.of("Statement", Match.exact(List.of(
                         Map.of("Effect", "Allow",
                                 "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
                                 "Resource", Map.of("Fn::GetAtt", List.of(functionLogGroup, "Arn"))),
-                        Map.of("Effect", "Allow",
-                                "Action", List.of("dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
-                                        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query",
-                                        "dynamodb:UpdateItem"),
-                                "Resource", Map.of("Fn::GetAtt", List.of(tableId, "Arn"))))))));
+                        Map.of("Sid", "ReadTheRegistry", "Effect", "Allow",
+                                "Action", List.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query"),
+                                "Resource", table),
+                        Map.of("Sid", "WriteSources", "Effect", "Allow",
+                                "Action", List.of("dynamodb:DeleteItem", "dynamodb:PutItem"),
+                                "Resource", table,
+                                "Condition", Map.of(
+                                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),
+                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes",
+                                                List.of("pk", "sk", "name", "account", "createdAt", "state", "callId")),
+                                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
+                                        "Null", Map.of("dynamodb:LeadingKeys", "false"))),
+                        Map.of("Sid", "CountSources", "Effect", "Allow",
+                                "Action", "dynamodb:UpdateItem",
+                                "Resource", table,
+                                "Condition", Map.of(
+                                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("COUNT#*")),
+                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "sourceCount")),
+                                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
+                                        "Null", Map.of("dynamodb:LeadingKeys", "false"))))))));
+        String everything = template.toJSON().toString();
+        for (String forbidden : List.of("principals", "sourceLimit", "disabledOperations", "secret")) {
+            assertFalse(everything.contains("\"" + forbidden + "\""), forbidden + " is never a writable attribute");
+        }
     }
 
     @Test

@@ -32,7 +32,7 @@ class OperatorRepairsTest {
             fixture.registry.createPartnerEventSource("aws.partner/recounted.example/s/" + i, ACCOUNT, caller);
         }
         fixture.table.client().updateItem(r -> r.tableName(fixture.table.tableName())
-                .key(RegistryTable.partnerKey("recounted.example")).updateExpression("REMOVE " + RegistryTable.SOURCE_COUNT));
+                .key(RegistryTable.counterKey("recounted.example")).updateExpression("REMOVE " + RegistryTable.SOURCE_COUNT));
 
         Map<String, AttributeValue> item = fixture.admin.recount("recounted.example");
 
@@ -46,7 +46,7 @@ class OperatorRepairsTest {
         Caller caller = fixture.registerPartner("miscounted.example", null);
         fixture.registry.createPartnerEventSource("aws.partner/miscounted.example/s/0", ACCOUNT, caller);
         fixture.table.client().updateItem(r -> r.tableName(fixture.table.tableName())
-                .key(RegistryTable.partnerKey("miscounted.example")).updateExpression("SET " + RegistryTable.SOURCE_COUNT + " = :n")
+                .key(RegistryTable.counterKey("miscounted.example")).updateExpression("SET " + RegistryTable.SOURCE_COUNT + " = :n")
                 .expressionAttributeValues(Map.of(":n", AttributeValue.fromN("42"))));
 
         assertEquals("1", fixture.admin.recount("miscounted.example").get(RegistryTable.SOURCE_COUNT).n());

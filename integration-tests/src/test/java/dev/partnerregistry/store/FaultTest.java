@@ -71,7 +71,7 @@ class FaultTest {
 
     @Test
     void aTransactionConflictIsConcurrentModificationAndNothingIsWritten() {
-        proxy.inject(FaultInjectingProxy.transactionConflict(3, 1));
+        proxy.inject(FaultInjectingProxy.transactionConflict(4, 2));
         RegistryException e = assertThrows(RegistryException.ConcurrentModification.class,
                 () -> throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER));
         assertEquals("ConcurrentModificationException", e.errorCode());
@@ -87,7 +87,7 @@ class FaultTest {
     @Test
     void aConflictOnDeleteIsConcurrentModificationAndTheSourceStays() {
         fixture.registry.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
-        proxy.inject(FaultInjectingProxy.transactionConflict(3, 2));
+        proxy.inject(FaultInjectingProxy.transactionConflict(4, 3));
         assertThrows(RegistryException.ConcurrentModification.class,
                 () -> throughProxy.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER));
         assertEquals(1, fixture.storedSources(PARTNER));

@@ -196,7 +196,7 @@ class PartnerApiOperationsTest {
         String name = "aws.partner/lost-count.example/a/1";
         registry.createPartnerEventSource(name, ACCOUNT, caller);
         fixture.table.client().updateItem(r -> r.tableName(fixture.table.tableName())
-                .key(RegistryTable.partnerKey("lost-count.example"))
+                .key(RegistryTable.counterKey("lost-count.example"))
                 .updateExpression("REMOVE " + RegistryTable.SOURCE_COUNT));
         registry.deletePartnerEventSource(name, ACCOUNT, caller);
         assertEquals(0, fixture.storedSources("lost-count.example"));

@@ -156,7 +156,7 @@ class RetriedCreateWireTest {
                 .keyConditionExpression("#pk = :pk AND #sk = :sk")
                 .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
                 .expressionAttributeValues(Map.of(
-                        ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(RegistryTable.partnerPartition("example.com")),
+                        ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(RegistryTable.sourcePartition("example.com")),
                         ":sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(RegistryTable.sourceSortKey(name))))
                 .consistentRead(true)).count();
         assertEquals(1, sources);

@@ -50,7 +50,7 @@ public final class RegistryFixture {
         return table.client().query(r -> r.tableName(table.tableName())
                 .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
                 .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
-                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.partnerPartition(partner)),
+                .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.sourcePartition(partner)),
                         ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
                 .consistentRead(true)).count();
     }
