@@ -5,21 +5,29 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.RequestIdentity;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.Headers;
 import dev.partnerregistry.local.SigV4Verifier.Authenticated;
 import dev.partnerregistry.local.SigV4Verifier.Rejected;
 import dev.partnerregistry.local.SigV4Verifier.SignedRequest;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,38 +37,68 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
- * API Gateway's part, locally: an HTTP server on 127.0.0.1 that authenticates each request as the
+ * API Gateway's part, locally: an HTTP/1.1 server on 127.0.0.1 that authenticates each request as the
  * REST API's AWS_IAM authorization would (see {@link SigV4Verifier}), turns it into the same proxy
  * event API Gateway sends for {@code POST /}, invokes the function's handler, and answers with the
- * status, headers and body the handler returned. Only {@code POST /} reaches the function.
+ * status, headers and body the handler returned. Only {@code POST /} reaches the function, and only
+ * for a Host header naming this server (a DNS-rebound web page names its own host).
+ *
+ * <p>A small blocking server rather than {@code com.sun.net.httpserver}: that one reads request heads
+ * on its fixed pool with no read timeout, so a few stalled clients stopped everyone else, and it has
+ * no per-server setting for one. Here each connection has its own thread and must send each request
+ * within {@link #REQUEST_TIMEOUT}; bodies over API Gateway's 10 MiB limit are refused unread.
  */
 public final class LocalServer implements AutoCloseable {
 
     static final String LOOPBACK = "127.0.0.1";
     static final String STAGE = "local";
+    /** API Gateway's payload limit for a REST API. */
+    static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
+    /** How long a connection may wait for a request's first byte, and then take to send the whole request. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /** Function invocations at once, bounding the load on its DynamoDB engine; slow clients never hold one. */
     private static final int THREADS = 16;
+    /** Open connections (one thread each); more wait in the accept backlog until one closes. */
+    private static final int MAX_CONNECTIONS = 256;
+    private static final int MAX_HEAD_BYTES = 64 * 1024;
+    private static final int MAX_HEADERS = 200;
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final DateTimeFormatter REQUEST_TIME =
             DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final ServerSocket listener;
+    private final ExecutorService connections;
+    private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
+    private final Semaphore invocations = new Semaphore(THREADS);
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<String> hosts;
+    private final Duration requestTimeout;
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
     private final SigV4Verifier verifier;
     private final Clock clock;
     private final PrintStream log;
 
-    private LocalServer(HttpServer server, ExecutorService executor,
+    private LocalServer(ServerSocket listener, ExecutorService connections, Duration requestTimeout,
                         RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
                         SigV4Verifier verifier, Clock clock, PrintStream log) {
-        this.server = server;
-        this.executor = executor;
+        this.listener = listener;
+        this.connections = connections;
+        this.hosts = Set.of(LOOPBACK + ":" + listener.getLocalPort(), "localhost:" + listener.getLocalPort());
+        this.requestTimeout = requestTimeout;
         this.handler = handler;
         this.verifier = verifier;
         this.clock = clock;
@@ -81,28 +119,34 @@ public final class LocalServer implements AutoCloseable {
     /** As {@link #start(int, RequestHandler, LocalConfig, String, PrintStream)}, with the clock that judges signature age. */
     public static LocalServer start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
                                     LocalConfig config, String region, Clock clock, PrintStream log) {
-        HttpServer server;
+        return start(port, handler, config, region, clock, log, REQUEST_TIMEOUT);
+    }
+
+    /** As above, with the time a client has to send each request (see {@link #REQUEST_TIMEOUT}). */
+    static LocalServer start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
+                             LocalConfig config, String region, Clock clock, PrintStream log, Duration requestTimeout) {
+        ServerSocket listener;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(LOOPBACK), port), 64);
+            listener = new ServerSocket(port, 64, InetAddress.getByName(LOOPBACK));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot listen on " + LOOPBACK + ":" + port + " (in use? set PORT)", e);
         }
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService executor = Executors.newFixedThreadPool(THREADS, task -> {
+        ExecutorService connections = Executors.newCachedThreadPool(task -> {
             Thread thread = new Thread(task, "local-server-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        LocalServer local = new LocalServer(server, executor, handler, new SigV4Verifier(config, region), clock,
+        LocalServer local = new LocalServer(listener, connections, requestTimeout, handler, new SigV4Verifier(config, region), clock,
                 log == null ? new PrintStream(OutputStream.nullOutputStream()) : log);
-        server.setExecutor(executor);
-        server.createContext("/", local::serve);
-        server.start();
+        Thread acceptor = new Thread(local::accept, "local-server-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
         return local;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return listener.getLocalPort();
     }
 
     /** {@code http://127.0.0.1:<port>}: the --endpoint-url / endpointOverride for clients. */
@@ -112,35 +156,300 @@ public final class LocalServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        connections.shutdownNow();
+        open.forEach(LocalServer::closeQuietly);
     }
 
-    private void serve(HttpExchange exchange) {
-        long started = System.nanoTime();
+    private void accept() {
+        while (!listener.isClosed()) {
+            Socket socket = null;
+            try {
+                connectionSlots.acquire();
+                socket = listener.accept();
+                open.add(socket);
+                Socket accepted = socket;
+                connections.execute(() -> connection(accepted));
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RejectedExecutionException e) {
+                if (socket != null) {
+                    open.remove(socket);
+                    closeQuietly(socket);
+                }
+                connectionSlots.release();
+                if (!listener.isClosed()) {
+                    log.println("WARN local server: could not accept a connection: " + e);
+                }
+            }
+        }
+    }
+
+    /** Serves requests on one connection until the client closes it, asks to, or is too slow. */
+    private void connection(Socket socket) {
+        try (socket) {
+            socket.setTcpNoDelay(true);
+            TimedInput timed = new TimedInput(socket, requestTimeout);
+            InputStream in = new BufferedInputStream(timed);
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            do {
+                timed.nextRequest();
+            } while (exchange(socket, in, out));
+        } catch (IOException e) {
+            // Timed out, closed or reset by the client mid-request: nothing to answer, the connection ends.
+        } finally {
+            open.remove(socket);
+            connectionSlots.release();
+        }
+    }
+
+    /** Reads one request and answers it; true if the connection stays open for the next. */
+    private boolean exchange(Socket socket, InputStream in, OutputStream out) throws IOException {
+        long started;
+        Request request;
+        long length;
+        try {
+            int[] headBudget = {MAX_HEAD_BYTES};
+            String requestLine;
+            do {
+                requestLine = line(in, headBudget);
+            } while (requestLine != null && requestLine.isEmpty());
+            if (requestLine == null) {
+                return false;
+            }
+            started = System.nanoTime();
+            String[] parts = requestLine.split(" ", -1);
+            if (parts.length != 3 || parts[0].isEmpty() || !parts[2].startsWith("HTTP/")) {
+                throw new BadRequest(400, "Bad request line");
+            }
+            request = new Request(parts[0], uri(parts[1]), parts[2], headers(in, headBudget), socket.getInetAddress());
+            length = bodyLength(request.headers());
+        } catch (BadRequest e) {
+            reject(socket, out, e);
+            return false;
+        }
         String requestId = UUID.randomUUID().toString();
-        Answer answer;
-        try (InputStream in = exchange.getRequestBody()) {
-            answer = answer(exchange, in.readAllBytes(), requestId);
-        } catch (IOException | RuntimeException e) {
-            log.println("ERROR request " + requestId + ": " + e);
-            answer = gatewayError(502, "InternalServerErrorException", "Internal server error", requestId, false);
+        Headers headers = request.headers();
+        boolean close = request.protocol().equalsIgnoreCase("HTTP/1.0") || "close".equalsIgnoreCase(headers.getFirst("Connection"));
+        // Both before the body is read or the signature checked; the unread body then ends the connection.
+        List<String> host = headers.get("Host");
+        Answer answer = null;
+        if (host == null || host.size() != 1 || !hosts.contains(host.get(0).toLowerCase(Locale.ROOT))) {
+            answer = gatewayError(403, "ForbiddenException", "Forbidden", requestId, false);
+        } else if (length > MAX_BODY_BYTES) {
+            answer = gatewayError(413, null, "Request Too Long", requestId, false);
+        }
+        boolean bodyUnread = answer != null;
+        if (answer == null) {
+            if ("100-continue".equalsIgnoreCase(headers.getFirst("Expect"))) {
+                out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            }
+            byte[] body;
+            try {
+                body = length >= 0 ? fixedBody(in, length) : chunkedBody(in);
+            } catch (BadRequest e) {
+                reject(socket, out, e);
+                return false;
+            }
+            if (body == null) {
+                answer = gatewayError(413, null, "Request Too Long", requestId, false);
+                bodyUnread = true;
+            } else {
+                try {
+                    answer = answer(request, body, requestId);
+                } catch (RuntimeException e) {
+                    log.println("ERROR request " + requestId + ": " + e);
+                    answer = gatewayError(502, "InternalServerErrorException", "Internal server error", requestId, false);
+                }
+            }
         }
         try {
-            answer.send(exchange);
+            close = answer.send(out, request.method(), close || bodyUnread);
         } catch (IOException | RuntimeException e) {
             log.println("WARN request " + requestId + ": could not send the answer: " + e);
-        } finally {
-            exchange.close();
+            close = true;
         }
-        log.printf("%s %s %s -> %d %s (%d ms)%n", exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
-                String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target")), answer.status,
+        log.printf("%s %s %s -> %d %s (%d ms)%n", request.method(), request.uri().getRawPath(),
+                String.valueOf(headers.getFirst("X-Amz-Target")), answer.status,
                 answer.headers().getOrDefault("x-amzn-ErrorType", ""), (System.nanoTime() - started) / 1_000_000);
+        if (bodyUnread) {
+            linger(socket);
+        }
+        return !close;
     }
 
-    private Answer answer(HttpExchange exchange, byte[] body, String requestId) {
-        String method = exchange.getRequestMethod();
-        URI uri = exchange.getRequestURI();
+    private static URI uri(String target) throws BadRequest {
+        try {
+            return new URI(target);
+        } catch (URISyntaxException e) {
+            throw new BadRequest(400, "Bad request target");
+        }
+    }
+
+    private static Headers headers(InputStream in, int[] budget) throws IOException, BadRequest {
+        Headers headers = new Headers();
+        int count = 0;
+        for (String line = nextLine(in, budget); !line.isEmpty(); line = nextLine(in, budget)) {
+            int colon = line.indexOf(':');
+            if (colon <= 0 || !TOKEN.matcher(line.substring(0, colon)).matches()) {
+                throw new BadRequest(400, "Bad header line");
+            }
+            if (++count > MAX_HEADERS) {
+                throw new BadRequest(431, "Too many headers");
+            }
+            try {
+                headers.add(line.substring(0, colon), line.substring(colon + 1).trim());
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(400, "Bad header value");
+            }
+        }
+        return headers;
+    }
+
+    /** The declared body length, or -1 for a chunked body. */
+    private static long bodyLength(Headers headers) throws BadRequest {
+        List<String> encoding = headers.get("Transfer-Encoding");
+        List<String> length = headers.get("Content-Length");
+        if (encoding != null) {
+            if (length != null) {
+                throw new BadRequest(400, "Conflicting Content-Length and Transfer-Encoding");
+            }
+            if (encoding.size() != 1 || !encoding.get(0).equalsIgnoreCase("chunked")) {
+                throw new BadRequest(501, "Unsupported Transfer-Encoding");
+            }
+            return -1;
+        }
+        if (length == null) {
+            return 0;
+        }
+        try {
+            long value = length.size() == 1 ? Long.parseLong(length.get(0)) : -1;
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new BadRequest(400, "Bad Content-Length");
+        }
+    }
+
+    private static byte[] fixedBody(InputStream in, long length) throws IOException {
+        byte[] body = in.readNBytes((int) length);
+        if (body.length < length) {
+            throw new EOFException("body ended early");
+        }
+        return body;
+    }
+
+    /** A chunked body, or null as soon as its chunks declare more than {@link #MAX_BODY_BYTES}. */
+    private static byte[] chunkedBody(InputStream in) throws IOException, BadRequest {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        while (true) {
+            String sizeLine = nextLine(in, new int[] {1024});
+            int extensions = sizeLine.indexOf(';');
+            long size;
+            try {
+                size = Long.parseLong((extensions < 0 ? sizeLine : sizeLine.substring(0, extensions)).trim(), 16);
+            } catch (NumberFormatException e) {
+                throw new BadRequest(400, "Bad chunk size");
+            }
+            if (size < 0) {
+                throw new BadRequest(400, "Bad chunk size");
+            }
+            if (size == 0) {
+                break;
+            }
+            if (body.size() + size > MAX_BODY_BYTES) {
+                return null;
+            }
+            body.write(fixedBody(in, size));
+            if (!nextLine(in, new int[] {1024}).isEmpty()) {
+                throw new BadRequest(400, "Bad chunk");
+            }
+        }
+        int[] trailerBudget = {MAX_HEAD_BYTES};
+        while (!nextLine(in, trailerBudget).isEmpty()) {
+            // trailers are read past, not passed on
+        }
+        return body.toByteArray();
+    }
+
+    /**
+     * One line without its CRLF (or bare LF), ISO-8859-1; null if the stream ends before it starts.
+     * Counts against {@code budget}, shared by the lines of one request head so its size is bounded.
+     */
+    private static String line(InputStream in, int[] budget) throws IOException, BadRequest {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                if (line.length() == 0) {
+                    return null;
+                }
+                throw new EOFException("line ended early");
+            }
+            if (--budget[0] < 0) {
+                throw new BadRequest(431, "Request head too long");
+            }
+            line.append((char) b);
+        }
+        int end = line.length();
+        return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+    }
+
+    private static String nextLine(InputStream in, int[] budget) throws IOException, BadRequest {
+        String line = line(in, budget);
+        if (line == null) {
+            throw new EOFException("request ended early");
+        }
+        return line;
+    }
+
+    private void reject(Socket socket, OutputStream out, BadRequest e) {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", List.of("text/plain"));
+        try {
+            new Answer(e.status, headers, e.getMessage().getBytes(StandardCharsets.US_ASCII)).send(out, "", true);
+        } catch (IOException | RuntimeException ignored) {
+            // the connection closes anyway
+        }
+        linger(socket);
+    }
+
+    /**
+     * Closes our side, then reads and drops what the client still sends, briefly: closing with unread
+     * data resets the connection, and a reset can discard the answer before the client reads it.
+     */
+    private static void linger(Socket socket) {
+        try {
+            socket.shutdownOutput();
+            socket.setSoTimeout(1_000);
+            InputStream in = socket.getInputStream();
+            byte[] discard = new byte[8192];
+            long until = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < until && in.read(discard) >= 0) {
+                // dropped
+            }
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    private Answer answer(Request request, byte[] body, String requestId) {
+        String method = request.method();
+        URI uri = request.uri();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         if (!method.equals("POST") || !path.equals("/")) {
             // API Gateway's answer for a method or resource the API does not have.
@@ -148,13 +457,14 @@ public final class LocalServer implements AutoCloseable {
         }
         Authenticated caller;
         try {
-            caller = verifier.verify(new SignedRequest(method, path, uri.getRawQuery(), exchange.getRequestHeaders(), body),
+            caller = verifier.verify(new SignedRequest(method, path, uri.getRawQuery(), request.headers(), body),
                     clock.instant());
         } catch (Rejected rejected) {
             return gatewayError(403, rejected.errorCode(), rejected.getMessage(), requestId, true);
         }
-        APIGatewayProxyRequestEvent event = event(exchange, path, body, caller, requestId);
+        APIGatewayProxyRequestEvent event = event(request, path, body, caller, requestId);
         APIGatewayProxyResponseEvent response;
+        invocations.acquireUninterruptibly();
         try {
             response = handler.handleRequest(event, new LocalContext(requestId, log));
         } catch (RuntimeException | Error e) {
@@ -162,6 +472,8 @@ public final class LocalServer implements AutoCloseable {
             log.println("ERROR request " + requestId + ": the function failed: " + e);
             e.printStackTrace(log);
             return gatewayError(502, "InternalServerErrorException", "Internal server error", requestId, false);
+        } finally {
+            invocations.release();
         }
         if (response == null || response.getStatusCode() == null) {
             log.println("ERROR request " + requestId + ": the function returned no statusCode");
@@ -171,16 +483,16 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** The proxy event API Gateway REST sends for this request, caller as AWS_IAM authorization found it. */
-    private APIGatewayProxyRequestEvent event(HttpExchange exchange, String path, byte[] body, Authenticated caller, String requestId) {
+    private APIGatewayProxyRequestEvent event(Request request, String path, byte[] body, Authenticated caller, String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, List<String>> multiValueHeaders = new LinkedHashMap<>();
-        exchange.getRequestHeaders().forEach((name, values) -> {
+        request.headers().forEach((name, values) -> {
             if (!values.isEmpty()) {
                 headers.put(name, values.get(values.size() - 1));
                 multiValueHeaders.put(name, List.copyOf(values));
             }
         });
-        Map<String, List<String>> multiValueQuery = query(exchange.getRequestURI().getRawQuery());
+        Map<String, List<String>> multiValueQuery = query(request.uri().getRawQuery());
         Map<String, String> query = null;
         if (multiValueQuery != null) {
             query = new LinkedHashMap<>();
@@ -191,8 +503,8 @@ public final class LocalServer implements AutoCloseable {
         Instant now = clock.instant();
         String principalArn = caller.principal().principalArn();
         RequestIdentity identity = new RequestIdentity()
-                .withSourceIp(exchange.getRemoteAddress().getAddress().getHostAddress())
-                .withUserAgent(exchange.getRequestHeaders().getFirst("User-Agent"))
+                .withSourceIp(request.remote().getHostAddress())
+                .withUserAgent(request.headers().getFirst("User-Agent"))
                 .withAccessKey(caller.accessKeyId())
                 .withAccountId(caller.principal().accountId())
                 .withUserArn(principalArn)
@@ -203,20 +515,20 @@ public final class LocalServer implements AutoCloseable {
                 .withApiId(STAGE)
                 .withResourceId("root")
                 .withResourcePath("/")
-                .withHttpMethod(exchange.getRequestMethod())
+                .withHttpMethod(request.method())
                 .withPath("/" + STAGE + path)
                 .withStage(STAGE)
                 .withRequestId(requestId)
                 .withExtendedRequestId(requestId)
                 .withRequestTime(REQUEST_TIME.format(now))
                 .withRequestTimeEpoch(now.toEpochMilli())
-                .withDomainName(exchange.getRequestHeaders().getFirst("Host"))
-                .withProtocol(exchange.getProtocol())
+                .withDomainName(request.headers().getFirst("Host"))
+                .withProtocol(request.protocol())
                 .withIdentity(identity);
         return new APIGatewayProxyRequestEvent()
                 .withResource("/")
                 .withPath(path)
-                .withHttpMethod(exchange.getRequestMethod())
+                .withHttpMethod(request.method())
                 .withHeaders(headers)
                 .withMultiValueHeaders(multiValueHeaders)
                 .withQueryStringParameters(query)
@@ -245,6 +557,7 @@ public final class LocalServer implements AutoCloseable {
     /**
      * An answer API Gateway gives itself. Authentication failures come in the AWS JSON error envelope
      * so the SDKs raise the typed exception; the others carry only {@code message}, as API Gateway's do.
+     * A null {@code errorType} sends no {@code x-amzn-ErrorType} (where API Gateway's is not known).
      */
     private static Answer gatewayError(int status, String errorType, String message, String requestId, boolean envelope) {
         JsonWriter w = JsonWriter.create();
@@ -257,8 +570,66 @@ public final class LocalServer implements AutoCloseable {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("Content-Type", List.of("application/json"));
         headers.put("x-amzn-RequestId", List.of(requestId));
-        headers.put("x-amzn-ErrorType", List.of(errorType));
+        if (errorType != null) {
+            headers.put("x-amzn-ErrorType", List.of(errorType));
+        }
         return new Answer(status, headers, w.getBytes());
+    }
+
+    /** A request as read off the connection: target as sent, headers keyed as {@link Headers} normalizes them. */
+    private record Request(String method, URI uri, String protocol, Headers headers, InetAddress remote) {
+    }
+
+    /** A request the server cannot parse or will not read, answered with {@code status} and the connection closed. */
+    private static final class BadRequest extends Exception {
+        final int status;
+
+        BadRequest(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /**
+     * The socket's input under a per-request deadline: the first byte of a request may take the timeout
+     * to arrive (an idle connection), and the rest of the request, body included, as long again.
+     */
+    private static final class TimedInput extends FilterInputStream {
+        private final Socket socket;
+        private final long timeoutNanos;
+        private boolean started;
+        private long deadline;
+
+        TimedInput(Socket socket, Duration timeout) throws IOException {
+            super(socket.getInputStream());
+            this.socket = socket;
+            this.timeoutNanos = timeout.toNanos();
+        }
+
+        void nextRequest() {
+            started = false;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            long left = started ? deadline - System.nanoTime() : timeoutNanos;
+            if (left <= 0) {
+                throw new SocketTimeoutException("request not received in time");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+            int read = in.read(buffer, offset, length);
+            if (!started && read > 0) {
+                started = true;
+                deadline = System.nanoTime() + timeoutNanos;
+            }
+            return read;
+        }
     }
 
     private record Answer(int status, Map<String, List<String>> multiHeaders, byte[] body) {
@@ -291,15 +662,56 @@ public final class LocalServer implements AutoCloseable {
             return new Answer(response.getStatusCode(), headers, bytes);
         }
 
-        void send(HttpExchange exchange) throws IOException {
-            multiHeaders.forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-            boolean noBody = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-            if (!noBody) {
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
+        /**
+         * Writes the answer as com.sun.net.httpserver did (header names as {@link Headers} normalizes them,
+         * Date, Content-length); true if the connection is to close after it.
+         */
+        boolean send(OutputStream out, String method, boolean close) throws IOException {
+            Headers headers = new Headers();
+            multiHeaders.forEach(headers::put);
+            headers.set("Date", HTTP_DATE.format(Instant.now()));
+            boolean head = method.equals("HEAD");
+            boolean bodiless = status < 200 || status == 204 || status == 304;
+            boolean sendBody = !head && !bodiless && body.length > 0;
+            if (!head && !bodiless) {
+                headers.set("Content-length", Integer.toString(sendBody ? body.length : 0));
             }
+            close |= headers.getOrDefault("Connection", List.of()).stream().anyMatch("close"::equalsIgnoreCase);
+            if (close) {
+                headers.set("Connection", "close");
+            }
+            StringBuilder text = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason(status)).append("\r\n");
+            headers.forEach((name, values) -> values.forEach(value -> text.append(name).append(": ").append(value).append("\r\n")));
+            out.write(text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            if (sendBody) {
+                out.write(body);
+            }
+            out.flush();
+            return close;
+        }
+
+        private static String reason(int status) {
+            return switch (status) {
+                case 100 -> "Continue";
+                case 200 -> "OK";
+                case 201 -> "Created";
+                case 202 -> "Accepted";
+                case 204 -> "No Content";
+                case 400 -> "Bad Request";
+                case 401 -> "Unauthorized";
+                case 403 -> "Forbidden";
+                case 404 -> "Not Found";
+                case 409 -> "Conflict";
+                case 413 -> "Request Entity Too Large";
+                case 429 -> "Too Many Requests";
+                case 431 -> "Request Header Fields Too Large";
+                case 500 -> "Internal Server Error";
+                case 501 -> "Not Implemented";
+                case 502 -> "Bad Gateway";
+                case 503 -> "Service Unavailable";
+                case 504 -> "Gateway Timeout";
+                default -> "";
+            };
         }
     }
 }

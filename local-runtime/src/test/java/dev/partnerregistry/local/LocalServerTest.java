@@ -4,19 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.partnerregistry.local.LocalConfig.LocalPrincipal;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +61,10 @@ class LocalServerTest {
     private LocalServer server;
 
     private LocalServer start(Clock clock, APIGatewayProxyResponseEvent answer) {
+        return start(clock, answer, LocalServer.REQUEST_TIMEOUT);
+    }
+
+    private LocalServer start(Clock clock, APIGatewayProxyResponseEvent answer, Duration requestTimeout) {
         LocalConfig config = new LocalConfig(Map.of(
                 KEY, new LocalPrincipal(PRINCIPAL, SECRET),
                 UNVERIFIED_KEY, new LocalPrincipal("arn:aws:iam::123456789012:role/trusted", null)), Map.of());
@@ -59,14 +72,18 @@ class LocalServerTest {
             received.set(event);
             assertNotNull(context, "the function gets a context");
             return answer;
-        }, config, "us-east-1", clock, null);
+        }, config, "us-east-1", clock, null, requestTimeout);
         return server;
     }
 
     private LocalServer start() {
+        return start(LocalServer.REQUEST_TIMEOUT);
+    }
+
+    private LocalServer start(Duration requestTimeout) {
         return start(Clock.systemUTC(), new APIGatewayProxyResponseEvent().withStatusCode(200)
                 .withHeaders(Map.of("Content-Type", "application/x-amz-json-1.1", "x-amzn-RequestId", "from-the-function"))
-                .withBody("{\"EventSourceArn\":\"arn:aws:events:us-east-1::event-source/aws.partner/example.com/orders/shop-42\"}"));
+                .withBody("{\"EventSourceArn\":\"arn:aws:events:us-east-1::event-source/aws.partner/example.com/orders/shop-42\"}"), requestTimeout);
     }
 
     @AfterEach
@@ -83,17 +100,7 @@ class LocalServerTest {
 
     private HttpResponse<String> signed(String service, String key, String secret, Instant signedAt, String signedBody, String sentBody,
                                         String pathAndQuery) throws Exception {
-        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(server.endpoint().resolve(pathAndQuery))
-                .putHeader("Content-Type", "application/x-amz-json-1.1")
-                .putHeader("X-Amz-Target", TARGET)
-                .build();
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsCredentialsIdentity.create(key, secret))
-                .request(request)
-                .payload(ContentStreamProvider.fromUtf8String(signedBody))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
-                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
+        SignedRequest signed = sign(server.endpoint().resolve(pathAndQuery), service, key, secret, signedAt, signedBody);
         HttpRequest.Builder send = HttpRequest.newBuilder(signed.request().getUri()).POST(HttpRequest.BodyPublishers.ofString(sentBody));
         signed.request().forEachHeader((name, values) -> {
             if (!RESTRICTED.contains(name.toLowerCase())) {
@@ -101,6 +108,20 @@ class LocalServerTest {
             }
         });
         return http.send(send.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static SignedRequest sign(URI uri, String service, String key, String secret, Instant signedAt, String signedBody) {
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", TARGET)
+                .build();
+        return AwsV4HttpSigner.create().sign(r -> r
+                .identity(AwsCredentialsIdentity.create(key, secret))
+                .request(request)
+                .payload(ContentStreamProvider.fromUtf8String(signedBody))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service)
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1")
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC)));
     }
 
     private HttpResponse<String> signed(String service) throws Exception {
@@ -284,6 +305,165 @@ class LocalServerTest {
         assertEquals(502, response.statusCode());
         assertEquals("{\"message\":\"Internal server error\"}", response.body());
         assertFalse(response.body().contains("internals"));
+    }
+
+    @Test
+    void fiftyIdleOrStalledConnectionsDoNotKeepOtherClientsWaiting() throws Exception {
+        start();
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                Socket socket = connect();
+                stalled.add(socket);
+                // Silent, stopped inside the request line, stopped inside the headers, stopped inside the body.
+                String[] partial = {"", "POST / HT", "POST / HTTP/1.1\r\nHost: " + hostPort(),
+                        "POST / HTTP/1.1\r\nHost: " + hostPort() + "\r\nContent-Length: 100\r\n\r\n{\"Na"};
+                socket.getOutputStream().write(partial[i % partial.length].getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            Thread.sleep(200);
+
+            // Well inside the 5 s request timeout: served beside the stalled connections, not after them.
+            assertTimeoutPreemptively(Duration.ofSeconds(3), () -> {
+                for (int i = 0; i < 3; i++) {
+                    assertEquals(200, signed("events").statusCode());
+                }
+            });
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
+    void anIdleOrStalledConnectionIsClosedAfterTheRequestTimeout() throws Exception {
+        start(Duration.ofMillis(500));
+
+        for (String partial : List.of("", "POST / HTTP/1.1\r\nHost: " + hostPort(),
+                "POST / HTTP/1.1\r\nHost: " + hostPort() + "\r\nContent-Length: 100\r\n\r\n{\"Na")) {
+            try (Socket socket = connect()) {
+                socket.setSoTimeout(5_000);
+                socket.getOutputStream().write(partial.getBytes(StandardCharsets.US_ASCII));
+                long started = System.nanoTime();
+
+                assertEquals(-1, socket.getInputStream().read(), "closed without an answer: '" + partial + "'");
+                long waited = Duration.ofNanos(System.nanoTime() - started).toMillis();
+                assertTrue(waited >= 400 && waited < 3_000, "closed after " + waited + " ms: '" + partial + "'");
+            }
+        }
+        assertEquals(200, signed("events").statusCode());
+        assertNotNull(received.get());
+    }
+
+    @Test
+    void aContentLengthOverTenMebibytesAnswers413WithoutReadingTheBody() throws Exception {
+        start();
+
+        for (long length : List.of(LocalServer.MAX_BODY_BYTES + 1, 1L << 40)) {
+            String response = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> raw("POST / HTTP/1.1\r\nHost: " + hostPort()
+                    + "\r\nX-Amz-Target: " + TARGET + "\r\nContent-Length: " + length + "\r\n\r\n{\"Name\":\"aws.partner/"));
+
+            assertEquals(413, status(response), response);
+            assertEquals("{\"message\":\"Request Too Long\"}", body(response));
+        }
+        assertNull(received.get(), "the function is not invoked");
+    }
+
+    @Test
+    void aChunkedBodyOverTenMebibytesAnswers413WithoutReadingTheRest() throws Exception {
+        start();
+        int max = (int) LocalServer.MAX_BODY_BYTES;
+
+        String oneHugeChunk = assertTimeoutPreemptively(Duration.ofSeconds(3), () -> raw("POST / HTTP/1.1\r\nHost: " + hostPort()
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(max + 1) + "\r\n{\"Name\":"));
+        String overByTheSecondChunk = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> raw("POST / HTTP/1.1\r\nHost: " + hostPort()
+                + "\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(max) + "\r\n" + " ".repeat(max) + "\r\n1\r\n"));
+
+        for (String response : List.of(oneHugeChunk, overByTheSecondChunk)) {
+            assertEquals(413, status(response), response);
+            assertEquals("{\"message\":\"Request Too Long\"}", body(response));
+        }
+        assertNull(received.get(), "the function is not invoked");
+    }
+
+    @Test
+    void aBodyOfExactlyTenMebibytesStillReachesTheFunction() throws Exception {
+        start();
+        String body = "{\"Name\":\"" + "x".repeat((int) LocalServer.MAX_BODY_BYTES - 11) + "\"}";
+        assertEquals(LocalServer.MAX_BODY_BYTES, body.length());
+
+        HttpResponse<String> response = signed("events", KEY, SECRET, Instant.now(), body, body);
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(body, received.get().getBody());
+    }
+
+    @Test
+    void aRequestForAnotherHostIsForbiddenWithoutTheFunction() throws Exception {
+        start();
+
+        // A page on evil.example whose name was rebound to 127.0.0.1: the browser sends its own Host.
+        String response = rawSigned("evil.example:" + server.port());
+
+        assertEquals(403, status(response), response);
+        assertEquals("{\"message\":\"Forbidden\"}", body(response));
+        assertNull(received.get(), "the function is not invoked");
+    }
+
+    @Test
+    void localhostAndTheLoopbackAddressAreTheHostsServed() throws Exception {
+        start();
+
+        for (String host : List.of("127.0.0.1:" + server.port(), "localhost:" + server.port())) {
+            String response = rawSigned(host);
+
+            assertEquals(200, status(response), response);
+            assertEquals(host, received.getAndSet(null).getRequestContext().getDomainName());
+        }
+    }
+
+    private String hostPort() {
+        return LocalServer.LOOPBACK + ":" + server.port();
+    }
+
+    private Socket connect() throws IOException {
+        return new Socket(InetAddress.getByName(LocalServer.LOOPBACK), server.port());
+    }
+
+    /** Sends {@code request} as is and reads the answer up to the server's close. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = connect()) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(request.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            in.transferTo(answer);
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The test's signed request, sent with {@code host} (the one signed) in Host, as a browser would send it. */
+    private String rawSigned(String host) throws IOException {
+        SignedRequest signed = sign(URI.create("http://" + host + "/"), "events", KEY, SECRET, Instant.now(), BODY);
+        StringBuilder request = new StringBuilder("POST / HTTP/1.1\r\n");
+        if (signed.request().firstMatchingHeader("Host").isEmpty()) {
+            request.append("Host: ").append(host).append("\r\n");
+        }
+        signed.request().forEachHeader((name, values) -> values.forEach(value -> request.append(name).append(": ").append(value).append("\r\n")));
+        request.append("Content-Length: ").append(BODY.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
+                .append("Connection: close\r\n\r\n").append(BODY);
+        return raw(request.toString());
+    }
+
+    private static int status(String response) {
+        return response.isEmpty() ? -1 : Integer.parseInt(response.split(" ", 3)[1]);
+    }
+
+    private static String body(String response) {
+        return response.substring(response.indexOf("\r\n\r\n") + 4);
     }
 
     private static <T> T header(Map<String, T> headers, String name) {
