@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
-import java.util.function.Supplier;
 import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
@@ -53,27 +52,25 @@ public final class AwsJsonProtocol {
     }
 
     public ApiResponse handle(String target, String body, Caller caller, String requestId) {
-        return handle(target, () -> body, caller, requestId, null);
+        return handle(new ApiRequest(target, CONTENT_TYPE, () -> body, caller, requestId, null));
     }
 
-    /**
-     * @param body   the request body; may throw a {@link RegistryException} if it cannot be read
-     * @param callId the {@value #CALL_ID_HEADER} header, or null
-     */
-    public ApiResponse handle(String target, Supplier<String> body, Caller caller, String requestId, String callId) {
+    public ApiResponse handle(ApiRequest request) {
         long started = System.nanoTime();
         storeRequests.getAsInt();
-        RegistryOperation operation = operationOf(target);
+        String requestId = request.requestId();
+        RegistryOperation operation = operationOf(request.target());
         String partner = null;
         ApiResponse response;
         Throwable cause = null;
         try {
-            JsonNode members = JsonBodies.parse(body.get());
+            checkContentType(request.contentType());
+            JsonNode members = JsonBodies.parse(request.body().get());
             if (operation == null) {
                 throw new RegistryException.UnknownOperation();
             }
             partner = partnerNamedIn(operation, members);
-            response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(callId)), requestId);
+            response = ok(dispatch(operation, RequestMembers.of(members), request.caller(), callIdOf(request.callId())), requestId);
         } catch (RegistryException e) {
             cause = e.getCause();
             response = error(e, requestId);
@@ -86,6 +83,21 @@ public final class AwsJsonProtocol {
         log.record(new RequestLog.Entry(requestId, operation, partner, response.statusCode(),
                 response.headers().get(ERROR_TYPE), (System.nanoTime() - started) / 1e6, storeRequests.getAsInt(), cause));
         return response;
+    }
+
+    /**
+     * The SDKs send {@value #CONTENT_TYPE}; plain JSON, a charset parameter or no header at all are
+     * taken too. Any other media type is not a JSON request, and is not parsed as one.
+     */
+    static void checkContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return;
+        }
+        int parameters = contentType.indexOf(';');
+        String mediaType = (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim();
+        if (!mediaType.equalsIgnoreCase(CONTENT_TYPE) && !mediaType.equalsIgnoreCase("application/json")) {
+            throw new RegistryException.Serialization("The request's Content-Type must be " + CONTENT_TYPE + ".");
+        }
     }
 
     /** 500 for the service's own failure, 400 for everything the caller can act on, as EventBridge answers. */

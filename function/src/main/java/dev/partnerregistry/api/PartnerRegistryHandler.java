@@ -47,8 +47,8 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
         APIGatewayProxyRequestEvent event = input == null ? new APIGatewayProxyRequestEvent() : input;
-        ApiResponse response = protocol.handle(header(event, "X-Amz-Target"), () -> body(event), callerOf(event), requestIdOf(event),
-                header(event, AwsJsonProtocol.CALL_ID_HEADER));
+        ApiResponse response = protocol.handle(new ApiRequest(header(event, "X-Amz-Target"), header(event, "Content-Type"),
+                () -> body(event), callerOf(event), requestIdOf(event), header(event, AwsJsonProtocol.CALL_ID_HEADER)));
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())

@@ -158,6 +158,20 @@ class AwsJsonProtocolTest {
     }
 
     @Test
+    void aBodyOfAnotherMediaTypeIsSerializationExceptionWhileJsonOrNoneIsRead() {
+        String body = "{\"Name\": \"aws.partner.bad\"}";
+        for (String other : List.of("text/plain", "application/x-www-form-urlencoded", "application/xml; charset=utf-8")) {
+            assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", other, () -> body, CALLER, "req-1", null)),
+                    400, "SerializationException",
+                    "{\"__type\":\"SerializationException\",\"message\":\"The request's Content-Type must be application/x-amz-json-1.1.\"}");
+        }
+        for (String json : java.util.Arrays.asList("application/x-amz-json-1.1", "application/json", "Application/JSON; charset=UTF-8", null, "")) {
+            assertEquals("ValidationException", protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", json, () -> body,
+                    CALLER, "req-1", null)).headers().get("x-amzn-ErrorType"), "read as JSON: " + json);
+        }
+    }
+
+    @Test
     void onlyAShortVisibleHeaderValueIsACallId() {
         assertEquals("c2a7e4f0-9a1b-4c3d-8e5f-0123456789ab", AwsJsonProtocol.callIdOf("c2a7e4f0-9a1b-4c3d-8e5f-0123456789ab"));
         assertNull(AwsJsonProtocol.callIdOf(null));
