@@ -35,8 +35,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.ResourceAlreadyExistsException;
@@ -100,15 +98,11 @@ class RetriedCreateWireTest {
         answered.clear();
     }
 
+    /** The SDK's default retries (standard mode, three attempts), as a partner's client has them. */
     @Test
     void theJavaSdkRetryingALostCreateGetsTheArn() {
         String name = uniqueName("example.com", "retried-sdk", "shop-1");
-        try (EventBridgeClient events = EventBridgeClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(server.endpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(EXAMPLE_KEY, EXAMPLE_SECRET)))
-                .build()) {
+        try (EventBridgeClient events = WireFixture.eventBridge(server.endpoint(), EXAMPLE_KEY, EXAMPLE_SECRET, true)) {
             proxy.stallNext("TransactWriteItems", STALL);
 
             String eventSourceArn = events.createPartnerEventSource(r -> r.name(name).account(ACCOUNT)).eventSourceArn();
@@ -137,12 +131,7 @@ class RetriedCreateWireTest {
     @Test
     void anotherCallForTheNameStillGetsResourceAlreadyExists() {
         String name = uniqueName("example.com", "retried-other", "shop-1");
-        try (EventBridgeClient events = EventBridgeClient.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(server.endpoint())
-                .region(Region.of(REGION))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(EXAMPLE_KEY, EXAMPLE_SECRET)))
-                .build()) {
+        try (EventBridgeClient events = WireFixture.eventBridge(server.endpoint(), EXAMPLE_KEY, EXAMPLE_SECRET, true)) {
             events.createPartnerEventSource(r -> r.name(name).account(ACCOUNT));
             ResourceAlreadyExistsException e = org.junit.jupiter.api.Assertions.assertThrows(ResourceAlreadyExistsException.class,
                     () -> events.createPartnerEventSource(r -> r.name(name).account(ACCOUNT)));

@@ -76,12 +76,21 @@ final class WireFixture implements AutoCloseable {
 
     /** The real SDK client, configured as a partner would, except for the endpoint; no retries, one call per answer. */
     EventBridgeClient client(String accessKeyId, String secretAccessKey) {
+        return eventBridge(endpoint(), accessKeyId, secretAccessKey, false);
+    }
+
+    /** The real SDK client for {@code endpoint}, with the SDK's default retries or none. */
+    static EventBridgeClient eventBridge(URI endpoint, String accessKeyId, String secretAccessKey, boolean retries) {
         return EventBridgeClient.builder()
                 .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(endpoint())
+                .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, secretAccessKey)))
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .overrideConfiguration(c -> {
+                    if (!retries) {
+                        c.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    }
+                })
                 .build();
     }
 
