@@ -18,14 +18,16 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * Side B of bench/handler-vs-lean.sh: the least a JVM can do to create one partner event source.
  * One low-level DynamoDbClient (UrlConnectionHttpClient, explicit region, static credentials,
  * endpoint override) sends the same TransactWriteItems as DynamoDbPartnerSourceStore.create
- * (region condition check, partner counter update, source put), then the JVM exits; non-zero
- * unless the transaction committed.
+ * (region condition check, partner condition check, counter update, source put), then the JVM
+ * exits; non-zero unless the transaction committed.
  */
 public final class LeanCreate {
 
+    /** The deployment's default limit in the benchmark (PARTNER_SOURCE_LIMIT), high enough for any number of runs. */
+    private static final String LIMIT = System.getenv().getOrDefault("PARTNER_SOURCE_LIMIT", "100000");
+
     public static void main(String[] args) {
         String table = System.getenv("TABLE_NAME");
-        String partnerPk = "PARTNER#example.com";
         String name = "aws.partner/example.com/bench/" + UUID.randomUUID();
 
         DynamoDbClient dynamoDb = DynamoDbClient.builder()
@@ -42,22 +44,23 @@ public final class LeanCreate {
                 .conditionExpression("attribute_not_exists(disabledOperations) OR NOT contains(disabledOperations, :operation)")
                 .expressionAttributeValues(Map.of(":operation", s("CreatePartnerEventSource")))
                 .build()).build();
+        TransactWriteItem partnerCheck = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(table)
+                .key(Map.of("pk", s("PARTNER#example.com"), "sk", s("PARTNER")))
+                .conditionExpression("(contains(principals, :principal0)) AND attribute_not_exists(sourceLimit)")
+                .expressionAttributeValues(Map.of(":principal0", s("arn:aws:iam::123456789012:user/example-partner")))
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
         TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
-                .key(Map.of("pk", s(partnerPk), "sk", s("PARTNER")))
+                .key(Map.of("pk", s("COUNT#example.com"), "sk", s("COUNT")))
                 .updateExpression("SET sourceCount = if_not_exists(sourceCount, :zero) + :one")
-                .conditionExpression("(contains(principals, :principal0)) AND ((attribute_exists(sourceLimit) AND"
-                        + " ((attribute_not_exists(sourceCount) AND sourceLimit > :zero) OR sourceCount < sourceLimit))"
-                        + " OR (attribute_not_exists(sourceLimit) AND"
-                        + " (attribute_not_exists(sourceCount) OR sourceCount < :defaultLimit)))")
-                .expressionAttributeValues(Map.of(
-                        ":principal0", s("arn:aws:iam::123456789012:user/example-partner"),
-                        ":one", n("1"), ":zero", n("0"), ":defaultLimit", n("100")))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .conditionExpression("attribute_not_exists(sourceCount) OR sourceCount < :limit")
+                .expressionAttributeValues(Map.of(":one", n("1"), ":zero", n("0"), ":limit", n(LIMIT)))
                 .build()).build();
         TransactWriteItem putIt = TransactWriteItem.builder().put(Put.builder()
                 .tableName(table)
-                .item(Map.of("pk", s(partnerPk), "sk", s("SOURCE#" + name), "name", s(name),
+                .item(Map.of("pk", s("SOURCES#example.com"), "sk", s("SOURCE#" + name), "name", s(name),
                         "account", s("123456789012"), "createdAt", n(Long.toString(System.currentTimeMillis())),
                         "state", s("PENDING")))
                 .conditionExpression("attribute_not_exists(pk)")
@@ -65,7 +68,7 @@ public final class LeanCreate {
 
         try {
             TransactWriteItemsResponse response = dynamoDb.transactWriteItems(r -> r
-                    .transactItems(regionEnabled, countIt, putIt)
+                    .transactItems(regionEnabled, partnerCheck, countIt, putIt)
                     .clientRequestToken(UUID.randomUUID().toString()));
             if (!response.sdkHttpResponse().isSuccessful()) {
                 throw new IllegalStateException("HTTP " + response.sdkHttpResponse().statusCode());

@@ -16,14 +16,9 @@ mkdir -p "$OUT"
 javac -q --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java 2>/dev/null || javac --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java
 
 export AWS_REGION=us-east-1 TABLE_NAME="bench-$$" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
-if [ -z "${DYNAMODB_ENDPOINT:-}" ]; then
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  python3 local-runtime/src/main/resources/dev/partnerregistry/local/moto_engine.py "$PORT" >"$OUT/moto.log" 2>&1 &
-  MOTO=$!
-  trap 'kill $MOTO 2>/dev/null || true' EXIT
-  export DYNAMODB_ENDPOINT="http://127.0.0.1:$PORT"
-  for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
-fi
+. bench/engine.sh
+trap stop_engine EXIT
+start_engine
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand create-table >/dev/null
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand register-partner --partner example.com \
   --principal arn:aws:iam::123456789012:user/example-partner >/dev/null

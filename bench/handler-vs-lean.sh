@@ -33,9 +33,9 @@ mkdir -p "$OUT"
 javac --release 17 -cp "$JAR" -d "$OUT" bench/HandlerCreate.java bench/LeanCreate.java
 
 WORK=$(mktemp -d)
-MOTO=
+. bench/engine.sh
 cleanup() {
-  if [ -n "$MOTO" ]; then kill "$MOTO" 2>/dev/null || true; wait "$MOTO" 2>/dev/null || true; fi
+  stop_engine
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -45,21 +45,7 @@ trap 'exit 130' INT TERM
 export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 export TABLE_NAME="bench-lean-$$-$(date +%s)"
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_CONTAINER_CREDENTIALS_FULL_URI JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
-ENGINE="DYNAMODB_ENDPOINT"
-if [ -z "${DYNAMODB_ENDPOINT:-}" ]; then
-  MOTO_PY=local-runtime/src/main/resources/dev/partnerregistry/local/moto_engine.py
-  PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  python3 "$MOTO_PY" "$PORT" >"$WORK/moto.log" 2>&1 &
-  MOTO=$!
-  export DYNAMODB_ENDPOINT="http://127.0.0.1:$PORT"
-  ENGINE="moto ($MOTO_PY)"
-  for _ in $(seq 150); do
-    (echo >/dev/tcp/127.0.0.1/"$PORT") 2>/dev/null && break
-    kill -0 "$MOTO" 2>/dev/null || { echo "moto engine exited:" >&2; cat "$WORK/moto.log" >&2; exit 1; }
-    sleep 0.1
-  done
-fi
-export DYNAMODB_ENDPOINT
+start_engine
 
 ddb() { aws dynamodb "$@" --endpoint-url "$DYNAMODB_ENDPOINT" --region us-east-1 --output text; }
 ddb create-table --table-name "$TABLE_NAME" \
@@ -67,10 +53,11 @@ ddb create-table --table-name "$TABLE_NAME" \
   --key-schema AttributeName=pk,KeyType=HASH AttributeName=sk,KeyType=RANGE \
   --billing-mode PAY_PER_REQUEST >/dev/null
 ddb wait table-exists --table-name "$TABLE_NAME"
-# A limit far above the default 100, so that no number of runs reaches it.
+# A default limit far above 100 (both sides read PARTNER_SOURCE_LIMIT), so that no number of runs
+# reaches it, and no limit of the partner's own, so that a fresh handler believes the right one.
+export PARTNER_SOURCE_LIMIT=100000
 ddb put-item --table-name "$TABLE_NAME" --item '{"pk":{"S":"PARTNER#example.com"},"sk":{"S":"PARTNER"},
-  "partner":{"S":"example.com"},"principals":{"SS":["arn:aws:iam::123456789012:user/example-partner"]},
-  "sourceLimit":{"N":"100000"}}' >/dev/null
+  "partner":{"S":"example.com"},"principals":{"SS":["arn:aws:iam::123456789012:user/example-partner"]}}' >/dev/null
 
 # One fresh JVM; appends "wall_ms rss_kb cpu_ms" to $WORK/<side>. Stops the benchmark if the program failed.
 # CPU (user + system) is steadier than wall time, which also holds the engine's latency.
@@ -105,7 +92,7 @@ done
 
 # Both sides must really have written: one counted source per run, warm-up included.
 COUNT=$(ddb get-item --table-name "$TABLE_NAME" --consistent-read \
-  --key '{"pk":{"S":"PARTNER#example.com"},"sk":{"S":"PARTNER"}}' --query Item.sourceCount.N)
+  --key '{"pk":{"S":"COUNT#example.com"},"sk":{"S":"COUNT"}}' --query Item.sourceCount.N)
 if [ "$COUNT" != "$(( 2 * RUNS + 2 ))" ]; then
   echo "FAILED: partner sourceCount is $COUNT, expected $(( 2 * RUNS + 2 ))" >&2
   exit 1
