@@ -15,10 +15,8 @@ OUT=function/target/bench
 mkdir -p "$OUT"
 javac -q --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java 2>/dev/null || javac --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java
 
-export AWS_REGION=us-east-1 TABLE_NAME="bench-$$" AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
 . bench/engine.sh
-trap stop_engine EXIT
-start_engine
+bench_setup cold-start
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand create-table >/dev/null
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand register-partner --partner example.com \
   --principal arn:aws:iam::123456789012:user/example-partner >/dev/null

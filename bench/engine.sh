@@ -1,7 +1,8 @@
 # Sourced by the bench scripts (not run on its own): the DynamoDB engine they run against.
-# `start_engine` starts the project's moto engine on a free loopback port, unless DYNAMODB_ENDPOINT
-# names one already, and exports DYNAMODB_ENDPOINT; ENGINE describes it. `stop_engine` stops what
-# start_engine started; call it from the script's EXIT trap. Runs from the repository root.
+# `bench_setup NAME` gives the script dummy credentials (as Lambda's environment has), a fresh
+# table name, a scratch folder in WORK, and an engine: `start_engine` starts the project's moto
+# engine on a free loopback port unless DYNAMODB_ENDPOINT names one, and exports DYNAMODB_ENDPOINT;
+# ENGINE describes it. All of it is cleaned up on exit. Runs from the repository root.
 MOTO=
 MOTO_LOG=$(mktemp)
 ENGINE="DYNAMODB_ENDPOINT"
@@ -33,4 +34,14 @@ stop_engine() {
     wait "$MOTO" 2>/dev/null || true
   fi
   rm -f "$MOTO_LOG"
+}
+
+bench_setup() {
+  WORK=$(mktemp -d)
+  trap 'stop_engine; rm -rf "$WORK"' EXIT
+  trap 'exit 130' INT TERM
+  export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
+  export TABLE_NAME="$1-$$-$(date +%s)"
+  unset AWS_SESSION_TOKEN AWS_PROFILE AWS_CONTAINER_CREDENTIALS_FULL_URI JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
+  start_engine
 }

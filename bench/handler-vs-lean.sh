@@ -32,20 +32,8 @@ read -r -a JAVA_OPTS <<<"$BENCH_JAVA_OPTS"
 mkdir -p "$OUT"
 javac --release 17 -cp "$JAR" -d "$OUT" bench/HandlerCreate.java bench/LeanCreate.java
 
-WORK=$(mktemp -d)
 . bench/engine.sh
-cleanup() {
-  stop_engine
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Dummy credentials and a fresh table: the handler reads them from the environment, as in Lambda.
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench
-export TABLE_NAME="bench-lean-$$-$(date +%s)"
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_CONTAINER_CREDENTIALS_FULL_URI JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
-start_engine
+bench_setup bench-lean
 
 ddb() { aws dynamodb "$@" --endpoint-url "$DYNAMODB_ENDPOINT" --region us-east-1 --output text; }
 ddb create-table --table-name "$TABLE_NAME" \

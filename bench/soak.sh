@@ -40,21 +40,8 @@ fi
 mkdir -p "$OUT"
 javac --release 17 -cp "$JAR" -d "$OUT" bench/Soak.java
 
-WORK=$(mktemp -d)
 . bench/engine.sh
-cleanup() {
-  stop_engine
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# Dummy credentials; a fresh table per run (Soak creates it with PartnerSourceTable.createIfAbsent).
-export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=soak AWS_SECRET_ACCESS_KEY=soak
-export TABLE_NAME="soak-$$-$(date +%s)"
-unset AWS_SESSION_TOKEN AWS_PROFILE AWS_CONTAINER_CREDENTIALS_FULL_URI JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
-
-start_engine
+bench_setup soak
 echo "soak: $ENGINE on $DYNAMODB_ENDPOINT"
 
 status=0
