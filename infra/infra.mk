@@ -69,4 +69,4 @@ deploy: infra-build cdk-cli
 
 # LocalStack on localhost:4566 (cdklocal points the CLI there); one bootstrap per LocalStack start.
 localstack-deploy: infra-build cdk-cli
-	cd $(INFRA_ROOT) && $(CDKLOCAL) bootstrap $(CDK_ARGS) && $(CDKLOCAL) deploy $(INFRA_STACK) --require-approval never $(CDK_ARGS)
+	cd $(INFRA_ROOT) && $(CDKLOCAL) bootstrap $(CDK_ARGS) && $(CDKLOCAL) deploy $(INFRA_STACK) --require-approval never -c samLocal=true $(CDK_ARGS)

@@ -1,19 +1,20 @@
 package dev.partnerregistry.infra;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.apigateway.Stage;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.ITable;
-import software.amazon.awscdk.services.dynamodb.Operation;
-import software.amazon.awscdk.services.dynamodb.SystemErrorsForOperationsMetricOptions;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.sns.ITopic;
 import software.amazon.awscdk.services.sns.Topic;
@@ -31,10 +32,8 @@ import software.constructs.Construct;
  */
 public final class RegistryAlarms extends Construct {
 
-    /** Operations the store calls: SystemErrors is reported per operation. */
-    public static final List<Operation> TABLE_OPERATIONS = List.of(
-            Operation.TRANSACT_WRITE_ITEMS, Operation.TRANSACT_GET_ITEMS, Operation.GET_ITEM,
-            Operation.PUT_ITEM, Operation.QUERY);
+    /** Operations the store calls (the NextToken key and a retried create's check are GetItems): SystemErrors is per operation. */
+    public static final List<String> TABLE_OPERATIONS = List.of("TransactWriteItems", "TransactGetItems", "GetItem", "Query");
 
     /** A create is one TransactWriteItems; seconds at p99 mean DynamoDB or the SDK's retries are struggling. */
     public static final int CREATE_P99_THRESHOLD_MS = 3000;
@@ -52,11 +51,7 @@ public final class RegistryAlarms extends Construct {
                 "Partner Registry function throttled: concurrency exhausted, callers get 5xx");
         alarm("Api5xx", props.stage().metricServerError(sum),
                 "Partner Registry API answered 5xx (InternalException, integration or function failure)");
-        alarm("TableSystemErrors", props.table().metricSystemErrorsForOperations(
-                        SystemErrorsForOperationsMetricOptions.builder()
-                                .operations(TABLE_OPERATIONS)
-                                .period(period)
-                                .build()),
+        alarm("TableSystemErrors", systemErrors(props.table(), period),
                 "Partner Registry table: DynamoDB SystemErrors (HTTP 500 from DynamoDB)");
         alarm("RequestFaults", RequestMetrics.forService(RequestMetrics.FAULTS, "Sum", period),
                 "Partner Registry answered InternalException (the request log line with the same requestId has the cause)");
@@ -79,6 +74,30 @@ public final class RegistryAlarms extends Construct {
                 alarm.addOkAction(action);
             }
         }
+    }
+
+    /**
+     * SystemErrors summed over the operations the store calls, each filled with 0 where it has no
+     * datapoint: DynamoDB reports an operation's metric only in periods it had errors, and a plain
+     * sum has no value unless every operation reported, so the alarm could never fire.
+     */
+    private static IMetric systemErrors(ITable table, Duration period) {
+        Map<String, IMetric> terms = new LinkedHashMap<>();
+        List<String> filled = new ArrayList<>();
+        for (int i = 0; i < TABLE_OPERATIONS.size(); i++) {
+            terms.put("e" + i, table.metric("SystemErrors", MetricOptions.builder()
+                    .dimensionsMap(Map.of("TableName", table.getTableName(), "Operation", TABLE_OPERATIONS.get(i)))
+                    .statistic("Sum")
+                    .period(period)
+                    .build()));
+            filled.add("FILL(e" + i + ", 0)");
+        }
+        return MathExpression.Builder.create()
+                .expression(String.join(" + ", filled))
+                .usingMetrics(terms)
+                .label("SystemErrors")
+                .period(period)
+                .build();
     }
 
     private void alarm(String id, IMetric metric, String description) {

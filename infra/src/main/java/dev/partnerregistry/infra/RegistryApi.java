@@ -32,6 +32,7 @@ import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
@@ -54,6 +55,7 @@ public final class RegistryApi extends Construct {
     private final RestApi api;
     private final Method method;
     private final LogGroup accessLogs;
+    private final LogGroup executionLogs;
 
     public RegistryApi(Construct scope, String id, Props props) {
         super(scope, id);
@@ -94,6 +96,14 @@ public final class RegistryApi extends Construct {
         }
 
         this.api = api.build();
+        // API Gateway writes execution logs to a group it names after the API and stage, creating it
+        // (without retention, outside the stack) on first use unless it exists: the stack owns it.
+        this.executionLogs = LogGroup.Builder.create(this, "ExecutionLogs")
+                .logGroupName(Fn.join("", List.of("API-Gateway-Execution-Logs_", this.api.getRestApiId(), "/", props.stageName())))
+                .retention(props.logRetention())
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        this.api.getDeploymentStage().getNode().addDependency(executionLogs);
         // The stack exports the stage URL under a clearer name (ApiEndpoint); drop CDK's duplicate.
         this.api.getNode().tryRemoveChild("Endpoint");
         this.method = this.api.getRoot().addMethod("POST",
@@ -206,6 +216,10 @@ public final class RegistryApi extends Construct {
 
     public LogGroup accessLogs() {
         return accessLogs;
+    }
+
+    public LogGroup executionLogs() {
+        return executionLogs;
     }
 
     public record Props(IFunction handler, String stageName, int throttlingRateLimit, int throttlingBurstLimit,

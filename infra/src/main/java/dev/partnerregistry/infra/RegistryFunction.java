@@ -100,7 +100,9 @@ public final class RegistryFunction extends Construct {
         this.function = Function.Builder.create(this, "Handler")
                 .description("Partner Registry: EventBridge partner event source API")
                 .runtime(Runtime.JAVA_21)
-                .architecture(Architecture.ARM_64)
+                // arm64 is cheaper per GB-second; the jar is architecture-neutral, so the template fed
+                // to SAM or LocalStack on an x86 host says x86_64 (their arm64 emulation needs QEMU).
+                .architecture(props.declareLocalEndpoint() ? Architecture.X86_64 : Architecture.ARM_64)
                 .handler(FunctionArtifact.HANDLER)
                 .code(Code.fromAsset(props.jar().toString()))
                 .memorySize(props.memorySize())

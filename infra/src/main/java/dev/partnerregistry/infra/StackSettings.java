@@ -24,9 +24,10 @@ import software.constructs.Node;
  *       {@code throttlingBurstLimit} ({@value #DEFAULT_THROTTLING_BURST_LIMIT}): stage-wide throttling.</li>
  *   <li>{@code logRetention} ({@code ONE_MONTH}): a {@link RetentionDays} name for both log groups.</li>
  *   <li>{@code alarmTopicArn} (none): an existing SNS topic the alarms notify.</li>
- *   <li>{@code apiGatewayCloudWatchRole} ({@code true}): let the stack set the account's API Gateway
- *       CloudWatch Logs role, which access and execution logging need. Set {@code false} where the
- *       account already has one that another stack manages.</li>
+ *   <li>{@code apiGatewayCloudWatchRole} ({@code false}): let the stack set the region's API Gateway
+ *       CloudWatch Logs role, which access and execution logging need. It is one setting per account
+ *       and region, shared by every API there, so the stack leaves it alone unless told: set
+ *       {@code true} only where no role is set yet (docs/deploy.md, "Before the first deploy").</li>
  *   <li>{@code samLocal} ({@code false}): declare {@code DYNAMODB_ENDPOINT} as an empty variable so that
  *       {@code sam local --env-vars} can override it (SAM only overrides variables a template declares).
  *       Only for templates fed to SAM; deployed templates leave it unset.</li>
@@ -163,7 +164,7 @@ public record StackSettings(
         private int throttlingBurstLimit = DEFAULT_THROTTLING_BURST_LIMIT;
         private RetentionDays logRetention = RetentionDays.ONE_MONTH;
         private String alarmTopicArn;
-        private boolean apiGatewayCloudWatchRole = true;
+        private boolean apiGatewayCloudWatchRole = false;
         private boolean samLocal;
 
         public Builder stageName(String v) { this.stageName = v; return this; }

@@ -229,9 +229,16 @@ class PartnerRegistryStackTest {
     }
 
     @Test
-    void accountRoleForApiGatewayLogsIsRetained() {
+    void theRegionsApiGatewayLogsRoleIsLeftAloneByDefault() {
+        template.resourceCountIs("AWS::ApiGateway::Account", 0);
+    }
+
+    @Test
+    void whenAskedTheStackSetsTheRegionsApiGatewayLogsRoleAndRetainsIt() {
+        Synthesized withRole = Synthesized.withAccountLogsRole();
+        Template template = withRole.template();
         template.resourceCountIs("AWS::ApiGateway::Account", 1);
-        Map.Entry<String, Map<String, Object>> account = synth.only("AWS::ApiGateway::Account");
+        Map.Entry<String, Map<String, Object>> account = withRole.only("AWS::ApiGateway::Account");
         String roleId = ((List<?>) ((Map<?, ?>) Synthesized.properties(account.getValue()).get("CloudWatchRoleArn"))
                 .get("Fn::GetAtt")).get(0).toString();
         template.hasResource("AWS::IAM::Role", Map.of(
@@ -241,7 +248,23 @@ class PartnerRegistryStackTest {
                         "Effect", "Allow",
                         "Principal", Map.of("Service", "apigateway.amazonaws.com"))))))
         );
-        assertTrue(synth.template().findResources("AWS::IAM::Role").containsKey(roleId));
+        assertTrue(withRole.template().findResources("AWS::IAM::Role").containsKey(roleId));
+    }
+
+    @Test
+    void theStageExecutionLogGroupIsTheStacksWithRetention() {
+        String apiId = synth.only("AWS::ApiGateway::RestApi").getKey();
+        template.hasResource("AWS::Logs::LogGroup", Map.of(
+                "DeletionPolicy", "Retain",
+                "Properties", Map.of(
+                        "LogGroupName", Map.of("Fn::Join", List.of("", List.of("API-Gateway-Execution-Logs_", Map.of("Ref", apiId), "/v1"))),
+                        "RetentionInDays", 30)));
+        // Created before the stage, so that API Gateway never creates it first (without retention).
+        String logGroupId = synth.resources("AWS::Logs::LogGroup").entrySet().stream()
+                .filter(e -> String.valueOf(Synthesized.properties(e.getValue()).get("LogGroupName")).contains("API-Gateway-Execution-Logs_"))
+                .findFirst().orElseThrow().getKey();
+        Map<String, Object> stage = synth.only("AWS::ApiGateway::Stage").getValue();
+        assertTrue(String.valueOf(stage.get("DependsOn")).contains(logGroupId), String.valueOf(stage.get("DependsOn")));
     }
 
     // --- Alarms ---------------------------------------------------------------------------
@@ -268,7 +291,11 @@ class PartnerRegistryStackTest {
                 "Dimensions", Match.arrayWith(List.of(Map.of("Name", "Stage", "Value", Match.anyValue()))),
                 "Statistic", "Sum",
                 "Threshold", 1));
-        for (String operation : List.of("TransactWriteItems", "TransactGetItems", "GetItem", "PutItem", "Query")) {
+        Map<String, Object> systemErrors = alarmNamed("Partner Registry table: DynamoDB SystemErrors");
+        assertEquals("FILL(e0, 0) + FILL(e1, 0) + FILL(e2, 0) + FILL(e3, 0)",
+                ((Map<?, ?>) ((List<?>) systemErrors.get("Metrics")).get(0)).get("Expression"),
+                "each operation's SystemErrors counts as 0 where it has no datapoint, so the sum has one whenever any has");
+        for (String operation : List.of("TransactWriteItems", "TransactGetItems", "GetItem", "Query")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                     "Threshold", 1,
                     "Metrics", Match.arrayWith(List.of(Match.objectLike(Map.of("MetricStat", Map.of(

@@ -2,6 +2,7 @@ package dev.partnerregistry.infra;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
@@ -19,6 +20,12 @@ class SamLocalTemplateTest {
                         "DYNAMODB_ENDPOINT", "",
                         "TABLE_NAME", Match.anyValue(),
                         "PARTNER_SOURCE_LIMIT", "100")))));
+    }
+
+    @Test
+    void samFlavourRunsOnX86SoThatSamAndLocalStackNeedNoArmEmulation() {
+        Synthesized.samLocal().template().hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("x86_64")));
+        Synthesized.regional().template().hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("arm64")));
     }
 
     @Test

@@ -26,7 +26,7 @@ class StackSettingsTest {
         assertEquals(200, settings.throttlingBurstLimit());
         assertEquals(RetentionDays.ONE_MONTH, settings.logRetention());
         assertNull(settings.alarmTopicArn());
-        assertTrue(settings.apiGatewayCloudWatchRole());
+        assertFalse(settings.apiGatewayCloudWatchRole(), "a per-region singleton: never repointed unless asked");
         assertFalse(settings.samLocal());
         assertEquals(settings, StackSettings.defaults());
     }
@@ -36,7 +36,7 @@ class StackSettingsTest {
         StackSettings settings = StackSettings.fromContext(app(Map.of(
                 "stageName", "v2", "partnerSourceLimit", "250", "memorySize", "2048",
                 "endpointType", "private", "vpcEndpointId", "vpce-0abc", "throttlingRateLimit", "10",
-                "throttlingBurstLimit", "20", "logRetention", "one_year", "apiGatewayCloudWatchRole", "false",
+                "throttlingBurstLimit", "20", "logRetention", "one_year", "apiGatewayCloudWatchRole", "true",
                 "samLocal", "true")).getNode());
         assertEquals("v2", settings.stageName());
         assertEquals(250, settings.partnerSourceLimit());
@@ -46,17 +46,17 @@ class StackSettingsTest {
         assertEquals(10, settings.throttlingRateLimit());
         assertEquals(20, settings.throttlingBurstLimit());
         assertEquals(RetentionDays.ONE_YEAR, settings.logRetention());
-        assertFalse(settings.apiGatewayCloudWatchRole());
+        assertTrue(settings.apiGatewayCloudWatchRole());
         assertTrue(settings.samLocal());
     }
 
     @Test
     void contextNumbersAndBooleansAsFromCdkJson() {
         StackSettings settings = StackSettings.fromContext(app(Map.of(
-                "partnerSourceLimit", 7, "memorySize", 512, "apiGatewayCloudWatchRole", false)).getNode());
+                "partnerSourceLimit", 7, "memorySize", 512, "apiGatewayCloudWatchRole", true)).getNode());
         assertEquals(7, settings.partnerSourceLimit());
         assertEquals(512, settings.memorySize());
-        assertFalse(settings.apiGatewayCloudWatchRole());
+        assertTrue(settings.apiGatewayCloudWatchRole());
     }
 
     @Test

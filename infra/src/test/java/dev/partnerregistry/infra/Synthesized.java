@@ -39,6 +39,11 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
                 "apiGatewayCloudWatchRole", "false")));
     }
 
+    /** A deployment into an account and region that has no API Gateway CloudWatch Logs role yet. */
+    static Synthesized withAccountLogsRole() {
+        return CACHE.computeIfAbsent("account-logs-role", name -> synth(name, Map.of("apiGatewayCloudWatchRole", "true")));
+    }
+
     /** What infra.mk synthesizes for SAM: DYNAMODB_ENDPOINT declared so --env-vars can set it. */
     static Synthesized samLocal() {
         return CACHE.computeIfAbsent("sam-local", name -> synth(name, Map.of("samLocal", "true")));
