@@ -195,7 +195,7 @@ public final class LocalServer implements AutoCloseable {
             socket.setTcpNoDelay(true);
             TimedInput timed = new TimedInput(socket, requestTimeout);
             InputStream in = new BufferedInputStream(timed);
-            OutputStream out = new BufferedOutputStream(socket.getOutputStream());
+            OutputStream out = new BufferedOutputStream(new DeadlineOutput(socket, requestTimeout), 8192);
             do {
                 timed.nextRequest();
             } while (exchange(socket, in, out));
@@ -328,7 +328,7 @@ public final class LocalServer implements AutoCloseable {
             return 0;
         }
         try {
-            long value = length.size() == 1 ? Long.parseLong(length.get(0)) : -1;
+            long value = length.size() == 1 && isDigits(length.get(0), 10) ? Long.parseLong(length.get(0)) : -1;
             if (value < 0) {
                 throw new NumberFormatException();
             }
@@ -336,6 +336,19 @@ public final class LocalServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new BadRequest(400, "Bad Content-Length");
         }
+    }
+
+    /** Digits only: Long.parseLong also takes a sign, which no HTTP length or chunk size has. */
+    private static boolean isDigits(String value, int radix) {
+        if (value.isEmpty() || value.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (Character.digit(value.charAt(i), radix) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static byte[] fixedBody(InputStream in, long length) throws IOException {
@@ -354,7 +367,11 @@ public final class LocalServer implements AutoCloseable {
             int extensions = sizeLine.indexOf(';');
             long size;
             try {
-                size = Long.parseLong((extensions < 0 ? sizeLine : sizeLine.substring(0, extensions)).trim(), 16);
+                String hex = (extensions < 0 ? sizeLine : sizeLine.substring(0, extensions)).trim();
+                if (!isDigits(hex, 16)) {
+                    throw new NumberFormatException(hex);
+                }
+                size = Long.parseLong(hex, 16);
             } catch (NumberFormatException e) {
                 throw new BadRequest(400, "Bad chunk size");
             }
@@ -436,6 +453,40 @@ public final class LocalServer implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // closing anyway
+        }
+    }
+
+    /** Closes the socket of any write that a client leaves unread for the whole timeout. */
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "local-server-write-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    /**
+     * Writes with a deadline: a blocking socket write has no timeout of its own, so a client that
+     * never reads its answers would hold the connection's thread for ever.
+     */
+    private static final class DeadlineOutput extends java.io.FilterOutputStream {
+        private final Socket socket;
+        private final Duration timeout;
+
+        DeadlineOutput(Socket socket, Duration timeout) throws IOException {
+            super(socket.getOutputStream());
+            this.socket = socket;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            java.util.concurrent.ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> closeQuietly(socket),
+                    timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            try {
+                out.write(bytes, offset, length);
+            } finally {
+                deadline.cancel(false);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -354,6 +355,31 @@ class LocalServerTest {
         }
         assertEquals(200, signed("events").statusCode());
         assertNotNull(received.get());
+    }
+
+    @Test
+    void aClientThatNeverReadsItsAnswersIsClosedAfterTheTimeoutInsteadOfHoldingAThread() throws Exception {
+        start(Duration.ofMillis(500));
+        try (Socket socket = connect()) {
+            // Pipelined requests whose answers fill the socket buffers: the server's write blocks.
+            String request = "GET /not-the-api HTTP/1.1\r\nHost: " + hostPort() + "\r\n\r\n";
+            OutputStream out = socket.getOutputStream();
+            // Without a write deadline the server never closes, and these writes block for ever.
+            assertTimeoutPreemptively(Duration.ofSeconds(8), () -> assertThrows(IOException.class, () -> {
+                while (true) {
+                    out.write(request.repeat(200).getBytes(StandardCharsets.US_ASCII));
+                }
+            }, "the server closed the connection it could not write to"));
+        }
+        assertEquals(200, signed("events").statusCode(), "and still serves others");
+    }
+
+    @Test
+    void aSignedLengthOrChunkSizeIsABadRequest() throws Exception {
+        start();
+        assertEquals(400, status(raw("POST / HTTP/1.1\r\nHost: " + hostPort() + "\r\nContent-Length: +5\r\n\r\n{\"a\":")));
+        assertEquals(400, status(raw("POST / HTTP/1.1\r\nHost: " + hostPort() + "\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\n{\"a\":\r\n0\r\n\r\n")));
+        assertNull(received.get());
     }
 
     @Test
