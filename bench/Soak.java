@@ -74,7 +74,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * default 60), THREADS (default 8), PARTNERS (default min(8, max(2, THREADS/2)): two workers share
  * a partner where they can), NAMES (per partner, default 30), HOSTILE_PERCENT (default 12),
  * HANDLER_CLIENT (short: the handler's DynamoDB client gives up after 2 s, freezes last 1-4 s;
- * lambda: DynamoDbClients.create's 10 s, and one freeze in four lasts 10-13 s), SEED, SOAK_LOG
+ * lambda: DynamoDbClients.create's 4 s, and one freeze in four lasts 4-7 s), SEED, SOAK_LOG
  * (the server's and handler's log, default local-runtime/target/soak/server.log).
  *
  * <p>Exit status 0 only if there was no violation and every invariant holds.
@@ -331,7 +331,7 @@ public final class Soak {
                         return;
                     }
                     long millis = longFreezes && random.nextInt(4) == 0
-                            ? 10_000 + random.nextInt(3001)   // past DynamoDbClients' 10 s API-call timeout
+                            ? DynamoDbClients.CALL_TIMEOUT.toMillis() + random.nextInt(3001)   // past the deployed call timeout
                             : 1000 + random.nextInt(3001);    // 1-4 s
                     long started = System.nanoTime();
                     proxy.freeze();
@@ -536,7 +536,7 @@ public final class Soak {
 
     /**
      * The handler's DynamoDB client. lambda: exactly what the Lambda runs (DynamoDbClients.create,
-     * 10 s per call). short: the same client with a 2 s call timeout, so that 1-4 s freezes make
+     * 4 s per call). short: the same client with a 2 s call timeout, so that 1-4 s freezes make
      * calls time out while their requests are still waiting in the proxy.
      */
     private DynamoDbClient handlerClient(URI endpoint, StaticCredentialsProvider credentials) {
@@ -1065,7 +1065,7 @@ public final class Soak {
         out.printf("threads:         %d workers over %d partners (limits %s), %d names each%n", settings.threads(), partners.size(),
                 partners.stream().map(p -> Integer.toString(p.limit())).toList(), settings.names());
         out.printf("handler client:  %s%n", settings.shortClient()
-                ? "short (DynamoDbClients.create with a 2 s call timeout)" : "lambda (DynamoDbClients.create: 10 s API-call timeout)");
+                ? "short (DynamoDbClients.create with a 2 s call timeout)" : "lambda (DynamoDbClients.create: " + DynamoDbClients.CALL_TIMEOUT.toSeconds() + " s call timeout)");
         out.printf("requests:        %d HTTP requests (%d logical calls, %d of them hostile), %.1f requests/s%n",
                 total, calls.sum(), hostileCalls.sum(), total / loadSeconds);
         out.printf("freezes:         %d, %.1f s frozen in total (longest %.1f s); %d engine requests held by a freeze, "

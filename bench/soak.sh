@@ -14,7 +14,7 @@
 #   NAMES              source names per partner (default 30)
 #   HOSTILE_PERCENT    share of hostile requests (default 12)
 #   HANDLER_CLIENT     short (default: the handler's DynamoDB client gives up after 2 s) or lambda
-#                      (DynamoDbClients.create as deployed, 10 s; some freezes then last 10-13 s)
+#                      (DynamoDbClients.create as deployed, 4 s; some freezes then last 4-7 s)
 #   SEED               random seed (default: time)
 #   SOAK_LOG           the local server's and the handler's request log (default local-runtime/target/soak/server.log)
 #   JAR                the local runtime jar (default local-runtime/target/partner-registry-local.jar; built if missing)

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * show-partner --partner P
  * recount --partner P
  * create-page-token-key
+ * migrate-layout
  * show-region [--region R]
  * create-table
  * </pre>
@@ -41,6 +42,7 @@ public final class AdminCommand {
             "  show-partner --partner P",
             "  recount --partner P                (sets the partner's counter to the sources it holds)",
             "  create-page-token-key              (once per table; the function only reads it)",
+            "  migrate-layout                     (a table from before sources and counters had partitions of their own)",
             "  show-region [--region R]",
             "  create-table");
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
@@ -79,6 +81,7 @@ public final class AdminCommand {
                 case "enable" -> item = admin.enable(region, options.operation());
                 case "show-partner" -> item = admin.partner(options.partner());
                 case "recount" -> item = admin.recount(options.partner());
+                case "migrate-layout" -> item = admin.migrateLayout();
                 case "create-page-token-key" -> item = admin.createPageTokenKey();
                 case "show-region" -> item = admin.region(region);
                 case "create-table" -> {

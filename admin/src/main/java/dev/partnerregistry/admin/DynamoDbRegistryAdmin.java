@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 
@@ -81,20 +82,24 @@ public final class DynamoDbRegistryAdmin {
         }
         for (int attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> before = get(RegistryTable.counterKey(partner));
-            AttributeValue counted = before == null ? null : before.get(SOURCE_COUNT);
+            // Every create and delete bumps countChanges: unchanged, it proves none ran in between
+            // (the count alone would not: a create and a delete leave it where it was).
+            AttributeValue changes = before == null ? null : before.get(RegistryTable.COUNT_CHANGES);
             int sources = countSources(partner);
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":sources", AttributeValue.fromN(Integer.toString(sources)));
-            if (counted != null) {
-                values.put(":counted", counted);
+            values.put(":one", AttributeValue.fromN("1"));
+            values.put(":zero", AttributeValue.fromN("0"));
+            if (changes != null) {
+                values.put(":changes", changes);
             }
-            String unchanged = counted == null ? "attribute_not_exists(#sourceCount)" : "#sourceCount = :counted";
+            String unchanged = changes == null ? "attribute_not_exists(#changes)" : "#changes = :changes";
             try {
                 dynamoDb.updateItem(r -> r.tableName(tableName)
                         .key(RegistryTable.counterKey(partner))
-                        .updateExpression("SET #sourceCount = :sources")
+                        .updateExpression("SET #sourceCount = :sources, #changes = if_not_exists(#changes, :zero) + :one")
                         .conditionExpression(unchanged)
-                        .expressionAttributeNames(Map.of("#sourceCount", SOURCE_COUNT))
+                        .expressionAttributeNames(Map.of("#sourceCount", SOURCE_COUNT, "#changes", RegistryTable.COUNT_CHANGES))
                         .expressionAttributeValues(values));
                 return partner(partner);
             } catch (ConditionalCheckFailedException raced) {
@@ -121,6 +126,81 @@ public final class DynamoDbRegistryAdmin {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return count;
+    }
+
+    /**
+     * Moves a table written before sources and counters had partitions of their own (sources
+     * under {@code PARTNER#<partner>}, the count on the partner item): each source is copied to
+     * its partner's source partition, then its old item deleted, the old count removed, and the
+     * counter recounted. Safe to run again, and with the registry running: a source already moved
+     * is not copied twice, and the recount is conditioned on the counter.
+     *
+     * @return how many partners were looked at and how many sources moved
+     */
+    public Map<String, AttributeValue> migrateLayout() {
+        int partners = 0;
+        int moved = 0;
+        for (Map<String, AttributeValue> partnerItem : partnerItems()) {
+            String partner = partnerItem.get(PARTNER).s();
+            partners++;
+            moved += moveSources(partner);
+            dynamoDb.updateItem(r -> r.tableName(tableName).key(RegistryTable.partnerKey(partner))
+                    .updateExpression("REMOVE #sourceCount").expressionAttributeNames(Map.of("#sourceCount", SOURCE_COUNT)));
+            recount(partner);
+        }
+        return Map.of("partners", AttributeValue.fromN(Integer.toString(partners)),
+                "movedSources", AttributeValue.fromN(Integer.toString(moved)));
+    }
+
+    /** Every partner item: the operator's, one per registered partner. */
+    private List<Map<String, AttributeValue>> partnerItems() {
+        List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
+        AttributeValue partnerSortKey = RegistryTable.partnerKey("any").get(RegistryTable.SORT_KEY);
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse page = dynamoDb.scan(r -> r.tableName(tableName)
+                    .filterExpression("#sk = :partnerItem AND attribute_exists(#partner)")
+                    .expressionAttributeNames(Map.of("#sk", RegistryTable.SORT_KEY, "#partner", PARTNER))
+                    .expressionAttributeValues(Map.of(":partnerItem", partnerSortKey))
+                    .consistentRead(true)
+                    .exclusiveStartKey(from));
+            items.addAll(page.items());
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return items;
+    }
+
+    /** Copies each source from the partner item's partition to the source partition, then deletes the old one. */
+    private int moveSources(String partner) {
+        AttributeValue oldPartition = RegistryTable.partnerKey(partner).get(RegistryTable.PARTITION_KEY);
+        int moved = 0;
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            QueryResponse page = dynamoDb.query(r -> r.tableName(tableName)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
+                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", oldPartition, ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
+                    .consistentRead(true)
+                    .exclusiveStartKey(from));
+            for (Map<String, AttributeValue> old : page.items()) {
+                Map<String, AttributeValue> moving = new HashMap<>(old);
+                moving.put(RegistryTable.PARTITION_KEY, AttributeValue.fromS(RegistryTable.sourcePartition(partner)));
+                try {
+                    dynamoDb.putItem(r -> r.tableName(tableName).item(moving)
+                            .conditionExpression("attribute_not_exists(#pk)")
+                            .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY)));
+                    moved++;
+                } catch (ConditionalCheckFailedException alreadyMoved) {
+                    // A run before this one copied it and stopped before the delete.
+                }
+                dynamoDb.deleteItem(r -> r.tableName(tableName)
+                        .key(Map.of(RegistryTable.PARTITION_KEY, oldPartition, RegistryTable.SORT_KEY, old.get(RegistryTable.SORT_KEY))));
+            }
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return moved;
     }
 
     /**

@@ -18,8 +18,13 @@ public final class DynamoDbClients {
     private DynamoDbClients() {
     }
 
-    /** Three attempts within ten seconds: a caller behind API Gateway (29 s) gets an answer, not a timeout. */
-    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Three attempts within four seconds per DynamoDB call. A request makes at most three calls (a
+     * create whose believed limit was stale, then a retry's check of its own source), so it ends
+     * within twelve seconds: before the function's 15 s timeout, whose 502 would carry no
+     * EventBridge envelope, and long before API Gateway's 29 s.
+     */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);
 
     public static DynamoDbClient create(RegistrySettings settings, AwsCredentialsProvider credentials) {
         return create(settings, credentials, CALL_TIMEOUT);

@@ -137,7 +137,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .tableName(tableName)
                 .key(RegistryTable.counterKey(access.partner()))
                 .updateExpression(SourceLimit.COUNT_ONE_LESS)
-                .expressionAttributeValues(Map.of(":one", SourceLimit.number(1)))
+                .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1)))
                 .build()).build();
         TransactWriteItem deleteIt = TransactWriteItem.builder().delete(Delete.builder()
                 .tableName(tableName)

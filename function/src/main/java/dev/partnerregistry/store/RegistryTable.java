@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <pre>
  * pk                    sk                   item                                          written by
  * PARTNER#&lt;partner&gt;    PARTNER              partner: principals, sourceLimit (override)   the operator
- * COUNT#&lt;partner&gt;      COUNT                counter: sourceCount                          the function
+ * COUNT#&lt;partner&gt;      COUNT                counter: sourceCount, countChanges            the function
  * SOURCES#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId the function
  * REGION#&lt;region&gt;      REGION               region switches: disabledOperations           the operator
  * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret            the operator
@@ -36,6 +36,8 @@ public final class RegistryTable {
 
     // The counter item.
     public static final String SOURCE_COUNT = "sourceCount";
+    /** Bumped by every write of the counter, so that a recount can tell a +1-1 from no change at all. */
+    public static final String COUNT_CHANGES = "countChanges";
 
     // A source item.
     public static final String SOURCE_NAME = "name";
@@ -75,7 +77,7 @@ public final class RegistryTable {
     public static final List<String> SOURCE_ATTRIBUTES = List.of(
             PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID);
     /** Every attribute a counter update names. */
-    public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT);
+    public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT, COUNT_CHANGES);
 
     private RegistryTable() {
     }

@@ -1,8 +1,10 @@
 package dev.partnerregistry.store;
 
+import static dev.partnerregistry.store.RegistryTable.COUNT_CHANGES;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_COUNT;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_LIMIT;
 
+import dev.partnerregistry.domain.RegistryException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -17,9 +19,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class SourceLimit {
 
-    static final String COUNT_ONE_MORE = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :zero) + :one";
+    static final String COUNT_ONE_MORE = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :zero) + :one, "
+            + COUNT_CHANGES + " = if_not_exists(" + COUNT_CHANGES + ", :zero) + :one";
     /** A missing counter (lost, or never written) goes to zero and never fails the delete. */
-    static final String COUNT_ONE_LESS = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :one) - :one";
+    static final String COUNT_ONE_LESS = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :one) - :one, "
+            + COUNT_CHANGES + " = if_not_exists(" + COUNT_CHANGES + ", :zero) + :one";
     /** No partner's own limit is remembered beyond this many partners; forgetting only costs a retry. */
     private static final int MAX_KNOWN = 10_000;
     /** Stands for "no limit of its own" in the map, which holds no nulls. */
@@ -56,7 +60,15 @@ final class SourceLimit {
     /** The partner's own limit on its item, or null when the deployment's default applies. */
     static Integer ownLimitOf(Map<String, AttributeValue> partnerItem) {
         AttributeValue limit = partnerItem == null ? null : partnerItem.get(SOURCE_LIMIT);
-        return limit == null || limit.n() == null ? null : Integer.valueOf(limit.n());
+        if (limit == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(limit.n());
+        } catch (NumberFormatException notAWholeNumber) {
+            // Only a hand-edited item gets here (the operator command writes whole numbers): a fault, said so in the log.
+            throw new RegistryException.Internal(new IllegalStateException("partner item has a sourceLimit that is not a whole number: " + limit));
+        }
     }
 
     static AttributeValue number(int value) {

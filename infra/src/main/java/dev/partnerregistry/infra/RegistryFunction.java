@@ -59,7 +59,7 @@ public final class RegistryFunction extends Construct {
     public static final String SOURCE_PARTITIONS = "SOURCES#*";
     public static final String COUNTER_PARTITIONS = "COUNT#*";
     public static final List<String> SOURCE_ATTRIBUTES = List.of("pk", "sk", "name", "account", "createdAt", "state", "callId");
-    public static final List<String> COUNTER_ATTRIBUTES = List.of("pk", "sk", "sourceCount");
+    public static final List<String> COUNTER_ATTRIBUTES = List.of("pk", "sk", "sourceCount", "countChanges");
 
     private final Function function;
     private final Alias alias;

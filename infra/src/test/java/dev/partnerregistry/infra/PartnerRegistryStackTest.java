@@ -148,7 +148,7 @@ class PartnerRegistryStackTest {
                                 "Resource", table,
                                 "Condition", Map.of(
                                         "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("COUNT#*")),
-                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "sourceCount")),
+                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "sourceCount", "countChanges")),
                                         "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
                                         "Null", Map.of("dynamodb:LeadingKeys", "false"))))))));
         String everything = template.toJSON().toString();

@@ -59,6 +59,57 @@ class OperatorRepairsTest {
     }
 
     @Test
+    void recountIsNotFooledByACreateAndADeleteThatLeaveTheCountWhereItWas() {
+        Caller caller = fixture.registerPartner("churned.example", null);
+        fixture.registry.createPartnerEventSource("aws.partner/churned.example/s/a", ACCOUNT, caller);
+        Map<String, AttributeValue> before = fixture.table.client().getItem(r -> r.tableName(fixture.table.tableName())
+                .key(RegistryTable.counterKey("churned.example")).consistentRead(true)).item();
+        fixture.registry.createPartnerEventSource("aws.partner/churned.example/s/b", ACCOUNT, caller);
+        fixture.registry.deletePartnerEventSource("aws.partner/churned.example/s/a", ACCOUNT, caller);
+        Map<String, AttributeValue> after = fixture.table.client().getItem(r -> r.tableName(fixture.table.tableName())
+                .key(RegistryTable.counterKey("churned.example")).consistentRead(true)).item();
+        assertEquals(before.get(RegistryTable.SOURCE_COUNT), after.get(RegistryTable.SOURCE_COUNT), "the count alone did not move");
+        assertEquals(Integer.parseInt(before.get(RegistryTable.COUNT_CHANGES).n()) + 2, Integer.parseInt(after.get(RegistryTable.COUNT_CHANGES).n()),
+                "but every write of the counter is counted, which a recount's condition reads");
+    }
+
+    @Test
+    void aTableFromBeforeTheSourcePartitionsIsMigratedAndKeepsWorking() {
+        String partner = "legacy.example";
+        Caller caller = fixture.registerPartner(partner, 3);
+        // The old layout: sources in the partner item's partition, the count on the partner item.
+        fixture.table.client().updateItem(r -> r.tableName(fixture.table.tableName()).key(RegistryTable.partnerKey(partner))
+                .updateExpression("SET " + RegistryTable.SOURCE_COUNT + " = :two")
+                .expressionAttributeValues(Map.of(":two", AttributeValue.fromN("2"))));
+        for (String suffix : java.util.List.of("one", "two")) {
+            String name = "aws.partner/" + partner + "/old/" + suffix;
+            Map<String, AttributeValue> item = new java.util.HashMap<>(Map.of(
+                    RegistryTable.PARTITION_KEY, RegistryTable.partnerKey(partner).get(RegistryTable.PARTITION_KEY),
+                    RegistryTable.SORT_KEY, AttributeValue.fromS(RegistryTable.sourceSortKey(name)),
+                    RegistryTable.SOURCE_NAME, AttributeValue.fromS(name),
+                    RegistryTable.ACCOUNT, AttributeValue.fromS(ACCOUNT),
+                    RegistryTable.CREATED_AT, AttributeValue.fromN("1764154210123"),
+                    RegistryTable.STATE, AttributeValue.fromS("PENDING")));
+            fixture.table.client().putItem(r -> r.tableName(fixture.table.tableName()).item(item));
+        }
+        assertThrows(RegistryException.ResourceNotFound.class,
+                () -> fixture.registry.describePartnerEventSource("aws.partner/" + partner + "/old/one", caller), "unreadable before");
+
+        Map<String, AttributeValue> summary = fixture.admin.migrateLayout();
+
+        assertEquals("2", summary.get("movedSources").n());
+        assertEquals(ACCOUNT, fixture.registry.describePartnerEventSource("aws.partner/" + partner + "/old/one", caller).account());
+        assertEquals(2, fixture.storedSources(partner));
+        assertEquals(2, fixture.sourceCount(partner));
+        assertEquals(null, fixture.table.client().getItem(r -> r.tableName(fixture.table.tableName())
+                .key(RegistryTable.partnerKey(partner)).consistentRead(true)).item().get(RegistryTable.SOURCE_COUNT), "old count removed");
+        fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/new/three", ACCOUNT, caller);
+        assertThrows(RegistryException.LimitExceeded.class,
+                () -> fixture.registry.createPartnerEventSource("aws.partner/" + partner + "/new/four", ACCOUNT, caller), "the limit holds");
+        assertEquals("0", fixture.admin.migrateLayout().get("movedSources").n(), "a second run moves nothing");
+    }
+
+    @Test
     void theNextTokenKeyIsCreatedOnceAndNeverReplaced() {
         Map<String, AttributeValue> before = fixture.table.client().getItem(r -> r.tableName(fixture.table.tableName())
                 .key(RegistryTable.pageTokenKeyKey()).consistentRead(true)).item();
