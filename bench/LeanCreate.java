@@ -54,7 +54,7 @@ public final class LeanCreate {
         TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
                 .tableName(table)
                 .key(Map.of("pk", s("COUNT#example.com"), "sk", s("COUNT")))
-                .updateExpression("SET sourceCount = if_not_exists(sourceCount, :zero) + :one")
+                .updateExpression("SET sourceCount = if_not_exists(sourceCount, :zero) + :one, countChanges = if_not_exists(countChanges, :zero) + :one")
                 .conditionExpression("attribute_not_exists(sourceCount) OR sourceCount < :limit")
                 .expressionAttributeValues(Map.of(":one", n("1"), ":zero", n("0"), ":limit", n(LIMIT)))
                 .build()).build();
