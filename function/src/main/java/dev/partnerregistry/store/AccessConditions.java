@@ -26,34 +26,45 @@ final class AccessConditions {
 
     // --- the operation is enabled in the region ---
 
-    static final String OPERATION_ENABLED =
-            "attribute_not_exists(" + DISABLED_OPERATIONS + ") OR NOT contains(" + DISABLED_OPERATIONS + ", :operation)";
+    /*
+     * contains() also matches a substring of a String and an element of a List; the Java side
+     * only reads string sets (what the operator command writes). Both sides therefore insist on a
+     * string set, so that a hand-edited item of another type means the same thing to both.
+     */
+    static final String OPERATION_ENABLED = "attribute_not_exists(" + DISABLED_OPERATIONS + ") OR NOT attribute_type("
+            + DISABLED_OPERATIONS + ", :stringSet) OR NOT contains(" + DISABLED_OPERATIONS + ", :operation)";
 
     static Map<String, AttributeValue> operationValues(Access access) {
-        return Map.of(":operation", AttributeValue.fromS(access.operation().operationName()));
+        return Map.of(":operation", AttributeValue.fromS(access.operation().operationName()), ":stringSet", STRING_SET);
     }
 
     static boolean operationEnabled(Map<String, AttributeValue> regionItem, Access access) {
         AttributeValue disabled = regionItem == null ? null : regionItem.get(DISABLED_OPERATIONS);
-        return disabled == null || !disabled.ss().contains(access.operation().operationName());
+        return disabled == null || !disabled.hasSs() || !disabled.ss().contains(access.operation().operationName());
     }
+
+    private static final AttributeValue STRING_SET = AttributeValue.fromS("SS");
 
     // --- the caller is registered for the partner ---
 
-    /** {@code (contains(principals, :principal0) OR ...)}, one term per name the caller may be registered under. */
+    /**
+     * {@code (attribute_type(principals, :stringSet) AND (contains(principals, :principal0) OR ...))},
+     * one term per name the caller may be registered under.
+     */
     static String callerRegistered(Access access) {
         int candidates = Math.max(1, access.caller().registrationCandidates().size());
-        StringBuilder condition = new StringBuilder("(");
+        StringBuilder condition = new StringBuilder("(attribute_type(").append(PRINCIPALS).append(", :stringSet) AND (");
         for (int i = 0; i < candidates; i++) {
             condition.append(i == 0 ? "" : " OR ").append("contains(").append(PRINCIPALS).append(", :principal").append(i).append(')');
         }
-        return condition.append(')').toString();
+        return condition.append("))").toString();
     }
 
     /** The values of {@link #callerRegistered}; a mutable map, so that a write may add its own. */
     static Map<String, AttributeValue> callerValues(Access access) {
         List<String> candidates = access.caller().registrationCandidates();
         Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":stringSet", STRING_SET);
         if (candidates.isEmpty()) {
             values.put(":principal0", AttributeValue.fromS(NO_PRINCIPAL));
         }

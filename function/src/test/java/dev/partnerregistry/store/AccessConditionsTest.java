@@ -30,16 +30,19 @@ class AccessConditionsTest {
 
     @Test
     void theWriteConditionOffersEveryNameTheCallerMayBeRegisteredUnder() {
-        assertEquals("(contains(principals, :principal0) OR contains(principals, :principal1))",
+        assertEquals("(attribute_type(principals, :stringSet) AND (contains(principals, :principal0) OR contains(principals, :principal1)))",
                 AccessConditions.callerRegistered(access(SESSION)));
-        assertEquals(Map.of(":principal0", AttributeValue.fromS(SESSION.principalArn()), ":principal1", AttributeValue.fromS(ROLE)),
+        assertEquals(Map.of(":principal0", AttributeValue.fromS(SESSION.principalArn()), ":principal1", AttributeValue.fromS(ROLE),
+                        ":stringSet", AttributeValue.fromS("SS")),
                 AccessConditions.callerValues(access(SESSION)));
     }
 
     @Test
     void aCallerWithoutIdentityIsOfferedANameNoRegistrationHolds() {
-        assertEquals("(contains(principals, :principal0))", AccessConditions.callerRegistered(access(Caller.anonymous())));
-        assertEquals(Map.of(":principal0", AttributeValue.fromS("anonymous")), AccessConditions.callerValues(access(Caller.anonymous())));
+        assertEquals("(attribute_type(principals, :stringSet) AND (contains(principals, :principal0)))",
+                AccessConditions.callerRegistered(access(Caller.anonymous())));
+        assertEquals(Map.of(":principal0", AttributeValue.fromS("anonymous"), ":stringSet", AttributeValue.fromS("SS")),
+                AccessConditions.callerValues(access(Caller.anonymous())));
     }
 
     @Test

@@ -24,10 +24,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.function.Executable;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Describe, list, list accounts and delete on a real engine, and that no partner reaches another's sources. */
 @ExtendWith(DynamoDbEngine.class)
@@ -201,6 +203,27 @@ class PartnerApiOperationsTest {
         registry.deletePartnerEventSource(name, ACCOUNT, caller);
         assertEquals(0, fixture.storedSources("lost-count.example"));
         assertEquals(0, fixture.sourceCount("lost-count.example"));
+    }
+
+    @Test
+    void principalsHandEditedIntoAnotherTypeGrantNothingToWritesOrReads() {
+        String partner = "typed.example";
+        Caller caller = new Caller("arn:aws:iam::123456789012:role/typed");
+        // A String attribute: DynamoDB's contains() would match it as a substring, the Java check never.
+        fixture.table.client().putItem(r -> r.tableName(fixture.table.tableName()).item(Map.of(
+                RegistryTable.PARTITION_KEY, RegistryTable.partnerKey(partner).get(RegistryTable.PARTITION_KEY),
+                RegistryTable.SORT_KEY, RegistryTable.partnerKey(partner).get(RegistryTable.SORT_KEY),
+                RegistryTable.PARTNER, AttributeValue.fromS(partner),
+                RegistryTable.PRINCIPALS, AttributeValue.fromS(caller.principalArn() + "-and-more"))));
+        String name = "aws.partner/" + partner + "/a/b";
+        assertDeniedTo(caller, () -> registry.createPartnerEventSource(name, ACCOUNT, caller));
+        assertDeniedTo(caller, () -> registry.describePartnerEventSource(name, caller));
+        assertEquals(0, fixture.storedSources(partner));
+    }
+
+    private static void assertDeniedTo(Caller caller, Executable call) {
+        RegistryException e = assertThrows(RegistryException.AccessDenied.class, call);
+        assertTrue(e.getMessage().startsWith("User: " + caller.principalArn() + " is not authorized"), e.getMessage());
     }
 
     @Test
