@@ -113,15 +113,7 @@ public final class DynamoDbRegistryAdmin {
         int count = 0;
         Map<String, AttributeValue> start = null;
         do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(r -> r.tableName(tableName)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
-                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
-                    .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(RegistryTable.sourcePartition(partner)),
-                            ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
-                    .select(Select.COUNT)
-                    .consistentRead(true)
-                    .exclusiveStartKey(from));
+            QueryResponse page = sourcesPage(AttributeValue.fromS(RegistryTable.sourcePartition(partner)), start, true);
             count += page.count();
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
@@ -171,19 +163,28 @@ public final class DynamoDbRegistryAdmin {
         return items;
     }
 
+    /** One page of the source items in {@code partition}, from {@code start} (null: the first), or only their count. */
+    private QueryResponse sourcesPage(AttributeValue partition, Map<String, AttributeValue> start, boolean countOnly) {
+        return dynamoDb.query(r -> {
+            r.tableName(tableName)
+                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
+                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
+                    .expressionAttributeValues(Map.of(":pk", partition, ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
+                    .consistentRead(true)
+                    .exclusiveStartKey(start);
+            if (countOnly) {
+                r.select(Select.COUNT);
+            }
+        });
+    }
+
     /** Copies each source from the partner item's partition to the source partition, then deletes the old one. */
     private int moveSources(String partner) {
         AttributeValue oldPartition = RegistryTable.partnerKey(partner).get(RegistryTable.PARTITION_KEY);
         int moved = 0;
         Map<String, AttributeValue> start = null;
         do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse page = dynamoDb.query(r -> r.tableName(tableName)
-                    .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
-                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
-                    .expressionAttributeValues(Map.of(":pk", oldPartition, ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
-                    .consistentRead(true)
-                    .exclusiveStartKey(from));
+            QueryResponse page = sourcesPage(oldPartition, start, false);
             for (Map<String, AttributeValue> old : page.items()) {
                 Map<String, AttributeValue> moving = new HashMap<>(old);
                 moving.put(RegistryTable.PARTITION_KEY, AttributeValue.fromS(RegistryTable.sourcePartition(partner)));
