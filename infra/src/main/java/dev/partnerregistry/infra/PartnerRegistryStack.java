@@ -48,6 +48,8 @@ public final class PartnerRegistryStack extends Stack {
                 .vpcEndpointId(settings.vpcEndpointId())
                 .logRetention(settings.logRetention())
                 .manageCloudWatchRole(settings.apiGatewayCloudWatchRole())
+                .partnerAccounts(settings.partnerAccounts())
+                .customDomain(settings.domainName(), settings.certificateArn())
                 .build());
 
         this.alarms = new RegistryAlarms(this, "Alarms", RegistryAlarms.Props.builder()
@@ -67,6 +69,16 @@ public final class PartnerRegistryStack extends Stack {
                 .value(api.api().getUrl())
                 .build();
         CfnOutput.Builder.create(this, "ApiId").value(api.api().getRestApiId()).build();
+        if (api.domainName() != null) {
+            CfnOutput.Builder.create(this, "CustomDomainEndpoint")
+                    .description("endpointOverride for partners: stable across redeploys")
+                    .value("https://" + settings.domainName() + "/")
+                    .build();
+            CfnOutput.Builder.create(this, "CustomDomainTarget")
+                    .description("point a CNAME (or Route 53 alias) for the custom domain here")
+                    .value(api.domainName().getDomainNameAliasDomainName())
+                    .build();
+        }
         CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
         CfnOutput.Builder.create(this, "FunctionName").value(function.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "FunctionAliasArn").value(function.alias().getFunctionArn()).build();

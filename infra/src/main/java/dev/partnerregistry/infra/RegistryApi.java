@@ -16,6 +16,12 @@ import software.amazon.awscdk.services.apigateway.AuthorizationType;
 import software.amazon.awscdk.services.apigateway.EndpointConfiguration;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
+import software.amazon.awscdk.services.iam.IPrincipal;
+import software.amazon.awscdk.services.iam.AccountPrincipal;
+import software.amazon.awscdk.services.certificatemanager.Certificate;
+import software.amazon.awscdk.services.apigateway.SecurityPolicy;
+import software.amazon.awscdk.services.apigateway.DomainNameOptions;
+import software.amazon.awscdk.services.apigateway.DomainName;
 import software.amazon.awscdk.services.apigateway.LogGroupLogDestination;
 import software.amazon.awscdk.services.apigateway.Method;
 import software.amazon.awscdk.services.apigateway.MethodLoggingLevel;
@@ -56,6 +62,7 @@ public final class RegistryApi extends Construct {
     private final Method method;
     private final LogGroup accessLogs;
     private final LogGroup executionLogs;
+    private final DomainName domainName;
 
     public RegistryApi(Construct scope, String id, Props props) {
         super(scope, id);
@@ -90,9 +97,12 @@ public final class RegistryApi extends Construct {
                     .types(List.of(EndpointType.PRIVATE))
                     .vpcEndpoints(List.of(endpoint))
                     .build());
-            api.policy(privatePolicy(props.vpcEndpointId()));
+            api.policy(privatePolicy(props.vpcEndpointId(), props.partnerAccounts()));
         } else {
             api.endpointConfiguration(EndpointConfiguration.builder().types(List.of(EndpointType.REGIONAL)).build());
+            if (!props.partnerAccounts().isEmpty()) {
+                api.policy(partnerAccountsPolicy(props.partnerAccounts()));
+            }
         }
 
         this.api = api.build();
@@ -110,7 +120,22 @@ public final class RegistryApi extends Construct {
                 // No test-invoke permission: the console's "Test" button would bypass AWS_IAM authorization.
                 LambdaIntegration.Builder.create(props.handler()).proxy(true).allowTestInvoke(false).build(),
                 MethodOptions.builder().authorizationType(AuthorizationType.IAM).build());
+        if (props.domainName() != null) {
+            this.domainName = this.api.addDomainName("Domain", DomainNameOptions.builder()
+                    .domainName(props.domainName())
+                    .certificate(Certificate.fromCertificateArn(this, "Certificate", props.certificateArn()))
+                    .endpointType(EndpointType.REGIONAL)
+                    .securityPolicy(SecurityPolicy.TLS_1_2)
+                    .build());
+        } else {
+            this.domainName = null;
+        }
         suppressNagFindings(props);
+    }
+
+    /** The custom domain, if the settings name one: partners call {@code https://<domainName>/}. */
+    public DomainName domainName() {
+        return domainName;
     }
 
     /** Each AwsSolutions finding this API raises on purpose, with the reason it is right here. */
@@ -151,7 +176,31 @@ public final class RegistryApi extends Construct {
      * Allow this account's principals (each still needs its own execute-api:Invoke permission,
      * since the method is IAM-authorized) only through the VPC endpoint; deny everything else.
      */
+    /**
+     * With AWS_IAM authorization a caller from another account is admitted only if the API's
+     * resource policy allows it too (its own IAM policy must also allow execute-api:Invoke); callers
+     * in this account need only their IAM policy. So: each partner account's principals, nobody else.
+     */
+    static PolicyDocument partnerAccountsPolicy(List<String> partnerAccounts) {
+        return PolicyDocument.Builder.create()
+                .statements(List.of(PolicyStatement.Builder.create()
+                        .sid("AllowPartnerAccounts")
+                        .effect(Effect.ALLOW)
+                        .principals(partnerAccounts.stream().map(a -> (IPrincipal) new AccountPrincipal(a)).toList())
+                        .actions(List.of("execute-api:Invoke"))
+                        .resources(List.of("execute-api:/*"))
+                        .build()))
+                .build();
+    }
+
     static PolicyDocument privatePolicy(String vpcEndpointId) {
+        return privatePolicy(vpcEndpointId, List.of());
+    }
+
+    static PolicyDocument privatePolicy(String vpcEndpointId, List<String> partnerAccounts) {
+        List<IPrincipal> admitted = new ArrayList<>();
+        admitted.add(new AccountRootPrincipal());
+        partnerAccounts.forEach(a -> admitted.add(new AccountPrincipal(a)));
         return PolicyDocument.Builder.create()
                 .statements(List.of(
                         PolicyStatement.Builder.create()
@@ -165,7 +214,7 @@ public final class RegistryApi extends Construct {
                         PolicyStatement.Builder.create()
                                 .sid("AllowAccountThroughVpcEndpoint")
                                 .effect(Effect.ALLOW)
-                                .principals(List.of(new AccountRootPrincipal()))
+                                .principals(admitted)
                                 .actions(List.of("execute-api:Invoke"))
                                 .resources(List.of("execute-api:/*"))
                                 .conditions(Map.of("StringEquals", Map.of("aws:SourceVpce", vpcEndpointId)))
@@ -224,7 +273,7 @@ public final class RegistryApi extends Construct {
 
     public record Props(IFunction handler, String stageName, int throttlingRateLimit, int throttlingBurstLimit,
                         EndpointType endpointType, String vpcEndpointId, RetentionDays logRetention,
-                        boolean manageCloudWatchRole) {
+                        boolean manageCloudWatchRole, List<String> partnerAccounts, String domainName, String certificateArn) {
 
         public Props {
             Objects.requireNonNull(handler, "handler");
@@ -234,6 +283,7 @@ public final class RegistryApi extends Construct {
             if (endpointType == EndpointType.PRIVATE && vpcEndpointId == null) {
                 throw new IllegalArgumentException("a PRIVATE API needs a vpcEndpointId");
             }
+            partnerAccounts = partnerAccounts == null ? List.of() : List.copyOf(partnerAccounts);
         }
 
         public static Builder builder() {
@@ -249,6 +299,9 @@ public final class RegistryApi extends Construct {
             private String vpcEndpointId;
             private RetentionDays logRetention = RetentionDays.ONE_MONTH;
             private boolean manageCloudWatchRole = true;
+            private List<String> partnerAccounts = List.of();
+            private String domainName;
+            private String certificateArn;
 
             public Builder handler(IFunction v) { this.handler = v; return this; }
             public Builder stageName(String v) { this.stageName = v; return this; }
@@ -258,10 +311,16 @@ public final class RegistryApi extends Construct {
             public Builder vpcEndpointId(String v) { this.vpcEndpointId = v; return this; }
             public Builder logRetention(RetentionDays v) { this.logRetention = v; return this; }
             public Builder manageCloudWatchRole(boolean v) { this.manageCloudWatchRole = v; return this; }
+            public Builder partnerAccounts(List<String> v) { this.partnerAccounts = v; return this; }
+            public Builder customDomain(String name, String certificateArn) {
+                this.domainName = name;
+                this.certificateArn = certificateArn;
+                return this;
+            }
 
             public Props build() {
                 return new Props(handler, stageName, throttlingRateLimit, throttlingBurstLimit, endpointType,
-                        vpcEndpointId, logRetention, manageCloudWatchRole);
+                        vpcEndpointId, logRetention, manageCloudWatchRole, partnerAccounts, domainName, certificateArn);
             }
         }
     }

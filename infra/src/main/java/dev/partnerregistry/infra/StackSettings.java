@@ -1,5 +1,6 @@
 package dev.partnerregistry.infra;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import software.amazon.awscdk.services.apigateway.EndpointType;
@@ -28,6 +29,12 @@ import software.constructs.Node;
  *       CloudWatch Logs role, which access and execution logging need. It is one setting per account
  *       and region, shared by every API there, so the stack leaves it alone unless told: set
  *       {@code true} only where no role is set yet (docs/deploy.md, "Before the first deploy").</li>
+ *   <li>{@code partnerAccounts} (none): comma-separated AWS account ids whose principals may call the
+ *       API: with AWS_IAM authorization a caller from another account needs both its own IAM
+ *       policy and the API's resource policy to allow the call.</li>
+ *   <li>{@code domainName} and {@code certificateArn} (none): a custom domain for the REGIONAL API
+ *       (TLS 1.2, the stage at its root), so partners keep one endpoint across redeploys; the stack
+ *       outputs the name to point a DNS record at.</li>
  *   <li>{@code samLocal} ({@code false}): declare {@code DYNAMODB_ENDPOINT} as an empty variable so that
  *       {@code sam local --env-vars} can override it (SAM only overrides variables a template declares).
  *       Only for templates fed to SAM; deployed templates leave it unset.</li>
@@ -44,7 +51,10 @@ public record StackSettings(
         RetentionDays logRetention,
         String alarmTopicArn,
         boolean apiGatewayCloudWatchRole,
-        boolean samLocal) {
+        boolean samLocal,
+        List<String> partnerAccounts,
+        String domainName,
+        String certificateArn) {
 
     public static final String DEFAULT_STAGE_NAME = "v1";
     public static final int DEFAULT_PARTNER_SOURCE_LIMIT = 100;
@@ -76,6 +86,21 @@ public record StackSettings(
         }
         if (throttlingRateLimit <= 0 || throttlingBurstLimit <= 0) {
             throw new IllegalArgumentException("throttling limits must be positive");
+        }
+        partnerAccounts = partnerAccounts == null ? List.of() : List.copyOf(partnerAccounts);
+        for (String account : partnerAccounts) {
+            if (!account.matches("\\d{12}")) {
+                throw new IllegalArgumentException("partnerAccounts must be 12-digit AWS account ids, was '" + account + "'");
+            }
+        }
+        if ((domainName == null) != (certificateArn == null)) {
+            throw new IllegalArgumentException("domainName and certificateArn go together: a custom domain needs its ACM certificate");
+        }
+        if (domainName != null && endpointType == EndpointType.PRIVATE) {
+            throw new IllegalArgumentException("a custom domain is for the REGIONAL endpoint; a PRIVATE API is reached through its VPC endpoint");
+        }
+        if (certificateArn != null && !certificateArn.startsWith("arn:")) {
+            throw new IllegalArgumentException("certificateArn must be an ACM certificate ARN, was '" + certificateArn + "'");
         }
     }
 
@@ -120,6 +145,15 @@ public record StackSettings(
         if ((value = text(node, "samLocal")) != null) {
             b.samLocal(Boolean.parseBoolean(value.trim()));
         }
+        if ((value = text(node, "partnerAccounts")) != null) {
+            b.partnerAccounts(List.of(value.split("\\s*,\\s*")));
+        }
+        if ((value = text(node, "domainName")) != null) {
+            b.domainName(value);
+        }
+        if ((value = text(node, "certificateArn")) != null) {
+            b.certificateArn(value);
+        }
         return b.build();
     }
 
@@ -151,7 +185,8 @@ public record StackSettings(
         return new Builder().stageName(stageName).partnerSourceLimit(partnerSourceLimit).memorySize(memorySize)
                 .endpointType(endpointType).vpcEndpointId(vpcEndpointId).throttlingRateLimit(throttlingRateLimit)
                 .throttlingBurstLimit(throttlingBurstLimit).logRetention(logRetention).alarmTopicArn(alarmTopicArn)
-                .apiGatewayCloudWatchRole(apiGatewayCloudWatchRole).samLocal(samLocal);
+                .apiGatewayCloudWatchRole(apiGatewayCloudWatchRole).samLocal(samLocal)
+                .partnerAccounts(partnerAccounts).domainName(domainName).certificateArn(certificateArn);
     }
 
     public static final class Builder {
@@ -166,6 +201,9 @@ public record StackSettings(
         private String alarmTopicArn;
         private boolean apiGatewayCloudWatchRole = false;
         private boolean samLocal;
+        private List<String> partnerAccounts = List.of();
+        private String domainName;
+        private String certificateArn;
 
         public Builder stageName(String v) { this.stageName = v; return this; }
         public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
@@ -178,11 +216,14 @@ public record StackSettings(
         public Builder alarmTopicArn(String v) { this.alarmTopicArn = v; return this; }
         public Builder apiGatewayCloudWatchRole(boolean v) { this.apiGatewayCloudWatchRole = v; return this; }
         public Builder samLocal(boolean v) { this.samLocal = v; return this; }
+        public Builder partnerAccounts(List<String> v) { this.partnerAccounts = v; return this; }
+        public Builder domainName(String v) { this.domainName = v; return this; }
+        public Builder certificateArn(String v) { this.certificateArn = v; return this; }
 
         public StackSettings build() {
             return new StackSettings(stageName, partnerSourceLimit, memorySize, endpointType, vpcEndpointId,
                     throttlingRateLimit, throttlingBurstLimit, logRetention, alarmTopicArn, apiGatewayCloudWatchRole,
-                    samLocal);
+                    samLocal, partnerAccounts, domainName, certificateArn);
         }
     }
 }

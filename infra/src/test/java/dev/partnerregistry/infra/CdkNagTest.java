@@ -21,7 +21,7 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 class CdkNagTest {
 
     static Stream<Synthesized> variants() {
-        return Stream.of(Synthesized.regional(), Synthesized.privateEndpoint());
+        return Stream.of(Synthesized.regional(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(), Synthesized.privateWithPartner());
     }
 
     @ParameterizedTest(name = "{0}")

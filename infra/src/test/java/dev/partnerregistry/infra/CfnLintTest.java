@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CfnLintTest {
 
     static Stream<Synthesized> variants() {
-        return Stream.of(Synthesized.regional(), Synthesized.privateEndpoint());
+        return Stream.of(Synthesized.regional(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(), Synthesized.privateWithPartner());
     }
 
     @ParameterizedTest(name = "{0}")

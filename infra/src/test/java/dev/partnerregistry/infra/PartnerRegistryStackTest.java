@@ -267,6 +267,53 @@ class PartnerRegistryStackTest {
         assertTrue(String.valueOf(stage.get("DependsOn")).contains(logGroupId), String.valueOf(stage.get("DependsOn")));
     }
 
+    // --- Partners in other accounts, custom domain -----------------------------------------
+
+    @Test
+    void byDefaultTheApiHasNoResourcePolicySoOnlyThisAccountsPrincipalsGetIn() {
+        assertNull(Synthesized.properties(synth.only("AWS::ApiGateway::RestApi").getValue()).get("Policy"));
+    }
+
+    @Test
+    void partnerAccountsAreAdmittedByTheResourcePolicyAsCrossAccountIamRequires() {
+        Synthesized facing = Synthesized.partnerFacing();
+        facing.template().hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "Policy", Map.of("Statement", List.of(Map.of(
+                        "Sid", "AllowPartnerAccounts",
+                        "Effect", "Allow",
+                        "Principal", Map.of("AWS", List.of(
+                                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::111122223333:root"))),
+                                Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::444455556666:root"))))),
+                        "Action", "execute-api:Invoke",
+                        "Resource", "execute-api:/*")))));
+        facing.template().hasResourceProperties("AWS::ApiGateway::Method", Map.of("AuthorizationType", "AWS_IAM"));
+    }
+
+    @Test
+    void aPrivateApiAdmitsPartnerAccountsThroughTheVpcEndpointOnly() {
+        String policy = Synthesized.properties(Synthesized.privateWithPartner().only("AWS::ApiGateway::RestApi").getValue())
+                .get("Policy").toString();
+        assertTrue(policy.contains("DenyOutsideVpcEndpoint"), policy);
+        assertTrue(policy.contains(":iam::111122223333:root"), policy);
+    }
+
+    @Test
+    void aCustomDomainServesTheStageAtItsRootWithTls12() {
+        Synthesized facing = Synthesized.partnerFacing();
+        facing.template().hasResourceProperties("AWS::ApiGateway::DomainName", Map.of(
+                "DomainName", Synthesized.DOMAIN_NAME,
+                "RegionalCertificateArn", Synthesized.CERTIFICATE_ARN,
+                "EndpointConfiguration", Map.of("Types", List.of("REGIONAL")),
+                "SecurityPolicy", "TLS_1_2"));
+        String apiId = facing.only("AWS::ApiGateway::RestApi").getKey();
+        String stageId = facing.only("AWS::ApiGateway::Stage").getKey();
+        facing.template().hasResourceProperties("AWS::ApiGateway::BasePathMapping", Map.of(
+                "RestApiId", Map.of("Ref", apiId),
+                "Stage", Map.of("Ref", stageId)));
+        facing.template().hasOutput("CustomDomainEndpoint", Map.of("Value", "https://" + Synthesized.DOMAIN_NAME + "/"));
+        facing.template().hasOutput("CustomDomainTarget", Match.anyValue());
+    }
+
     // --- Alarms ---------------------------------------------------------------------------
 
     @Test

@@ -51,6 +51,26 @@ class StackSettingsTest {
     }
 
     @Test
+    void partnerAccountsAndACustomDomainFromContext() {
+        StackSettings settings = StackSettings.fromContext(app(Map.of(
+                "partnerAccounts", "111122223333,444455556666", "domainName", "events.example.com",
+                "certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/x")).getNode());
+        assertEquals(java.util.List.of("111122223333", "444455556666"), settings.partnerAccounts());
+        assertEquals("events.example.com", settings.domainName());
+    }
+
+    @Test
+    void aCustomDomainNeedsItsCertificateAndARegionalApiAndAccountsAreTwelveDigits() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().domainName("events.example.com").build());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> StackSettings.builder()
+                .endpointType(software.amazon.awscdk.services.apigateway.EndpointType.PRIVATE).vpcEndpointId("vpce-0abc")
+                .domainName("events.example.com").certificateArn("arn:aws:acm:us-east-1:123456789012:certificate/x").build());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().partnerAccounts(java.util.List.of("1234")).build());
+    }
+
+    @Test
     void contextNumbersAndBooleansAsFromCdkJson() {
         StackSettings settings = StackSettings.fromContext(app(Map.of(
                 "partnerSourceLimit", 7, "memorySize", 512, "apiGatewayCloudWatchRole", true)).getNode());

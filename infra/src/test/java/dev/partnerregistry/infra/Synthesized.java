@@ -39,6 +39,25 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
                 "apiGatewayCloudWatchRole", "false")));
     }
 
+    static final String DOMAIN_NAME = "events.partners.example.com";
+    static final String CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f6e7d8c-1234-4abc-9def-0123456789ab";
+
+    /** REGIONAL, admitting two partner accounts, behind a custom domain. */
+    static Synthesized partnerFacing() {
+        return CACHE.computeIfAbsent("partner-facing", name -> synth(name, Map.of(
+                "partnerAccounts", "111122223333, 444455556666",
+                "domainName", DOMAIN_NAME,
+                "certificateArn", CERTIFICATE_ARN)));
+    }
+
+    /** PRIVATE, admitting a partner account through the VPC endpoint too. */
+    static Synthesized privateWithPartner() {
+        return CACHE.computeIfAbsent("private-partner", name -> synth(name, Map.of(
+                "endpointType", "PRIVATE",
+                "vpcEndpointId", VPC_ENDPOINT_ID,
+                "partnerAccounts", "111122223333")));
+    }
+
     /** A deployment into an account and region that has no API Gateway CloudWatch Logs role yet. */
     static Synthesized withAccountLogsRole() {
         return CACHE.computeIfAbsent("account-logs-role", name -> synth(name, Map.of("apiGatewayCloudWatchRole", "true")));
