@@ -46,7 +46,9 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     private final String tableName;
     private final SourceLimit limits = new SourceLimit();
 
-    /** Where a read finds the source: after the region and partner items, as a write orders them. */
+    /** Where a read finds its items: the region's switches, the partner item, the source. */
+    private static final int REGION_READ = 0;
+    private static final int PARTNER_READ = 1;
     private static final int SOURCE_READ = 2;
 
     public DynamoDbPartnerSourceStore(DynamoDbClient dynamoDb, String tableName) {
@@ -60,17 +62,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         // Twice at most: a first attempt that believed in a stale limit learns the real one.
         for (int attempt = 0; attempt < 2; attempt++) {
             int limit = ownLimit == null ? defaultLimit : ownLimit;
-            Map<String, AttributeValue> partnerValues = AccessConditions.callerValues(access);
-            if (ownLimit != null) {
-                partnerValues.put(":ownLimit", SourceLimit.number(ownLimit));
-            }
-            TransactWriteItem checkPartner = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
-                    .tableName(tableName)
-                    .key(RegistryTable.partnerKey(access.partner()))
-                    .conditionExpression(AccessConditions.callerRegistered(access) + " AND " + SourceLimit.limitIs(ownLimit))
-                    .expressionAttributeValues(partnerValues)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                    .build()).build();
+            TransactWriteItem checkPartner = partnerCheck(access, SourceLimit.limitIs(ownLimit),
+                    ownLimit == null ? Map.of() : Map.of(":ownLimit", SourceLimit.number(ownLimit)));
             TransactWriteItem countIt = TransactWriteItem.builder().update(Update.builder()
                     .tableName(tableName)
                     .key(RegistryTable.counterKey(access.partner()))
@@ -126,13 +119,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
 
     @Override
     public boolean delete(String name, String account, Access access) {
-        TransactWriteItem checkPartner = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
-                .tableName(tableName)
-                .key(RegistryTable.partnerKey(access.partner()))
-                .conditionExpression(AccessConditions.callerRegistered(access))
-                .expressionAttributeValues(AccessConditions.callerValues(access))
-                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
-                .build()).build();
+        TransactWriteItem checkPartner = partnerCheck(access, null, Map.of());
         TransactWriteItem uncountIt = TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
                 .key(RegistryTable.counterKey(access.partner()))
@@ -205,8 +192,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         if (items.size() != gets.size()) {
             throw new RegistryException.Internal(new IllegalStateException("TransactGetItems answered " + items.size() + " of " + gets.size()));
         }
-        Map<String, AttributeValue> partner = itemOf(items.get(CancellationReasons.PARTNER));
-        AccessConditions.enforce(itemOf(items.get(CancellationReasons.REGION)), partner, access);
+        Map<String, AttributeValue> partner = itemOf(items.get(PARTNER_READ));
+        AccessConditions.enforce(itemOf(items.get(REGION_READ)), partner, access);
         // The read saw the partner's limit: the next create believes in it.
         limits.learn(access.partner(), SourceLimit.ownLimitOf(partner));
         return items;
@@ -218,6 +205,22 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
 
     private static Map<String, AttributeValue> itemOf(ItemResponse response) {
         return response == null || !response.hasItem() || response.item().isEmpty() ? null : response.item();
+    }
+
+    /**
+     * The partner item names the caller, and {@code alsoHolds} (with its {@code alsoValues}) if
+     * given; on failure the item comes back, to tell an unregistered caller from the rest.
+     */
+    private TransactWriteItem partnerCheck(Access access, String alsoHolds, Map<String, AttributeValue> alsoValues) {
+        Map<String, AttributeValue> values = AccessConditions.callerValues(access);
+        values.putAll(alsoValues);
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(tableName)
+                .key(RegistryTable.partnerKey(access.partner()))
+                .conditionExpression(AccessConditions.callerRegistered(access) + (alsoHolds == null ? "" : " AND " + alsoHolds))
+                .expressionAttributeValues(values)
+                .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)
+                .build()).build();
     }
 
     private TransactWriteItem operationEnabled(Access access) {

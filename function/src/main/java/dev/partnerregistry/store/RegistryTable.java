@@ -55,7 +55,7 @@ public final class RegistryTable {
     public static final String SECRET = "secret";
 
     static final String PARTNER_PARTITION_PREFIX = "PARTNER#";
-    static final String PARTNER_SORT_KEY = "PARTNER";
+    public static final String PARTNER_SORT_KEY = "PARTNER";
     public static final String SOURCE_PARTITION_PREFIX = "SOURCES#";
     static final String SOURCE_SORT_KEY_PREFIX = "SOURCE#";
     public static final String COUNTER_PARTITION_PREFIX = "COUNT#";
