@@ -16,12 +16,13 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.pagination.sync.SdkIterable;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
+import software.amazon.awssdk.services.dynamodb.paginators.QueryIterable;
 
 /**
  * The operator's writes: which principals act for a partner, a partner's own limit, and which
@@ -110,14 +111,7 @@ public final class DynamoDbRegistryAdmin {
     }
 
     private int countSources(String partner) {
-        int count = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryResponse page = sourcesPage(AttributeValue.fromS(RegistryTable.sourcePartition(partner)), start, true);
-            count += page.count();
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return count;
+        return sources(AttributeValue.fromS(RegistryTable.sourcePartition(partner)), true).stream().mapToInt(QueryResponse::count).sum();
     }
 
     /**
@@ -145,33 +139,22 @@ public final class DynamoDbRegistryAdmin {
     }
 
     /** Every partner item: the operator's, one per registered partner. */
-    private List<Map<String, AttributeValue>> partnerItems() {
-        List<Map<String, AttributeValue>> items = new java.util.ArrayList<>();
-        AttributeValue partnerSortKey = RegistryTable.partnerKey("any").get(RegistryTable.SORT_KEY);
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            ScanResponse page = dynamoDb.scan(r -> r.tableName(tableName)
-                    .filterExpression("#sk = :partnerItem AND attribute_exists(#partner)")
-                    .expressionAttributeNames(Map.of("#sk", RegistryTable.SORT_KEY, "#partner", PARTNER))
-                    .expressionAttributeValues(Map.of(":partnerItem", partnerSortKey))
-                    .consistentRead(true)
-                    .exclusiveStartKey(from));
-            items.addAll(page.items());
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return items;
+    private SdkIterable<Map<String, AttributeValue>> partnerItems() {
+        return dynamoDb.scanPaginator(r -> r.tableName(tableName)
+                .filterExpression("#sk = :partnerItem AND attribute_exists(#partner)")
+                .expressionAttributeNames(Map.of("#sk", RegistryTable.SORT_KEY, "#partner", PARTNER))
+                .expressionAttributeValues(Map.of(":partnerItem", AttributeValue.fromS(RegistryTable.PARTNER_SORT_KEY)))
+                .consistentRead(true)).items();
     }
 
-    /** One page of the source items in {@code partition}, from {@code start} (null: the first), or only their count. */
-    private QueryResponse sourcesPage(AttributeValue partition, Map<String, AttributeValue> start, boolean countOnly) {
-        return dynamoDb.query(r -> {
+    /** The pages of source items in {@code partition} (the SDK follows the pages), or only their counts. */
+    private QueryIterable sources(AttributeValue partition, boolean countOnly) {
+        return dynamoDb.queryPaginator(r -> {
             r.tableName(tableName)
                     .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
                     .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
                     .expressionAttributeValues(Map.of(":pk", partition, ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
-                    .consistentRead(true)
-                    .exclusiveStartKey(start);
+                    .consistentRead(true);
             if (countOnly) {
                 r.select(Select.COUNT);
             }
@@ -182,25 +165,20 @@ public final class DynamoDbRegistryAdmin {
     private int moveSources(String partner) {
         AttributeValue oldPartition = RegistryTable.partnerKey(partner).get(RegistryTable.PARTITION_KEY);
         int moved = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryResponse page = sourcesPage(oldPartition, start, false);
-            for (Map<String, AttributeValue> old : page.items()) {
-                Map<String, AttributeValue> moving = new HashMap<>(old);
-                moving.put(RegistryTable.PARTITION_KEY, AttributeValue.fromS(RegistryTable.sourcePartition(partner)));
-                try {
-                    dynamoDb.putItem(r -> r.tableName(tableName).item(moving)
-                            .conditionExpression("attribute_not_exists(#pk)")
-                            .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY)));
-                    moved++;
-                } catch (ConditionalCheckFailedException alreadyMoved) {
-                    // A run before this one copied it and stopped before the delete.
-                }
-                dynamoDb.deleteItem(r -> r.tableName(tableName)
-                        .key(Map.of(RegistryTable.PARTITION_KEY, oldPartition, RegistryTable.SORT_KEY, old.get(RegistryTable.SORT_KEY))));
+        for (Map<String, AttributeValue> old : sources(oldPartition, false).items()) {
+            Map<String, AttributeValue> moving = new HashMap<>(old);
+            moving.put(RegistryTable.PARTITION_KEY, AttributeValue.fromS(RegistryTable.sourcePartition(partner)));
+            try {
+                dynamoDb.putItem(r -> r.tableName(tableName).item(moving)
+                        .conditionExpression("attribute_not_exists(#pk)")
+                        .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY)));
+                moved++;
+            } catch (ConditionalCheckFailedException alreadyMoved) {
+                // A run before this one copied it and stopped before the delete.
             }
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
+            dynamoDb.deleteItem(r -> r.tableName(tableName)
+                    .key(Map.of(RegistryTable.PARTITION_KEY, oldPartition, RegistryTable.SORT_KEY, old.get(RegistryTable.SORT_KEY))));
+        }
         return moved;
     }
 
