@@ -14,6 +14,7 @@ import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,7 +44,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
@@ -457,7 +461,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     /** Closes the socket of any write that a client leaves unread for the whole timeout. */
-    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+    private static final ScheduledExecutorService WATCHDOG =
             Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "local-server-write-watchdog");
                 thread.setDaemon(true);
@@ -468,7 +472,7 @@ public final class LocalServer implements AutoCloseable {
      * Writes with a deadline: a blocking socket write has no timeout of its own, so a client that
      * never reads its answers would hold the connection's thread for ever.
      */
-    private static final class DeadlineOutput extends java.io.FilterOutputStream {
+    private static final class DeadlineOutput extends FilterOutputStream {
         private final Socket socket;
         private final Duration timeout;
 
@@ -480,8 +484,7 @@ public final class LocalServer implements AutoCloseable {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            java.util.concurrent.ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> closeQuietly(socket),
-                    timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> deadline = WATCHDOG.schedule(() -> closeQuietly(socket), timeout.toMillis(), TimeUnit.MILLISECONDS);
             try {
                 out.write(bytes, offset, length);
             } finally {
