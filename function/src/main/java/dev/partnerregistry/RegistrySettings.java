@@ -11,14 +11,19 @@ import java.util.Map;
  * @param defaultPartnerLimit {@code PARTNER_SOURCE_LIMIT}: sources a partner may hold without an override (default 100)
  * @param dynamoDbEndpoint    {@code DYNAMODB_ENDPOINT}: a local engine instead of the regional endpoint, or null
  * @param metricsNamespace    {@code METRICS_NAMESPACE}: the CloudWatch namespace of the request metrics (default PartnerRegistry)
+ * @param accessKeys          how callers are authenticated ({@link AccessKeySettings})
  */
-public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace) {
+public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
+                               AccessKeySettings accessKeys) {
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_PARTNER_LIMIT = 100;
     public static final String DEFAULT_METRICS_NAMESPACE = "PartnerRegistry";
 
     public RegistrySettings {
+        if (accessKeys == null) {
+            accessKeys = AccessKeySettings.defaults();
+        }
         if (metricsNamespace == null || metricsNamespace.isBlank()) {
             metricsNamespace = DEFAULT_METRICS_NAMESPACE;
         }
@@ -30,8 +35,16 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
         }
     }
 
+    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace) {
+        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, null);
+    }
+
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint) {
         this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, DEFAULT_METRICS_NAMESPACE);
+    }
+
+    public RegistrySettings withAccessKeys(AccessKeySettings settings) {
+        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, settings);
     }
 
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit) {
@@ -41,12 +54,14 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     public static RegistrySettings fromEnvironment(Map<String, String> env) {
         String limit = env.get("PARTNER_SOURCE_LIMIT");
         String endpoint = env.get("DYNAMODB_ENDPOINT");
+        URI dynamoDbEndpoint = endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
         return new RegistrySettings(
                 env.get("TABLE_NAME"),
                 env.getOrDefault("AWS_REGION", DEFAULT_REGION),
                 limit == null || limit.isBlank() ? DEFAULT_PARTNER_LIMIT : parseLimit(limit),
-                endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
-                env.get("METRICS_NAMESPACE"));
+                dynamoDbEndpoint,
+                env.get("METRICS_NAMESPACE"),
+                AccessKeySettings.fromEnvironment(env, dynamoDbEndpoint));
     }
 
     private static int parseLimit(String limit) {

@@ -15,6 +15,10 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * SOURCES#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId the function
  * REGION#&lt;region&gt;      REGION               region switches: disabledOperations           the operator
  * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret            the operator
+ * ACCESSKEY#&lt;id&gt;       ACCESSKEY            a registry-issued access key: principal,      the operator
+ *                                            keyStatus, encryptedSecret, createdAt,        (lastUsedAt: the
+ *                                            lastUsedAt                                    function)
+ * PRINCIPAL#&lt;arn&gt;      KEYS                 a principal's keys: accessKeys, activeKeys    the operator
  * </pre>
  *
  * A partner's sources share a partition, sorted by name: listing by prefix is a Query with
@@ -54,11 +58,25 @@ public final class RegistryTable {
     // The page-token key item.
     public static final String SECRET = "secret";
 
+    // An access key item (the secret is KMS ciphertext, bound to the key id by the encryption context).
+    public static final String KEY_PRINCIPAL = "principal";
+    public static final String KEY_STATUS = "keyStatus";
+    public static final String ENCRYPTED_SECRET = "encryptedSecret";
+    public static final String LAST_USED_AT = "lastUsedAt";
+    /** The encryption context key under which an access key's secret is encrypted; its value is the access key id. */
+    public static final String SECRET_ENCRYPTION_CONTEXT = "accessKeyId";
+
+    // A principal's keys item.
+    public static final String ACCESS_KEYS = "accessKeys";
+    public static final String ACTIVE_KEYS = "activeKeys";
+
     static final String PARTNER_PARTITION_PREFIX = "PARTNER#";
     public static final String PARTNER_SORT_KEY = "PARTNER";
     public static final String SOURCE_PARTITION_PREFIX = "SOURCES#";
     static final String SOURCE_SORT_KEY_PREFIX = "SOURCE#";
     public static final String COUNTER_PARTITION_PREFIX = "COUNT#";
+    public static final String ACCESS_KEY_PARTITION_PREFIX = "ACCESSKEY#";
+    static final String PRINCIPAL_PARTITION_PREFIX = "PRINCIPAL#";
 
     /**
      * The DynamoDB actions the function's store calls, as IAM names them, by what they may touch.
@@ -78,6 +96,9 @@ public final class RegistryTable {
             PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID);
     /** Every attribute a counter update names. */
     public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT, COUNT_CHANGES);
+    /** The note of an access key's last use: only in access-key partitions, only that time. */
+    public static final List<String> FUNCTION_ACCESS_KEY_ACTIONS = List.of("dynamodb:UpdateItem");
+    public static final List<String> ACCESS_KEY_USE_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, LAST_USED_AT);
 
     private RegistryTable() {
     }
@@ -111,6 +132,16 @@ public final class RegistryTable {
 
     public static Map<String, AttributeValue> pageTokenKeyKey() {
         return key("CONFIG", "PAGE_TOKEN_KEY");
+    }
+
+    /** A registry-issued access key, found by its id as the signature names it. */
+    public static Map<String, AttributeValue> accessKeyKey(String accessKeyId) {
+        return key(ACCESS_KEY_PARTITION_PREFIX + accessKeyId, "ACCESSKEY");
+    }
+
+    /** Which keys a principal holds, and which of them are active (at most two). */
+    public static Map<String, AttributeValue> principalKeysKey(String principalArn) {
+        return key(PRINCIPAL_PARTITION_PREFIX + principalArn, "KEYS");
     }
 
     private static Map<String, AttributeValue> key(String partition, String sort) {
