@@ -2,7 +2,10 @@ package dev.partnerregistry;
 
 import dev.partnerregistry.api.AwsJsonProtocol;
 import dev.partnerregistry.api.RequestLog;
+import dev.partnerregistry.auth.CachedAccessKeys;
+import dev.partnerregistry.auth.SignatureVerifier;
 import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.store.DynamoDbAccessKeys;
 import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.DynamoDbPageTokenKey;
 import dev.partnerregistry.store.DynamoDbPartnerSourceStore;
@@ -10,7 +13,9 @@ import dev.partnerregistry.store.DynamoDbRequestCounter;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import dev.partnerregistry.store.KmsDecrypt;
 
 /**
  * The one place the registry is put together from its parts: the Lambda handler, the local
@@ -21,11 +26,35 @@ public final class RegistryAssembly {
     private RegistryAssembly() {
     }
 
-    /** Lambda init: settings and credentials from the environment, the one DynamoDB client, logs on stdout. */
-    public static AwsJsonProtocol lambda(Map<String, String> env) {
+    /** What the Lambda handler runs: the protocol, and the verifier of signatures (null in the aws-iam mode). */
+    public record Function(AwsJsonProtocol protocol, SignatureVerifier verifier) {
+    }
+
+    /**
+     * Lambda init: settings and credentials from the environment, the one DynamoDB client and the KMS
+     * caller, logs on stdout. No key is read here: under SnapStart, nothing secret may be in the snapshot.
+     */
+    public static Function lambda(Map<String, String> env) {
         RegistrySettings settings = RegistrySettings.fromEnvironment(env);
-        DynamoDbClient dynamoDb = DynamoDbClients.create(settings, DynamoDbClients.lambdaCredentials(env));
-        return protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace()));
+        AwsCredentialsProvider credentials = DynamoDbClients.lambdaCredentials(env);
+        DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials);
+        return new Function(protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace())),
+                verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
+    }
+
+    /**
+     * The verifier of registry-key signatures on this table, with its keys' secrets decrypted by KMS
+     * and cached for the settings' TTL; null in the aws-iam mode.
+     */
+    public static SignatureVerifier verifier(DynamoDbClient dynamoDb, RegistrySettings settings, AwsCredentialsProvider credentials,
+                                             Clock clock) {
+        AccessKeySettings keys = settings.accessKeys();
+        if (keys.mode() != AccessKeySettings.Mode.REGISTRY_KEYS) {
+            return null;
+        }
+        KmsDecrypt kms = new KmsDecrypt(credentials, settings.region(), keys.kmsEndpoint(), keys.kmsKeyArn());
+        return new SignatureVerifier(new CachedAccessKeys(new DynamoDbAccessKeys(dynamoDb, settings.tableName(), kms),
+                keys.cacheTtl(), clock), settings.region(), clock);
     }
 
     /** The protocol over the registry on this client and table, logging each request to {@code log}. */

@@ -52,7 +52,7 @@ public final class AwsJsonProtocol {
     }
 
     public ApiResponse handle(String target, String body, Caller caller, String requestId) {
-        return handle(new ApiRequest(target, CONTENT_TYPE, () -> body, caller, requestId, null));
+        return handle(new ApiRequest(target, CONTENT_TYPE, () -> body, ApiRequest.Authentication.as(caller), requestId, null));
     }
 
     public ApiResponse handle(ApiRequest request) {
@@ -64,13 +64,15 @@ public final class AwsJsonProtocol {
         ApiResponse response;
         Throwable cause = null;
         try {
+            // As at AWS, an unauthenticated request learns nothing else: not even whether its operation exists.
+            Caller caller = request.authentication().caller();
             checkContentType(request.contentType());
             JsonNode members = JsonBodies.parse(request.body().get());
             if (operation == null) {
                 throw new RegistryException.UnknownOperation();
             }
             partner = partnerNamedIn(operation, members);
-            response = ok(dispatch(operation, RequestMembers.of(members), request.caller(), callIdOf(request.callId())), requestId);
+            response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(request.callId())), requestId);
         } catch (RegistryException e) {
             cause = e.getCause();
             response = error(e, requestId);

@@ -5,10 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.auth.SignatureVerifier;
+import dev.partnerregistry.auth.SignedRequest;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.RegistryException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,10 +19,15 @@ import java.util.UUID;
 /**
  * The Lambda entry point behind API Gateway's {@code POST /} proxy integration. It only
  * translates: the proxy event in, the protocol and domain in between, the proxy response out.
+ * Who is calling comes, in the registry-keys mode, from the request's SigV4 signature, verified by
+ * the {@link SignatureVerifier} over what the client sent; in the aws-iam mode, from the identity
+ * API Gateway's AWS_IAM authorization has put in the event.
  */
 public final class PartnerRegistryHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
 
     private final AwsJsonProtocol protocol;
+    /** Null in the aws-iam mode. */
+    private final SignatureVerifier verifier;
     /** Held only to keep the CRaC registration alive (the context references it weakly). */
     private final SnapStartPriming priming;
 
@@ -29,26 +37,46 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
      * which an on-demand cold start would pay for nothing.
      */
     public PartnerRegistryHandler() {
-        this.protocol = RegistryAssembly.lambda(System.getenv());
-        this.priming = SnapStartPriming.isSnapStart(System.getenv()) ? SnapStartPriming.register(this) : null;
+        this(RegistryAssembly.lambda(System.getenv()), SnapStartPriming.isSnapStart(System.getenv()));
     }
 
-    /** For the local runtime and tests: a protocol assembled elsewhere, no SnapStart hook. */
+    private PartnerRegistryHandler(RegistryAssembly.Function function, boolean snapStart) {
+        this.protocol = function.protocol();
+        this.verifier = function.verifier();
+        this.priming = snapStart ? SnapStartPriming.register(this) : null;
+    }
+
+    /** The aws-iam mode, for the local runtime and tests: API Gateway has authenticated the caller named in the event. */
     public PartnerRegistryHandler(AwsJsonProtocol protocol) {
+        this(protocol, null);
+    }
+
+    /** The registry-keys mode (or, with a null verifier, the aws-iam mode), for the local runtime and tests. */
+    public PartnerRegistryHandler(AwsJsonProtocol protocol, SignatureVerifier verifier) {
         this.protocol = protocol;
+        this.verifier = verifier;
         this.priming = null;
     }
 
-    /** This handler's path with a request log that writes nowhere, so that priming is not counted as traffic. */
+    /** The domain path with a request log that writes nowhere and an anonymous caller: priming, not traffic. */
     PartnerRegistryHandler unlogged() {
-        return new PartnerRegistryHandler(protocol.unlogged());
+        return new PartnerRegistryHandler(protocol.unlogged(), null);
+    }
+
+    SignatureVerifier verifier() {
+        return verifier;
     }
 
     @Override
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
         APIGatewayProxyRequestEvent event = input == null ? new APIGatewayProxyRequestEvent() : input;
+        Body body = new Body(event);
+        ApiRequest.Authentication authentication = verifier == null
+                ? () -> identityOf(event)
+                : () -> verifier.verify(signedRequestOf(event, body.bytes()));
         ApiResponse response = protocol.handle(new ApiRequest(header(event, "X-Amz-Target"), header(event, "Content-Type"),
-                () -> body(event), callerOf(event), requestIdOf(event), header(event, AwsJsonProtocol.CALL_ID_HEADER)));
+                () -> new String(body.bytes(), StandardCharsets.UTF_8), authentication, requestIdOf(event),
+                header(event, AwsJsonProtocol.CALL_ID_HEADER)));
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())
                 .withHeaders(response.headers())
@@ -56,13 +84,40 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
                 .withIsBase64Encoded(false);
     }
 
-    /** Deployed, API Gateway's AWS_IAM authorizer has already verified the caller and names it here. */
-    private static Caller callerOf(APIGatewayProxyRequestEvent event) {
+    /** The aws-iam mode: API Gateway's AWS_IAM authorization has already verified the caller and names it here. */
+    private static Caller identityOf(APIGatewayProxyRequestEvent event) {
         APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
         if (context == null || context.getIdentity() == null) {
             return Caller.anonymous();
         }
         return new Caller(context.getIdentity().getUserArn());
+    }
+
+    /**
+     * The request as the client signed it. The path is API Gateway's {@code requestContext.path}, which
+     * keeps the stage prefix the client sent ({@code /v1/}) where the event's {@code path} drops it;
+     * the Host is checked against {@code requestContext.domainName}, the name the request reached.
+     */
+    static SignedRequest signedRequestOf(APIGatewayProxyRequestEvent event, byte[] body) {
+        APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
+        String path = context != null && context.getPath() != null ? context.getPath() : event.getPath();
+        String method = event.getHttpMethod() != null ? event.getHttpMethod() : context != null ? context.getHttpMethod() : null;
+        Map<String, List<String>> headers = event.getMultiValueHeaders();
+        if (headers == null && event.getHeaders() != null) {
+            headers = new LinkedHashMap<>();
+            for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
+                headers.put(header.getKey(), List.of(header.getValue() == null ? "" : header.getValue()));
+            }
+        }
+        Map<String, List<String>> query = event.getMultiValueQueryStringParameters();
+        if (query == null && event.getQueryStringParameters() != null) {
+            query = new LinkedHashMap<>();
+            for (Map.Entry<String, String> parameter : event.getQueryStringParameters().entrySet()) {
+                query.put(parameter.getKey(), List.of(parameter.getValue() == null ? "" : parameter.getValue()));
+            }
+        }
+        return new SignedRequest(method == null ? "" : method, path, query, headers, body,
+                context == null ? null : context.getDomainName());
     }
 
     private static String requestIdOf(APIGatewayProxyRequestEvent event) {
@@ -73,20 +128,43 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
         return UUID.randomUUID().toString();
     }
 
-    private static String body(APIGatewayProxyRequestEvent event) {
-        String body = event.getBody();
-        if (body != null && Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+    /**
+     * The body's bytes, decoded once on first use. The stack declares every media type binary, so
+     * API Gateway passes the body base64-encoded and byte for byte as sent: the bytes the signature covers.
+     */
+    private static final class Body {
+        private final APIGatewayProxyRequestEvent event;
+        private byte[] bytes;
+
+        Body(APIGatewayProxyRequestEvent event) {
+            this.event = event;
+        }
+
+        byte[] bytes() {
+            if (bytes == null) {
+                bytes = decode(event);
+            }
+            return bytes;
+        }
+
+        private static byte[] decode(APIGatewayProxyRequestEvent event) {
+            String body = event.getBody();
+            if (body == null) {
+                return new byte[0];
+            }
+            if (!Boolean.TRUE.equals(event.getIsBase64Encoded())) {
+                return body.getBytes(StandardCharsets.UTF_8);
+            }
             // Four base64 characters carry three bytes: refuse what must decode too large before decoding it.
             if (body.length() / 4 * 3 > JsonBodies.MAX_BODY_BYTES + 3) {
                 throw JsonBodies.tooLarge();
             }
             try {
-                return new String(Base64.getDecoder().decode(body), StandardCharsets.UTF_8);
+                return Base64.getDecoder().decode(body);
             } catch (IllegalArgumentException notBase64) {
                 throw new RegistryException.Serialization("The request body is not valid base64.");
             }
         }
-        return body;
     }
 
     /** Header names are case-insensitive; API Gateway passes them as the client sent them. */

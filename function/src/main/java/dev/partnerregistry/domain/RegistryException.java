@@ -92,6 +92,45 @@ public abstract sealed class RegistryException extends RuntimeException {
         }
     }
 
+    /** The request carries no SigV4 signature at all. */
+    public static final class MissingAuthenticationToken extends RegistryException {
+        public MissingAuthenticationToken() {
+            super("MissingAuthenticationTokenException", "Missing Authentication Token");
+        }
+    }
+
+    /**
+     * The access key is unknown, inactive or deleted, or the request carries a session token. AWS's two
+     * wordings differ by the final period: with it for a key, without it for a session token.
+     */
+    public static final class UnrecognizedClient extends RegistryException {
+        private UnrecognizedClient(String message) {
+            super("UnrecognizedClientException", message);
+        }
+
+        public static UnrecognizedClient unknownKey() {
+            return new UnrecognizedClient("The security token included in the request is invalid.");
+        }
+
+        public static UnrecognizedClient sessionToken() {
+            return new UnrecognizedClient("The security token included in the request is invalid");
+        }
+    }
+
+    /** The signature does not match, is too old or too new, is scoped elsewhere, or leaves a required header unsigned. */
+    public static final class InvalidSignature extends RegistryException {
+        public InvalidSignature(String message) {
+            super("InvalidSignatureException", message);
+        }
+    }
+
+    /** The Authorization header lacks a part SigV4 needs, or cannot be read. */
+    public static final class IncompleteSignature extends RegistryException {
+        public IncompleteSignature(String message) {
+            super("IncompleteSignatureException", message);
+        }
+    }
+
     /** The X-Amz-Target names no operation of this service. */
     public static final class UnknownOperation extends RegistryException {
         public UnknownOperation() {

@@ -161,13 +161,13 @@ class AwsJsonProtocolTest {
     void aBodyOfAnotherMediaTypeIsSerializationExceptionWhileJsonOrNoneIsRead() {
         String body = "{\"Name\": \"aws.partner.bad\"}";
         for (String other : List.of("text/plain", "application/x-www-form-urlencoded", "application/xml; charset=utf-8")) {
-            assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", other, () -> body, CALLER, "req-1", null)),
+            assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", other, () -> body, ApiRequest.Authentication.as(CALLER), "req-1", null)),
                     400, "SerializationException",
                     "{\"__type\":\"SerializationException\",\"message\":\"The request's Content-Type must be application/x-amz-json-1.1.\"}");
         }
         for (String json : java.util.Arrays.asList("application/x-amz-json-1.1", "application/json", "Application/JSON; charset=UTF-8", null, "")) {
             assertEquals("ValidationException", protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", json, () -> body,
-                    CALLER, "req-1", null)).headers().get("x-amzn-ErrorType"), "read as JSON: " + json);
+                    ApiRequest.Authentication.as(CALLER), "req-1", null)).headers().get("x-amzn-ErrorType"), "read as JSON: " + json);
         }
     }
 

@@ -1,0 +1,77 @@
+package dev.partnerregistry.auth;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What an instance read of each key, trusted for a bounded time: a request signed with a key read
+ * less than {@code ttl} ago costs no table read and no KMS call. The same bound is how long a
+ * deactivated or deleted key may still be accepted (the documented revocation latency), and how
+ * long a key issued after someone tried its id stays unknown. At most {@value #MAX_ENTRIES} keys
+ * are held, the least recently used dropped first, so no stream of made-up key ids can grow it.
+ * A key's use is noted at most once per {@code ttl} per instance: last-used times are approximate,
+ * as IAM's are.
+ */
+public final class CachedAccessKeys implements AccessKeys {
+
+    static final int MAX_ENTRIES = 1000;
+
+    private record Entry(Optional<AccessKey> key, Instant readAt, boolean useRecorded) {
+    }
+
+    private final AccessKeys source;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+            return size() > MAX_ENTRIES;
+        }
+    };
+
+    public CachedAccessKeys(AccessKeys source, Duration ttl, Clock clock) {
+        this.source = source;
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<AccessKey> find(String accessKeyId) {
+        Instant now = clock.instant();
+        synchronized (entries) {
+            Entry entry = entries.get(accessKeyId);
+            if (entry != null && now.isBefore(entry.readAt().plus(ttl))) {
+                return entry.key();
+            }
+        }
+        // Read outside the lock: one slow read must not hold up requests signed with other keys.
+        Optional<AccessKey> key = source.find(accessKeyId);
+        synchronized (entries) {
+            entries.put(accessKeyId, new Entry(key, now, false));
+        }
+        return key;
+    }
+
+    @Override
+    public void recordUse(String accessKeyId, Instant at) {
+        synchronized (entries) {
+            Entry entry = entries.get(accessKeyId);
+            if (entry == null || entry.useRecorded()) {
+                return;
+            }
+            entries.put(accessKeyId, new Entry(entry.key(), entry.readAt(), true));
+        }
+        source.recordUse(accessKeyId, at);
+    }
+
+    /** Forgets everything read: what a restored SnapStart snapshot must not trust. */
+    public void clear() {
+        synchronized (entries) {
+            entries.clear();
+        }
+    }
+}

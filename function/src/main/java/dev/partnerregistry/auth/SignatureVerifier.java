@@ -1,0 +1,216 @@
+package dev.partnerregistry.auth;
+
+import dev.partnerregistry.domain.Caller;
+import dev.partnerregistry.domain.RegistryException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Authenticates a request signed with Signature Version 4 by a registry-issued access key, the
+ * way EventBridge authenticates its own callers: the credential scope must name service
+ * {@value #SERVICE} and this registry's region; {@code host}, {@code x-amz-date},
+ * {@code x-amz-target} and {@code content-type} must be signed (so a captured signature cannot be
+ * replayed as another operation or to another endpoint); the request must be no more than 15
+ * minutes from now either way; the signature is recomputed over what the client sent and compared
+ * in constant time. Each failure answers AWS's own error code and message.
+ */
+public final class SignatureVerifier {
+
+    public static final String SERVICE = "events";
+    public static final Duration MAX_SKEW = Duration.ofMinutes(15);
+    /** Headers a signature must cover, besides whatever else the client chose to sign. */
+    static final List<String> REQUIRED_SIGNED_HEADERS = List.of("host", "x-amz-date", "x-amz-target", "content-type");
+    static final int MAX_AUTHORIZATION_LENGTH = 8192;
+    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final String MISMATCH = "The request signature we calculated does not match the signature you provided. "
+            + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+
+    private final AccessKeys keys;
+    private final String region;
+    private final Clock clock;
+
+    public SignatureVerifier(AccessKeys keys, String region, Clock clock) {
+        this.keys = keys;
+        this.region = region;
+        this.clock = clock;
+    }
+
+    public String region() {
+        return region;
+    }
+
+    /**
+     * The caller who signed {@code request}, or the error AWS's JSON services answer instead, all with
+     * status 400, checked in the order AWS checks them: the header's parts, the date and its skew, the
+     * signed headers, the algorithm, the credential scope, the key, a session token, the signature.
+     */
+    public Caller verify(SignedRequest request) {
+        String authorization = request.header("authorization");
+        if (authorization == null || authorization.isBlank()) {
+            throw new RegistryException.MissingAuthenticationToken();
+        }
+        if (authorization.length() > MAX_AUTHORIZATION_LENGTH) {
+            throw new RegistryException.IncompleteSignature("The Authorization header is longer than " + MAX_AUTHORIZATION_LENGTH
+                    + " characters.");
+        }
+        Authorization parsed = Authorization.parse(authorization);
+        String amzDate = request.header("x-amz-date");
+        StringBuilder incomplete = new StringBuilder();
+        if (parsed.credential() == null) {
+            incomplete.append("Authorization header requires 'Credential' parameter. ");
+        }
+        if (parsed.signature() == null) {
+            incomplete.append("Authorization header requires 'Signature' parameter. ");
+        }
+        if (parsed.signedHeaders() == null) {
+            incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
+        }
+        if (amzDate == null && request.header("date") == null) {
+            incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+        }
+        if (incomplete.length() > 0) {
+            throw new RegistryException.IncompleteSignature(incomplete + "Authorization=" + authorization);
+        }
+
+        List<String> signedHeaders = List.of(parsed.signedHeaders().split(";", -1));
+        if (!signedHeaders.contains("host")) {
+            throw new RegistryException.InvalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
+        }
+        for (String required : REQUIRED_SIGNED_HEADERS) {
+            // Beyond AWS (which needs only Host signed): unsigned, a captured signature could be replayed as another operation.
+            if (!signedHeaders.contains(required) || request.header(required) == null) {
+                throw new RegistryException.InvalidSignature("'" + displayName(required) + "' must be a 'SignedHeader' in the AWS Authorization.");
+            }
+        }
+        Instant signedAt;
+        try {
+            signedAt = Instant.from(AMZ_DATE.parse(amzDate));
+        } catch (DateTimeParseException e) {
+            throw new RegistryException.IncompleteSignature("Date must be in ISO-8601 'basic format'. Got '" + amzDate
+                    + "'. See http://en.wikipedia.org/wiki/ISO_8601");
+        }
+        Instant now = clock.instant();
+        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+            throw new RegistryException.InvalidSignature("Signature expired: " + amzDate + " is now earlier than "
+                    + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " - 15 min.)");
+        }
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+            throw new RegistryException.InvalidSignature("Signature not yet current: " + amzDate + " is still later than "
+                    + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " + 15 min.)");
+        }
+        if (!parsed.algorithm().equals(SigV4.ALGORITHM)) {
+            throw new RegistryException.IncompleteSignature("Unsupported AWS 'algorithm': '" + parsed.algorithm()
+                    + "' (only " + SigV4.ALGORITHM + " for now). ");
+        }
+        String[] scope = parsed.credential().split("/", -1);
+        if (scope.length != 5 || scope[0].isEmpty()) {
+            throw new RegistryException.IncompleteSignature("Credential must have exactly 5 slash-delimited elements, "
+                    + "e.g. keyid/date/region/service/term, got '" + parsed.credential() + "'");
+        }
+        StringBuilder wrongScope = new StringBuilder();
+        if (!scope[2].equals(region)) {
+            wrongScope.append("Credential should be scoped to a valid region. ");
+        }
+        if (!scope[3].equals(SERVICE)) {
+            wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
+        }
+        if (!scope[4].equals("aws4_request")) {
+            wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
+        }
+        if (wrongScope.length() > 0) {
+            throw new RegistryException.InvalidSignature(wrongScope.toString());
+        }
+        if (!scope[1].equals(amzDate.substring(0, 8))) {
+            throw new RegistryException.InvalidSignature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
+                    + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.");
+        }
+
+        String accessKeyId = scope[0];
+        Optional<AccessKey> found = keys.find(accessKeyId);
+        if (found.isEmpty() || !found.get().active()) {
+            throw RegistryException.UnrecognizedClient.unknownKey();
+        }
+        if (request.header("x-amz-security-token") != null) {
+            // Registry keys are long-term keys: no temporary credentials are issued, so no session token is valid.
+            throw RegistryException.UnrecognizedClient.sessionToken();
+        }
+        AccessKey key = found.get();
+
+        String payloadHash = SigV4.hex(SigV4.sha256(request.body()));
+        String declaredHash = request.header("x-amz-content-sha256");
+        boolean hostServed = request.host() != null && request.host().equalsIgnoreCase(request.header("host"));
+        String canonicalRequest = SigV4.canonicalRequest(request, signedHeaders, payloadHash);
+        String credentialScope = scope[1] + '/' + scope[2] + '/' + scope[3] + '/' + scope[4];
+        String expected = SigV4.signature(SigV4.signingKey(key.secretAccessKey(), scope[1], scope[2], scope[3]),
+                SigV4.stringToSign(amzDate, credentialScope, canonicalRequest));
+        boolean signatureMatches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                parsed.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        // A signature made for another host, or over a body other than the one received, is a mismatch as AWS
+        // would compute it: the service signs with its own host and the bytes it got.
+        if (!signatureMatches || !hostServed || (declaredHash != null && !declaredHash.equals(payloadHash))) {
+            throw new RegistryException.InvalidSignature(MISMATCH);
+        }
+        keys.recordUse(accessKeyId, now);
+        return new Caller(key.principalArn());
+    }
+
+    private static String displayName(String header) {
+        return switch (header) {
+            case "host" -> "Host";
+            case "x-amz-date" -> "X-Amz-Date";
+            case "x-amz-target" -> "X-Amz-Target";
+            default -> "Content-Type";
+        };
+    }
+
+    /** {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...}, by name; absent parts are null. */
+    record Authorization(String algorithm, String credential, String signedHeaders, String signature) {
+
+        static Authorization parse(String header) {
+            // By hand, in one pass: no regular expression meets a header of any length or shape.
+            String value = header.trim();
+            int space = value.indexOf(' ');
+            String algorithm = space < 0 ? value : value.substring(0, space);
+            String credential = null;
+            String signedHeaders = null;
+            String signature = null;
+            List<String> parts = new ArrayList<>();
+            int start = space < 0 ? value.length() : space + 1;
+            for (int comma = value.indexOf(',', start); comma >= 0; comma = value.indexOf(',', start)) {
+                parts.add(value.substring(start, comma));
+                start = comma + 1;
+            }
+            parts.add(value.substring(Math.min(start, value.length())));
+            for (String part : parts) {
+                int equals = part.indexOf('=');
+                if (equals <= 0) {
+                    if (!part.isBlank() && space >= 0 && algorithm.startsWith("AWS4-")) {
+                        throw new RegistryException.IncompleteSignature("'" + part.trim()
+                                + "' not a valid key=value pair (missing equal-sign) in Authorization header: '" + header + "'.");
+                    }
+                    continue;
+                }
+                String name = part.substring(0, equals).trim();
+                String parameter = part.substring(equals + 1).trim();
+                if (name.equals("Credential") && credential == null) {
+                    credential = parameter;
+                } else if (name.equals("SignedHeaders") && signedHeaders == null) {
+                    signedHeaders = parameter;
+                } else if (name.equals("Signature") && signature == null) {
+                    signature = parameter;
+                }
+            }
+            return new Authorization(algorithm, credential, signedHeaders, signature);
+        }
+    }
+}
