@@ -4,6 +4,7 @@ import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.store.DynamoDbClients;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Operator controls, against the table named by TABLE_NAME (AWS_REGION, DYNAMODB_ENDPOINT as for
@@ -28,6 +30,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * migrate-layout
  * show-region [--region R]
  * create-table
+ * issue-key --principal ARN            (ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output)
+ * list-keys --principal ARN
+ * deactivate-key --access-key-id ID
+ * activate-key --access-key-id ID
+ * delete-key --access-key-id ID
  * </pre>
  */
 public final class AdminCommand {
@@ -44,7 +51,12 @@ public final class AdminCommand {
             "  create-page-token-key              (once per table; the function only reads it)",
             "  migrate-layout                     (a table from before sources and counters had partitions of their own)",
             "  show-region [--region R]",
-            "  create-table");
+            "  create-table",
+            "  issue-key --principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN)",
+            "  list-keys --principal ARN",
+            "  deactivate-key --access-key-id ID  (refused by the function within ACCESS_KEY_CACHE_SECONDS, 60 s by default)",
+            "  activate-key --access-key-id ID",
+            "  delete-key --access-key-id ID");
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
 
     private AdminCommand() {
@@ -72,6 +84,9 @@ public final class AdminCommand {
         try (DynamoDbClient dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()))) {
             DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
             String region = options.one("--region", settings.region());
+            if (args[0].endsWith("-key") || args[0].equals("list-keys")) {
+                return accessKeys(args[0], options, settings, dynamoDb, out, err);
+            }
             Map<String, AttributeValue> item;
             switch (args[0]) {
                 case "register-partner" -> item = admin.registerPrincipals(options.partner(), options.principals());
@@ -101,6 +116,57 @@ public final class AdminCommand {
             err.println("admin: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static int accessKeys(String command, Options options, RegistrySettings settings, DynamoDbClient dynamoDb, PrintStream out,
+                                  PrintStream err) {
+        String kmsKeyArn = settings.accessKeys().kmsKeyArn();
+        if (command.equals("issue-key") && kmsKeyArn == null) {
+            throw new IllegalArgumentException("issue-key needs ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output");
+        }
+        try (KmsClient kms = AccessKeyEncryption.kms(settings)) {
+            IssuedAccessKeys keys = new IssuedAccessKeys(dynamoDb, settings.tableName(), kms, kmsKeyArn, Clock.systemUTC());
+            switch (command) {
+                case "issue-key" -> {
+                    out.println(render(keys.issue(options.principal())));
+                    err.println("admin: the secret access key is shown this once and stored only encrypted: hand it to the partner now.");
+                }
+                case "list-keys" -> {
+                    StringBuilder json = new StringBuilder("{\"AccessKeyMetadata\": [");
+                    List<IssuedAccessKeys.IssuedKey> listed = keys.list(options.principal());
+                    for (int i = 0; i < listed.size(); i++) {
+                        json.append(i == 0 ? "" : ", ").append(metadata(listed.get(i)));
+                    }
+                    out.println(json.append("]}"));
+                }
+                case "deactivate-key" -> out.println(render(keys.deactivate(options.accessKeyId())));
+                case "activate-key" -> out.println(render(keys.activate(options.accessKeyId())));
+                case "delete-key" -> out.println(render(keys.delete(options.accessKeyId())));
+                default -> throw new IllegalArgumentException("unknown command " + command);
+            }
+            return 0;
+        }
+    }
+
+    /** As IAM's create-access-key prints a key: {@code {"AccessKey": {...}}}, the secret only when just issued. */
+    static String render(IssuedAccessKeys.IssuedKey key) {
+        return "{\"AccessKey\": " + metadata(key) + "}";
+    }
+
+    private static String metadata(IssuedAccessKeys.IssuedKey key) {
+        StringBuilder json = new StringBuilder("{\"Principal\": \"").append(key.principalArn())
+                .append("\", \"AccessKeyId\": \"").append(key.accessKeyId())
+                .append("\", \"Status\": \"").append(key.status()).append('"');
+        if (key.secretAccessKey() != null) {
+            json.append(", \"SecretAccessKey\": \"").append(key.secretAccessKey()).append('"');
+        }
+        if (key.createdAt() != null) {
+            json.append(", \"CreateDate\": \"").append(key.createdAt()).append('"');
+        }
+        if (key.lastUsedAt() != null) {
+            json.append(", \"LastUsedDate\": \"").append(key.lastUsedAt()).append('"');
+        }
+        return json.append('}').toString();
     }
 
     /** The item in DynamoDB's JSON form, attributes sorted, as the README shows it. */
@@ -163,6 +229,22 @@ public final class AdminCommand {
                 throw new IllegalArgumentException("--partner must be a partner name such as example.com");
             }
             return partner;
+        }
+
+        String principal() {
+            List<String> principals = principals();
+            if (principals.size() != 1) {
+                throw new IllegalArgumentException("--principal is given once here");
+            }
+            return principals.get(0);
+        }
+
+        String accessKeyId() {
+            String id = one("--access-key-id", "");
+            if (!IssuedAccessKeys.IMPORTABLE_ID.matcher(id).matches()) {
+                throw new IllegalArgumentException("--access-key-id must be an access key id such as PRKA...");
+            }
+            return id;
         }
 
         List<String> principals() {

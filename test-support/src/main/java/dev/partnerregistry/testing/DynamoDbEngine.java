@@ -1,15 +1,20 @@
 package dev.partnerregistry.testing;
 
+import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.admin.AccessKeyEncryption;
+import dev.partnerregistry.admin.IssuedAccessKeys;
+import dev.partnerregistry.admin.PartnerSourceTable;
+import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.local.MotoEngine;
 import dev.partnerregistry.store.DynamoDbClients;
-import dev.partnerregistry.admin.PartnerSourceTable;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
+import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,6 +26,7 @@ import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * The one way tests reach a real DynamoDB engine. In order: the endpoint in DYNAMODB_ENDPOINT;
@@ -56,7 +62,47 @@ public final class DynamoDbEngine implements ParameterResolver {
         public PartnerRegistryHandler handler(int defaultPartnerLimit, PrintStream requestLog) {
             return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings(defaultPartnerLimit), requestLog));
         }
+
+        /**
+         * The settings of the registry-keys mode on this engine: secrets under the engine's local KMS key
+         * (KMS_ENDPOINT if set, else the engine itself: moto and LocalStack serve KMS on the same port).
+         */
+        public RegistrySettings keySettings(int defaultPartnerLimit) {
+            RegistrySettings settings = settings(defaultPartnerLimit);
+            return settings.withAccessKeys(settings.accessKeys().withKms(AccessKeyEncryption.localKey(kms()), kmsEndpoint()));
+        }
+
+        /** The operator's side of access keys on this table, as `admin issue-key` and the others run it. */
+        public IssuedAccessKeys accessKeys() {
+            return new IssuedAccessKeys(client, tableName, kms(), AccessKeyEncryption.localKey(kms()), Clock.systemUTC());
+        }
+
+        /** The function's handler in the registry-keys mode, as deployed: every request's signature verified against issued keys. */
+        public PartnerRegistryHandler keyVerifyingHandler(int defaultPartnerLimit, Clock clock, PrintStream requestLog) {
+            return keyVerifyingHandler(keySettings(defaultPartnerLimit), clock, requestLog);
+        }
+
+        /** As above, on settings of the caller's (e.g. another cache TTL). */
+        public PartnerRegistryHandler keyVerifyingHandler(RegistrySettings settings, Clock clock, PrintStream requestLog) {
+            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings, requestLog),
+                    RegistryAssembly.verifier(client, settings, ToolCredentials.forEndpoint(endpoint), clock));
+        }
+
+        private static URI kmsEndpoint() {
+            String given = System.getenv("KMS_ENDPOINT");
+            return given != null && !given.isBlank() ? URI.create(given) : DynamoDbEngine.endpoint();
+        }
+
+        private static synchronized KmsClient kms() {
+            if (kms == null) {
+                kms = AccessKeyEncryption.kms(new RegistrySettings("unused", REGION, 1, DynamoDbEngine.endpoint(), null,
+                        AccessKeySettings.defaults().withKms(null, kmsEndpoint())));
+            }
+            return kms;
+        }
     }
+
+    private static KmsClient kms;
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -98,7 +144,7 @@ public final class DynamoDbEngine implements ParameterResolver {
         }
         if (dockerAvailable()) {
             LocalStackContainer localStack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"))
-                    .withServices(LocalStackContainer.Service.DYNAMODB);
+                    .withServices(LocalStackContainer.Service.DYNAMODB, LocalStackContainer.Service.KMS);
             localStack.start();
             Runtime.getRuntime().addShutdownHook(new Thread(localStack::stop));
             return localStack.getEndpoint();
