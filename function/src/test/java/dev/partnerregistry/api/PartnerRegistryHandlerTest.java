@@ -6,11 +6,83 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.partnerregistry.auth.AccessKey;
+import dev.partnerregistry.auth.AccessKeys;
+import dev.partnerregistry.auth.SignatureVerifier;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 
-/** The proxy translation: headers in any case, base64 bodies, API Gateway's request id on the answer. */
+/**
+ * The proxy translation: headers in any case, base64 bodies, API Gateway's request id on the answer,
+ * and in the registry-keys mode the request as the client signed it (requestContext.path with the
+ * stage, the exact body bytes, the Host API Gateway received).
+ */
 class PartnerRegistryHandlerTest {
+
+    private static final String HOST = "abc123.execute-api.us-east-1.amazonaws.com";
+    private static final String KEY_ID = "PRKAHANDLERTESTKEY01";
+    private static final String SECRET = "handlerTestSecretHandlerTestSecretHandle";
+    private final PartnerRegistryHandler verifying = new PartnerRegistryHandler(UnreachableStore.protocol(), new SignatureVerifier(
+            new AccessKeys() {
+                @Override
+                public Optional<AccessKey> find(String accessKeyId) {
+                    return KEY_ID.equals(accessKeyId)
+                            ? Optional.of(new AccessKey(KEY_ID, "arn:aws:iam::123456789012:user/p", true, SECRET)) : Optional.empty();
+                }
+
+                @Override
+                public void recordUse(String accessKeyId, Instant at) {
+                }
+            }, "us-east-1", Clock.systemUTC()));
+
+    /** As API Gateway passes a request the client signed for {@code signedPath}: the body base64, the path as sent. */
+    private static APIGatewayProxyRequestEvent signedEvent(String signedPath, String receivedPath, String body) {
+        SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("https").host(HOST)
+                .encodedPath(signedPath)
+                .putHeader("Content-Type", "application/x-amz-json-1.1")
+                .putHeader("X-Amz-Target", "AWSEvents.DescribePartnerEventSource").build();
+        var signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsBasicCredentials.create(KEY_ID, SECRET)).request(request)
+                .payload(ContentStreamProvider.fromUtf8String(body))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "events").putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+        Map<String, List<String>> headers = new java.util.LinkedHashMap<>(signed.request().headers());
+        headers.put("Host", List.of(HOST));
+        Map<String, String> single = new java.util.LinkedHashMap<>();
+        headers.forEach((name, values) -> single.put(name, values.get(0)));
+        return new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/").withResource("/")
+                .withHeaders(single).withMultiValueHeaders(headers)
+                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("r-1").withPath(receivedPath)
+                        .withDomainName(HOST))
+                .withBody(Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8))).withIsBase64Encoded(true);
+    }
+
+    @Test
+    void aRequestSignedOverTheStagePathIsAuthenticatedFromRequestContextPath() {
+        APIGatewayProxyResponseEvent response = verifying.handleRequest(signedEvent("/v1/", "/v1/", "{\"Name\": \"bad\"}"), null);
+        assertEquals("ValidationException", response.getHeaders().get("x-amzn-ErrorType"), "past authentication: " + response.getBody());
+    }
+
+    @Test
+    void aSignatureOverAnotherPathThanTheOneReceivedIsRefused() {
+        APIGatewayProxyResponseEvent response = verifying.handleRequest(signedEvent("/", "/v1/", "{\"Name\": \"bad\"}"), null);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("InvalidSignatureException", response.getHeaders().get("x-amzn-ErrorType"));
+    }
+
+    @Test
+    void anUnsignedRequestIsRefusedBeforeItsBodyOrTargetIsLookedAt() {
+        APIGatewayProxyResponseEvent response = verifying.handleRequest(event("not json", false).withHeaders(Map.of("x-amz-target", "Nope")), null);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("{\"__type\":\"MissingAuthenticationTokenException\",\"message\":\"Missing Authentication Token\"}", response.getBody());
+    }
 
     private final PartnerRegistryHandler handler = new PartnerRegistryHandler(UnreachableStore.protocol());
 

@@ -43,6 +43,11 @@ final class AwsCli {
 
     /** @param maxAttempts the CLI's standard retry mode's attempts (1: no retry) */
     Result run(List<String> args, String accessKeyId, String secretAccessKey, int maxAttempts) throws Exception {
+        return run(args, accessKeyId, secretAccessKey, maxAttempts, Map.of());
+    }
+
+    /** @param extraEnv more of the CLI's environment, e.g. AWS_SESSION_TOKEN */
+    Result run(List<String> args, String accessKeyId, String secretAccessKey, int maxAttempts, Map<String, String> extraEnv) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(aws.toString());
         command.addAll(args);
@@ -60,6 +65,7 @@ final class AwsCli {
         env.put("AWS_RETRY_MODE", "standard");
         env.put("AWS_MAX_ATTEMPTS", Integer.toString(maxAttempts));
         env.put("AWS_EC2_METADATA_DISABLED", "true");
+        env.putAll(extraEnv);
         Path stdout = Files.createTempFile(home, "stdout", ".txt");
         Path stderr = Files.createTempFile(home, "stderr", ".txt");
         Process cli = process.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();

@@ -136,7 +136,7 @@ class EventBridgeSdkWireTest {
         try (EventBridgeClient stranger = fixture.client("AKIAUNKNOWNCALLER0", "whatever")) {
             EventBridgeException e = assertThrows(EventBridgeException.class,
                     () -> stranger.describePartnerEventSource(r -> r.name("aws.partner/example.com/orders/shop-42")));
-            assertEquals(403, e.statusCode());
+            assertEquals(400, e.statusCode(), "AWS JSON services answer authentication failures with 400");
             assertEquals("UnrecognizedClientException", e.awsErrorDetails().errorCode());
             assertEquals("The security token included in the request is invalid.", e.awsErrorDetails().errorMessage());
         }
@@ -147,7 +147,7 @@ class EventBridgeSdkWireTest {
         try (EventBridgeClient forger = fixture.client(EXAMPLE_KEY, "not-the-secret")) {
             EventBridgeException e = assertThrows(EventBridgeException.class,
                     () -> forger.createPartnerEventSource(r -> r.name(uniqueName("example.com", "orders", "shop-42")).account(ACCOUNT)));
-            assertEquals(403, e.statusCode());
+            assertEquals(400, e.statusCode(), "AWS JSON services answer authentication failures with 400");
             assertEquals("InvalidSignatureException", e.awsErrorDetails().errorCode());
             assertTrue(e.awsErrorDetails().errorMessage().startsWith("The request signature we calculated does not match the signature "
                     + "you provided. Check your AWS Secret Access Key and signing method."), e.awsErrorDetails().errorMessage());

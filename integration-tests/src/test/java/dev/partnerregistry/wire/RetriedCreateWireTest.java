@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
+import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalServer;
@@ -23,6 +24,7 @@ import dev.partnerregistry.wire.AwsCli.Result;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,16 +71,19 @@ class RetriedCreateWireTest {
         RegistrySettings settings = new RegistrySettings(table.tableName(), REGION, 100, proxy.endpoint());
         DynamoDbClient throughProxy = DynamoDbClients.create(settings,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), CALL_TIMEOUT);
-        PartnerRegistryHandler function = new PartnerRegistryHandler(
-                RegistryAssembly.protocol(throughProxy, settings, new PrintStream(OutputStream.nullOutputStream())));
         LocalConfig config = LocalConfig.load(Map.of(), WireFixture.root());
+        WireFixture.issueLocalKeys(table, config);
+        RegistrySettings keySettings = settings.withAccessKeys(table.keySettings(100).accessKeys());
+        PartnerRegistryHandler function = new PartnerRegistryHandler(
+                RegistryAssembly.protocol(throughProxy, keySettings, new PrintStream(OutputStream.nullOutputStream())),
+                RegistryAssembly.verifier(table.client(), keySettings, ToolCredentials.forEndpoint(table.endpoint()), Clock.systemUTC()));
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
         server = LocalServer.start(0, (event, context) -> {
             var response = function.handleRequest(event, context);
             answered.add(response.getStatusCode());
             return response;
-        }, config, REGION, null);
+        }, null);
         cli = new AwsCli(home);
     }
 

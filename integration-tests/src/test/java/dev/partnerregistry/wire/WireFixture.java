@@ -9,8 +9,12 @@ import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalServer;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
+import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.testing.DynamoDbEngine;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,8 +29,9 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 
 /**
  * The local endpoint as clients see it: {@link LocalServer} on a free port in front of the function
- * on an engine table, with the demo callers of {@code local/principals.properties} and the partners
- * of {@code local/partners.properties} registered. One more partner, {@value #LIMITED_PARTNER}, is
+ * on an engine table, verifying signatures against the demo keys of {@code local/principals.properties}
+ * (issued on the engine, their secrets under its KMS), with the partners of
+ * {@code local/partners.properties} registered. One more partner, {@value #LIMITED_PARTNER}, is
  * registered to the example partner's principal with a limit of 0 sources.
  */
 final class WireFixture implements AutoCloseable {
@@ -55,13 +60,26 @@ final class WireFixture implements AutoCloseable {
     /** As {@link #start(DynamoDbEngine.EngineTable)}, with the function wrapped, e.g. to record what reaches it. */
     static WireFixture start(DynamoDbEngine.EngineTable table,
                              UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around) {
+        return start(table, around, Clock.systemUTC());
+    }
+
+    /** As above, with the function's clock (signature age, the key cache's TTL). */
+    static WireFixture start(DynamoDbEngine.EngineTable table,
+                             UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around, Clock clock) {
         LocalConfig config = LocalConfig.load(Map.of(), root());
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
         admin.registerPrincipals(LIMITED_PARTNER, List.of(EXAMPLE_PRINCIPAL));
         admin.setPartnerLimit(LIMITED_PARTNER, 0);
-        PartnerRegistryHandler handler = table.handler(100);
-        return new WireFixture(LocalServer.start(0, around.apply(handler), config, REGION, System.err), admin);
+        issueLocalKeys(table, config);
+        PartnerRegistryHandler handler = table.keyVerifyingHandler(100, clock, new PrintStream(OutputStream.nullOutputStream()));
+        return new WireFixture(LocalServer.start(0, around.apply(handler), System.err), admin);
+    }
+
+    /** The keys of {@code local/principals.properties}, issued on the table as make run issues them. */
+    static void issueLocalKeys(DynamoDbEngine.EngineTable table, LocalConfig config) {
+        IssuedAccessKeys keys = table.accessKeys();
+        config.principals().forEach((id, key) -> keys.importKey(key.principalArn(), id, key.secretAccessKey()));
     }
 
     static Path root() {
@@ -72,6 +90,11 @@ final class WireFixture implements AutoCloseable {
 
     URI endpoint() {
         return server.endpoint();
+    }
+
+    /** The deployed stage's endpoint, {@code http://127.0.0.1:PORT/v1}, as partners call the execute-api URL. */
+    URI stageEndpoint() {
+        return URI.create(server.endpoint() + "/" + LocalServer.STAGE);
     }
 
     /** The real SDK client, configured as a partner would, except for the endpoint; no retries, one call per answer. */

@@ -14,11 +14,11 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The local stand-ins for IAM: which principal an access key belongs to (and its secret, to verify
- * signatures with), and which principals act for which partner.
+ * The local seed of what the operator does in a deployment: the registry access keys (their ids,
+ * owners and secrets, issued into the engine at each start) and which principals act for which partner.
  *
  * <pre>
- * local/principals.properties   &lt;accessKeyId&gt; = &lt;principalArn&gt; [&lt;secretAccessKey&gt;]
+ * local/principals.properties   &lt;accessKeyId&gt; = &lt;principalArn&gt; &lt;secretAccessKey&gt;
  * local/partners.properties     &lt;partner&gt; = &lt;principalArn&gt;[,&lt;principalArn&gt;...]
  * </pre>
  *
@@ -36,12 +36,8 @@ public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, Li
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-    /** An access key's owner and, when known, its secret: with a secret, requests must be signed with it. */
+    /** An access key's owner and its secret. */
     public record LocalPrincipal(String principalArn, String secretAccessKey) {
-
-        public Optional<String> secret() {
-            return Optional.ofNullable(secretAccessKey);
-        }
 
         /** The account in the principal's ARN ({@code arn:aws:iam::<account>:user/x}). */
         public String accountId() {
@@ -78,10 +74,10 @@ public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, Li
                 throw line.invalid("'" + line.key() + "' is not an access key id (upper-case letters and digits)");
             }
             String[] words = WHITESPACE.split(line.value());
-            if (line.value().isEmpty() || words.length > 2 || !words[0].startsWith("arn:")) {
-                throw line.invalid("expected <accessKeyId> = <principalArn> [<secretAccessKey>]");
+            if (line.value().isEmpty() || words.length != 2 || !words[0].startsWith("arn:")) {
+                throw line.invalid("expected <accessKeyId> = <principalArn> <secretAccessKey> (every key has a secret: the registry verifies each signature)");
             }
-            if (principals.put(line.key(), new LocalPrincipal(words[0], words.length == 2 ? words[1] : null)) != null) {
+            if (principals.put(line.key(), new LocalPrincipal(words[0], words[1])) != null) {
                 throw line.invalid("access key " + line.key() + " is listed twice");
             }
         }

@@ -11,9 +11,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
  * {@code make invoke EVENT=events/x.json}: what {@code sam local invoke -e FILE} does, without
- * Docker. Runs the handler once on an API Gateway proxy event file, against the same engine, table
- * and registered partners as {@link LocalRegistry}, and prints the proxy response JSON on stdout.
- * Progress goes to stderr. Exit 0 whenever the function answered, whatever the status code.
+ * Docker. Runs the handler once on an API Gateway proxy event file, against the same engine, table,
+ * access keys and registered partners as {@link LocalRegistry}, and prints the proxy response JSON on
+ * stdout. An event without an {@code Authorization} header is signed first, now, with the local key its
+ * {@code requestContext.identity.accessKey} names ({@link ProxyEventSigner}). Progress goes to stderr.
+ * Exit 0 whenever the function answered, whatever the status code.
  */
 public final class LocalInvoke {
 
@@ -45,6 +47,13 @@ public final class LocalInvoke {
             return 2;
         }
         try (LocalRuntime runtime = LocalRuntime.start(env, workingDir, err)) {
+            String keyId = ProxyEventSigner.accessKeyOf(event);
+            if (!ProxyEventSigner.isSigned(event) && keyId != null) {
+                LocalConfig.LocalPrincipal key = runtime.config().principal(keyId).orElseThrow(() -> new IllegalArgumentException(
+                        "the event's requestContext.identity.accessKey " + keyId + " is not in the local config's access keys"));
+                event = ProxyEventSigner.sign(event, keyId, key.secretAccessKey(), runtime.settings().region(), java.time.Clock.systemUTC());
+                err.println("local-invoke: signed the event now with " + keyId);
+            }
             String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
                     ? event.getRequestContext().getRequestId() : UUID.randomUUID().toString();
             APIGatewayProxyResponseEvent response;

@@ -25,7 +25,7 @@ public final class LocalRegistry {
             int port = port(env.get("PORT"));
             runtime = LocalRuntime.start(env, Path.of("").toAbsolutePath(), System.err);
             try {
-                server = LocalServer.start(port, runtime.handler(), runtime.config(), runtime.settings().region(), System.err);
+                server = LocalServer.start(port, runtime.handler(), System.err);
             } catch (RuntimeException e) {
                 runtime.close();
                 throw e;
@@ -64,15 +64,17 @@ public final class LocalRegistry {
     static void banner(PrintStream out, LocalServer server, LocalRuntime runtime) {
         String region = runtime.settings().region();
         String example = runtime.config().principals().entrySet().stream().findFirst()
-                .map(p -> "AWS_ACCESS_KEY_ID=" + p.getKey() + " AWS_SECRET_ACCESS_KEY=" + p.getValue().secret().orElse("any"))
+                .map(p -> "AWS_ACCESS_KEY_ID=" + p.getKey() + " AWS_SECRET_ACCESS_KEY=" + p.getValue().secretAccessKey())
                 .orElse("AWS_ACCESS_KEY_ID=<key from local/principals.properties> AWS_SECRET_ACCESS_KEY=<its secret>");
         String partner = runtime.config().partners().keySet().stream().findFirst().orElse("example.com");
         out.println();
-        out.println("Partner Registry (local) listening on " + server.endpoint());
+        out.println("Partner Registry (local) listening on " + server.endpoint() + " (and " + server.endpoint() + "/" + LocalServer.STAGE
+                + ", as the deployed stage)");
         out.println("  engine:   " + runtime.engineDescription());
         out.println("  table:    " + runtime.settings().tableName() + "   region: " + region
                 + "   partner source limit: " + runtime.settings().defaultPartnerLimit());
-        out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet()) + " (local/principals.properties)");
+        out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet())
+                + " (local/principals.properties: registry access keys, seeded into the engine; KMS key " + runtime.kmsKeyArn() + ")");
         out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");
         out.println();
         out.println("Try:");

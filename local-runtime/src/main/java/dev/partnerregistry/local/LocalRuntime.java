@@ -3,22 +3,28 @@ package dev.partnerregistry.local;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.admin.AccessKeyEncryption;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
+import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.admin.PartnerSourceTable;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.store.DynamoDbClients;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * What {@link LocalRegistry} and {@link LocalInvoke} share: the settings from the environment (with
- * local defaults), a DynamoDB engine (DYNAMODB_ENDPOINT, else a moto_server started here and stopped
- * on {@link #close()}), the table, the partners from the local config registered in it, and the
- * function's handler on all of that.
+ * local defaults), a DynamoDB and KMS engine (DYNAMODB_ENDPOINT, else a moto_server started here and
+ * stopped on {@link #close()}), the table, the access keys and partners of the local config issued
+ * and registered in it as the operator command does in a deployment, and the function's handler,
+ * verifying signatures against those keys, on all of that.
  */
 public final class LocalRuntime implements AutoCloseable {
 
@@ -30,12 +36,14 @@ public final class LocalRuntime implements AutoCloseable {
     private final DynamoDbClient dynamoDb;
     private final PartnerRegistryHandler handler;
 
-    private LocalRuntime(LocalConfig config, RegistrySettings settings, MotoEngine moto, DynamoDbClient dynamoDb, PrintStream log) {
+    private LocalRuntime(LocalConfig config, RegistrySettings settings, MotoEngine moto, DynamoDbClient dynamoDb,
+                         AwsCredentialsProvider credentials, PrintStream log) {
         this.config = config;
         this.settings = settings;
         this.moto = moto;
         this.dynamoDb = dynamoDb;
-        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, log));
+        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, log),
+                RegistryAssembly.verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
     }
 
     /**
@@ -57,18 +65,29 @@ public final class LocalRuntime implements AutoCloseable {
             log.println("Starting moto_server (set DYNAMODB_ENDPOINT to use another engine)...");
             moto = MotoEngine.start();
             settings = new RegistrySettings(settings.tableName(), settings.region(), settings.defaultPartnerLimit(), moto.endpoint(),
-                    settings.metricsNamespace());
+                    settings.metricsNamespace(), settings.accessKeys().withKms(null, moto.endpoint()));
         }
         try {
-            DynamoDbClient dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()));
+            AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(settings.dynamoDbEndpoint());
+            DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials);
             PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
             DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
             for (Map.Entry<String, List<String>> partner : config.partners().entrySet()) {
                 admin.registerPrincipals(partner.getKey(), partner.getValue());
             }
+            settings = settings.withAccessKeys(settings.accessKeys().withKms(null, settings.accessKeys().kmsEndpoint()));
+            String kmsKeyArn;
+            try (KmsClient kms = AccessKeyEncryption.kms(settings)) {
+                kmsKeyArn = AccessKeyEncryption.localKey(kms);
+                IssuedAccessKeys keys = new IssuedAccessKeys(dynamoDb, settings.tableName(), kms, kmsKeyArn, Clock.systemUTC());
+                for (Map.Entry<String, LocalConfig.LocalPrincipal> key : config.principals().entrySet()) {
+                    keys.importKey(key.getValue().principalArn(), key.getKey(), key.getValue().secretAccessKey());
+                }
+            }
+            settings = settings.withAccessKeys(settings.accessKeys().withKms(kmsKeyArn, settings.accessKeys().kmsEndpoint()));
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
-                    + config.partners().keySet());
-            return new LocalRuntime(config, settings, moto, dynamoDb, log);
+                    + config.partners().keySet() + ", issued access keys " + config.principals().keySet());
+            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, log);
         } catch (RuntimeException e) {
             if (moto != null) {
                 moto.close();
@@ -83,6 +102,11 @@ public final class LocalRuntime implements AutoCloseable {
 
     public RegistrySettings settings() {
         return settings;
+    }
+
+    /** The local engine's key the access keys' secrets are encrypted under. */
+    public String kmsKeyArn() {
+        return settings.accessKeys().kmsKeyArn();
     }
 
     public PartnerRegistryHandler handler() {

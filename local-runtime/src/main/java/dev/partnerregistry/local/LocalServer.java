@@ -4,11 +4,9 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.RequestIdentity;
+import dev.partnerregistry.auth.SigV4;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.Headers;
-import dev.partnerregistry.local.SigV4Verifier.Authenticated;
-import dev.partnerregistry.local.SigV4Verifier.Rejected;
-import dev.partnerregistry.local.SigV4Verifier.SignedRequest;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -53,11 +51,13 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 
 /**
- * API Gateway's part, locally: an HTTP/1.1 server on 127.0.0.1 that authenticates each request as the
- * REST API's AWS_IAM authorization would (see {@link SigV4Verifier}), turns it into the same proxy
- * event API Gateway sends for {@code POST /}, invokes the function's handler, and answers with the
- * status, headers and body the handler returned. Only {@code POST /} reaches the function, and only
- * for a Host header naming this server (a DNS-rebound web page names its own host).
+ * API Gateway's part, locally: an HTTP/1.1 server on 127.0.0.1 that turns each request into the proxy
+ * event the deployed REST API sends for {@code POST /} (every body base64-encoded, as the stack's
+ * binary media type {@code *}{@code /*} has API Gateway do), invokes the function's handler, which
+ * authenticates the request itself, and answers with the status, headers and body the handler
+ * returned. Only {@code POST /} reaches the function, at the root (as through a custom domain) or
+ * under the stage ({@code /v1/}, as through the execute-api endpoint), and only for a Host header
+ * naming this server (a DNS-rebound web page names its own host).
  *
  * <p>A small blocking server rather than {@code com.sun.net.httpserver}: that one reads request heads
  * on its fixed pool with no read timeout, so a few stalled clients stopped everyone else, and it has
@@ -67,7 +67,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
 public final class LocalServer implements AutoCloseable {
 
     static final String LOOPBACK = "127.0.0.1";
-    static final String STAGE = "local";
+    /** The deployed stack's default stage: {@code http://127.0.0.1:PORT/v1} is served as the execute-api endpoint is. */
+    public static final String STAGE = "v1";
     /** API Gateway's payload limit for a REST API. */
     static final long MAX_BODY_BYTES = 10L * 1024 * 1024;
     /** How long a connection may wait for a request's first byte, and then take to send the whole request. */
@@ -92,19 +93,17 @@ public final class LocalServer implements AutoCloseable {
     private final Set<String> hosts;
     private final Duration requestTimeout;
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
-    private final SigV4Verifier verifier;
     private final Clock clock;
     private final PrintStream log;
 
     private LocalServer(ServerSocket listener, ExecutorService connections, Duration requestTimeout,
                         RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
-                        SigV4Verifier verifier, Clock clock, PrintStream log) {
+                        Clock clock, PrintStream log) {
         this.listener = listener;
         this.connections = connections;
         this.hosts = Set.of(LOOPBACK + ":" + listener.getLocalPort(), "localhost:" + listener.getLocalPort());
         this.requestTimeout = requestTimeout;
         this.handler = handler;
-        this.verifier = verifier;
         this.clock = clock;
         this.log = log;
     }
@@ -112,23 +111,16 @@ public final class LocalServer implements AutoCloseable {
     /**
      * Listens on 127.0.0.1:{@code port} (0 picks a free port) and serves until {@link #close()}.
      *
-     * @param region the region the registry answers for: SigV4 credential scopes must name it
-     * @param log    one line per request, and the handler's failures; null for none
+     * @param log one line per request, and the handler's failures; null for none
      */
     public static LocalServer start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
-                                    LocalConfig config, String region, PrintStream log) {
-        return start(port, handler, config, region, Clock.systemUTC(), log);
+                                    PrintStream log) {
+        return start(port, handler, Clock.systemUTC(), log, REQUEST_TIMEOUT);
     }
 
-    /** As {@link #start(int, RequestHandler, LocalConfig, String, PrintStream)}, with the clock that judges signature age. */
-    public static LocalServer start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
-                                    LocalConfig config, String region, Clock clock, PrintStream log) {
-        return start(port, handler, config, region, clock, log, REQUEST_TIMEOUT);
-    }
-
-    /** As above, with the time a client has to send each request (see {@link #REQUEST_TIMEOUT}). */
+    /** As above, with the clock of the events' request times and the time a client has to send each request. */
     static LocalServer start(int port, RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
-                             LocalConfig config, String region, Clock clock, PrintStream log, Duration requestTimeout) {
+                             Clock clock, PrintStream log, Duration requestTimeout) {
         ServerSocket listener;
         try {
             listener = new ServerSocket(port, 64, InetAddress.getByName(LOOPBACK));
@@ -141,7 +133,7 @@ public final class LocalServer implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        LocalServer local = new LocalServer(listener, connections, requestTimeout, handler, new SigV4Verifier(config, region), clock,
+        LocalServer local = new LocalServer(listener, connections, requestTimeout, handler, clock,
                 log == null ? new PrintStream(OutputStream.nullOutputStream()) : log);
         Thread acceptor = new Thread(local::accept, "local-server-accept");
         acceptor.setDaemon(true);
@@ -505,18 +497,12 @@ public final class LocalServer implements AutoCloseable {
         String method = request.method();
         URI uri = request.uri();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        if (!method.equals("POST") || !path.equals("/")) {
+        boolean root = path.equals("/");
+        if (!method.equals("POST") || !(root || path.equals("/" + STAGE) || path.equals("/" + STAGE + "/"))) {
             // API Gateway's answer for a method or resource the API does not have.
             return gatewayError(403, "MissingAuthenticationTokenException", "Missing Authentication Token", requestId, false);
         }
-        Authenticated caller;
-        try {
-            caller = verifier.verify(new SignedRequest(method, path, uri.getRawQuery(), request.headers(), body),
-                    clock.instant());
-        } catch (Rejected rejected) {
-            return gatewayError(403, rejected.errorCode(), rejected.getMessage(), requestId, true);
-        }
-        APIGatewayProxyRequestEvent event = event(request, path, body, caller, requestId);
+        APIGatewayProxyRequestEvent event = event(request, path, body, requestId);
         APIGatewayProxyResponseEvent response;
         invocations.acquireUninterruptibly();
         try {
@@ -536,8 +522,11 @@ public final class LocalServer implements AutoCloseable {
         return Answer.of(response, requestId);
     }
 
-    /** The proxy event API Gateway REST sends for this request, caller as AWS_IAM authorization found it. */
-    private APIGatewayProxyRequestEvent event(Request request, String path, byte[] body, Authenticated caller, String requestId) {
+    /**
+     * The proxy event API Gateway REST sends for this request: {@code path} is the resource's ({@code /}),
+     * {@code requestContext.path} the one the client sent, with the stage where it named it.
+     */
+    private APIGatewayProxyRequestEvent event(Request request, String sentPath, byte[] body, String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, List<String>> multiValueHeaders = new LinkedHashMap<>();
         request.headers().forEach((name, values) -> {
@@ -555,22 +544,17 @@ public final class LocalServer implements AutoCloseable {
             }
         }
         Instant now = clock.instant();
-        String principalArn = caller.principal().principalArn();
+        // No authorizer: the function authenticates the request from its signature.
         RequestIdentity identity = new RequestIdentity()
                 .withSourceIp(request.remote().getHostAddress())
-                .withUserAgent(request.headers().getFirst("User-Agent"))
-                .withAccessKey(caller.accessKeyId())
-                .withAccountId(caller.principal().accountId())
-                .withUserArn(principalArn)
-                .withCaller(principalArn)
-                .withUser(principalArn);
+                .withUserAgent(request.headers().getFirst("User-Agent"));
         ProxyRequestContext context = new ProxyRequestContext()
-                .withAccountId(caller.principal().accountId())
-                .withApiId(STAGE)
+                .withAccountId("000000000000")
+                .withApiId("local")
                 .withResourceId("root")
                 .withResourcePath("/")
                 .withHttpMethod(request.method())
-                .withPath("/" + STAGE + path)
+                .withPath(sentPath)
                 .withStage(STAGE)
                 .withRequestId(requestId)
                 .withExtendedRequestId(requestId)
@@ -581,14 +565,14 @@ public final class LocalServer implements AutoCloseable {
                 .withIdentity(identity);
         return new APIGatewayProxyRequestEvent()
                 .withResource("/")
-                .withPath(path)
+                .withPath("/")
                 .withHttpMethod(request.method())
                 .withHeaders(headers)
                 .withMultiValueHeaders(multiValueHeaders)
                 .withQueryStringParameters(query)
                 .withMultiValueQueryStringParameters(multiValueQuery)
-                .withBody(body.length == 0 ? null : new String(body, StandardCharsets.UTF_8))
-                .withIsBase64Encoded(false)
+                .withBody(body.length == 0 ? null : Base64.getEncoder().encodeToString(body))
+                .withIsBase64Encoded(body.length > 0)
                 .withRequestContext(context);
     }
 
@@ -600,8 +584,8 @@ public final class LocalServer implements AutoCloseable {
         for (String pair : rawQuery.split("&")) {
             if (!pair.isEmpty()) {
                 int equals = pair.indexOf('=');
-                String name = SigV4Verifier.decode(equals < 0 ? pair : pair.substring(0, equals));
-                String value = equals < 0 ? "" : SigV4Verifier.decode(pair.substring(equals + 1));
+                String name = SigV4.decode(equals < 0 ? pair : pair.substring(0, equals));
+                String value = equals < 0 ? "" : SigV4.decode(pair.substring(equals + 1));
                 query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
             }
         }

@@ -36,13 +36,13 @@ class LocalConfigTest {
 
     @Test
     void environmentVariablesPointAtOtherFiles() throws IOException {
-        Files.writeString(dir.resolve("p.properties"), "# comment\n\nAKIAROLECALLER0001 = arn:aws:sts::111122223333:assumed-role/Partner/s1\n");
+        Files.writeString(dir.resolve("p.properties"), "# comment\n\nAKIAROLECALLER0001 = arn:aws:sts::111122223333:assumed-role/Partner/s1 role-secret\n");
         Files.writeString(dir.resolve("q.properties"), "acme.io = arn:aws:iam::111122223333:role/Partner , arn:aws:iam::111122223333:user/ops\n");
 
         LocalConfig config = LocalConfig.load(Map.of("LOCAL_PRINCIPALS_FILE", "p.properties", "LOCAL_PARTNERS_FILE", "q.properties"), dir);
 
-        assertEquals(Map.of("AKIAROLECALLER0001", new LocalPrincipal("arn:aws:sts::111122223333:assumed-role/Partner/s1", null)),
-                config.principals(), "a key without a secret is not verified");
+        assertEquals(Map.of("AKIAROLECALLER0001", new LocalPrincipal("arn:aws:sts::111122223333:assumed-role/Partner/s1", "role-secret")),
+                config.principals());
         assertEquals(List.of("arn:aws:iam::111122223333:role/Partner", "arn:aws:iam::111122223333:user/ops"), config.partners().get("acme.io"));
     }
 
@@ -52,6 +52,14 @@ class LocalConfigTest {
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocalConfig.readPrincipals(file));
         assertTrue(e.getMessage().startsWith(file + ":2: "), e.getMessage());
+    }
+
+    @Test
+    void aKeyWithoutASecretIsRefusedSinceEverySignatureIsVerified() throws IOException {
+        Path file = Files.writeString(dir.resolve("p.properties"), "AKIAROLECALLER0001 = arn:aws:iam::111122223333:role/Partner\n");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocalConfig.readPrincipals(file));
+        assertTrue(e.getMessage().endsWith("(every key has a secret: the registry verifies each signature)"), e.getMessage());
     }
 
     @Test
