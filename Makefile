@@ -51,7 +51,7 @@ admin: $(ADMIN_JAR)
 bench: $(JAR) $(ADMIN_JAR)
 	bench/cold-start.sh
 
-bench-guard: $(JAR)
+bench-guard: $(JAR) $(ADMIN_JAR)
 	bench/handler-vs-lean.sh
 
 soak: $(LOCAL_JAR)

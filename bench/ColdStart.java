@@ -37,14 +37,6 @@ public final class ColdStart {
     }
 
     private static APIGatewayProxyRequestEvent create() {
-        APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity()
-                .withUserArn("arn:aws:iam::123456789012:user/example-partner");
-        return new APIGatewayProxyRequestEvent()
-                .withHttpMethod("POST").withPath("/").withResource("/")
-                .withHeaders(Map.of("X-Amz-Target", "AWSEvents.CreatePartnerEventSource",
-                        "Content-Type", "application/x-amz-json-1.1"))
-                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                        .withRequestId(UUID.randomUUID().toString()).withIdentity(identity))
-                .withBody("{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}");
+        return BenchEvents.create();
     }
 }

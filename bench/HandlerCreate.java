@@ -13,15 +13,7 @@ public final class HandlerCreate {
 
     public static void main(String[] args) {
         PartnerRegistryHandler handler = new PartnerRegistryHandler();
-        APIGatewayProxyRequestEvent.RequestIdentity identity = new APIGatewayProxyRequestEvent.RequestIdentity()
-                .withUserArn("arn:aws:iam::123456789012:user/example-partner");
-        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent()
-                .withHttpMethod("POST").withPath("/").withResource("/")
-                .withHeaders(Map.of("X-Amz-Target", "AWSEvents.CreatePartnerEventSource",
-                        "Content-Type", "application/x-amz-json-1.1"))
-                .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                        .withRequestId(UUID.randomUUID().toString()).withIdentity(identity))
-                .withBody("{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}");
+        APIGatewayProxyRequestEvent event = BenchEvents.create();
         APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
         if (response.getStatusCode() == null || response.getStatusCode() != 200) {
             System.err.println("handler create failed: " + response.getStatusCode() + " " + response.getBody());

@@ -1,11 +1,13 @@
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.admin.AccessKeyEncryption;
+import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.admin.PartnerSourceTable;
 import dev.partnerregistry.api.PartnerRegistryHandler;
-import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalConfig.LocalPrincipal;
 import dev.partnerregistry.local.LocalServer;
 import dev.partnerregistry.store.DynamoDbClients;
@@ -24,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,6 +49,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -493,9 +497,24 @@ public final class Soak {
 
         StallingProxy proxy = new StallingProxy(settings.engine());
         DynamoDbClient handlerClient = handlerClient(proxy.endpoint(), credentials);
-        RegistrySettings registrySettings = new RegistrySettings(settings.table(), REGION, RegistrySettings.DEFAULT_PARTNER_LIMIT, proxy.endpoint());
-        PartnerRegistryHandler handler = new PartnerRegistryHandler(RegistryAssembly.protocol(handlerClient, registrySettings, log));
-        LocalServer server = LocalServer.start(0, handler, new LocalConfig(keys, Map.of()), REGION, log);
+        // The workers' keys issued as the operator issues them, secrets under the engine's KMS; the
+        // function reads them through the stalling proxy like everything else, and decrypts directly.
+        String kmsKey;
+        try (KmsClient kms = AccessKeyEncryption.kms(new RegistrySettings(settings.table(), REGION, 1, settings.engine(), null,
+                AccessKeySettings.defaults().withKms(null, settings.engine())))) {
+            kmsKey = AccessKeyEncryption.localKey(kms);
+            IssuedAccessKeys issued = new IssuedAccessKeys(engineClient, settings.table(), kms, kmsKey, Clock.systemUTC());
+            keys.forEach((id, key) -> {
+                issued.importKey(key.principalArn(), id, key.secretAccessKey());
+                accessKeyItems.add(RegistryTable.accessKeyKey(id));
+                accessKeyItems.add(RegistryTable.principalKeysKey(key.principalArn()));
+            });
+        }
+        RegistrySettings registrySettings = new RegistrySettings(settings.table(), REGION, RegistrySettings.DEFAULT_PARTNER_LIMIT, proxy.endpoint(),
+                null, AccessKeySettings.defaults().withKms(kmsKey, settings.engine()));
+        PartnerRegistryHandler handler = new PartnerRegistryHandler(RegistryAssembly.protocol(handlerClient, registrySettings, log),
+                RegistryAssembly.verifier(handlerClient, registrySettings, credentials, Clock.systemUTC()));
+        LocalServer server = LocalServer.start(0, handler, log);
         api = server.endpoint();
 
         System.out.printf("soak: %d s, %d threads, %d partners x %d names, %d%% hostile, handler client '%s', seed %d%n",
@@ -539,6 +558,9 @@ public final class Soak {
      * 4 s per call). short: the same client with a 2 s call timeout, so that 1-4 s freezes make
      * calls time out while their requests are still waiting in the proxy.
      */
+    /** The issued access keys' items and their principals' lists: the layout's, not strays. */
+    private final Set<Map<String, AttributeValue>> accessKeyItems = new java.util.HashSet<>();
+
     private DynamoDbClient handlerClient(URI endpoint, StaticCredentialsProvider credentials) {
         RegistrySettings viaProxy = new RegistrySettings(settings.table(), REGION, RegistrySettings.DEFAULT_PARTNER_LIMIT, endpoint);
         return DynamoDbClients.create(viaProxy, credentials, settings.shortClient() ? Duration.ofSeconds(2) : DynamoDbClients.CALL_TIMEOUT);
@@ -944,7 +966,7 @@ public final class Soak {
                         RegistryTable.SORT_KEY, item.get(RegistryTable.SORT_KEY));
                 String pk = key.get(RegistryTable.PARTITION_KEY).s();
                 String sk = key.get(RegistryTable.SORT_KEY).s();
-                boolean known = key.equals(RegistryTable.pageTokenKeyKey())
+                boolean known = key.equals(RegistryTable.pageTokenKeyKey()) || accessKeyItems.contains(key)
                         || partnerNames.stream().anyMatch(partner -> key.equals(RegistryTable.partnerKey(partner))
                             || key.equals(RegistryTable.counterKey(partner))
                             || (pk.equals(RegistryTable.sourcePartition(partner)) && sk.startsWith(RegistryTable.sourceSortKey("aws.partner/" + partner + "/"))));
@@ -954,7 +976,7 @@ public final class Soak {
             }
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
-        checks.add(new Check("no stray items (only partner items, their counters, their own sources and the token key)", stray.isEmpty(), cap(stray)));
+        checks.add(new Check("no stray items (only partner items, their counters, their own sources, the token key and the workers' access keys)", stray.isEmpty(), cap(stray)));
 
         // Acknowledged creates: a create answered 200 exists, unless a delete of the same name and
         // account that may have written (200, or 5xx/unanswered) could have run after it.

@@ -13,13 +13,14 @@ ADMIN_JAR=admin/target/partner-registry-admin.jar
 OUT=function/target/bench
 [ -f "$JAR" ] && [ -f "$ADMIN_JAR" ] || mvn -B -q -pl function,admin -am package -DskipTests
 mkdir -p "$OUT"
-javac -q --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java 2>/dev/null || javac --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java
+javac -q --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java bench/BenchEvents.java 2>/dev/null || javac --release 17 -cp "$JAR" -d "$OUT" bench/ColdStart.java bench/BenchEvents.java
 
 . bench/engine.sh
 bench_setup cold-start
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand create-table >/dev/null
 java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand register-partner --partner example.com \
   --principal arn:aws:iam::123456789012:user/example-partner >/dev/null
+bench_issue_key arn:aws:iam::123456789012:user/example-partner
 
 JAVA_OPTS=(-XX:+TieredCompilation -XX:TieredStopAtLevel=1)
 for mode in plain primed; do

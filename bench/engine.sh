@@ -45,3 +45,19 @@ bench_setup() {
   unset AWS_SESSION_TOKEN AWS_PROFILE AWS_CONTAINER_CREDENTIALS_FULL_URI JAVA_TOOL_OPTIONS _JAVA_OPTIONS JDK_JAVA_OPTIONS
   start_engine
 }
+
+# `bench_issue_key PRINCIPAL`: unless AUTH_MODE=aws-iam, a KMS key on the engine (moto serves KMS
+# too) and a registry access key for PRINCIPAL issued with the operator command, exported for the
+# function (ACCESS_KEYS_KMS_KEY_ARN) and for the benchmark's signer (BENCH_ACCESS_KEY_ID/SECRET).
+bench_issue_key() {
+  [ "${AUTH_MODE:-registry-keys}" = aws-iam ] && return
+  local admin_jar=${ADMIN_JAR:-admin/target/partner-registry-admin.jar} issued
+  [ -f "$admin_jar" ] || { echo "no operator command at $admin_jar (mvn -B -q package -DskipTests)" >&2; exit 1; }
+  ACCESS_KEYS_KMS_KEY_ARN=$(aws kms create-key --endpoint-url "$DYNAMODB_ENDPOINT" --region us-east-1 \
+    --query KeyMetadata.Arn --output text)
+  export ACCESS_KEYS_KMS_KEY_ARN
+  issued=$(java -cp "$admin_jar" dev.partnerregistry.admin.AdminCommand issue-key --principal "$1" 2>/dev/null)
+  BENCH_ACCESS_KEY_ID=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKey"]["AccessKeyId"])' <<<"$issued")
+  BENCH_SECRET_ACCESS_KEY=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKey"]["SecretAccessKey"])' <<<"$issued")
+  export BENCH_ACCESS_KEY_ID BENCH_SECRET_ACCESS_KEY
+}

@@ -14,6 +14,7 @@
 #   BENCH_JAVA_OPTS  JVM options for both sides (default: C1 only, as the java21 runtime runs)
 #   BENCH_OUT        where the two programs are compiled to (default function/target/bench-lean)
 #   DYNAMODB_ENDPOINT  use this engine instead of starting the project's moto engine
+#   AUTH_MODE        registry-keys (default: the handler verifies a signed request) or aws-iam
 # Engine latency is moto's, not DynamoDB's: the ratio is the guard, not the absolute times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ read -r -a JAVA_OPTS <<<"$BENCH_JAVA_OPTS"
 [ -x /usr/bin/time ] || { echo "GNU time is needed at /usr/bin/time" >&2; exit 1; }
 
 mkdir -p "$OUT"
-javac --release 17 -cp "$JAR" -d "$OUT" bench/HandlerCreate.java bench/LeanCreate.java
+javac --release 17 -cp "$JAR" -d "$OUT" bench/HandlerCreate.java bench/LeanCreate.java bench/BenchEvents.java
 
 . bench/engine.sh
 bench_setup bench-lean
@@ -46,6 +47,9 @@ ddb wait table-exists --table-name "$TABLE_NAME"
 export PARTNER_SOURCE_LIMIT=100000
 ddb put-item --table-name "$TABLE_NAME" --item '{"pk":{"S":"PARTNER#example.com"},"sk":{"S":"PARTNER"},
   "partner":{"S":"example.com"},"principals":{"SS":["arn:aws:iam::123456789012:user/example-partner"]}}' >/dev/null
+# The handler side runs the stack's default mode: its first request also reads and decrypts its
+# signer's key (AUTH_MODE=aws-iam: API Gateway's identity instead, nothing to verify).
+bench_issue_key arn:aws:iam::123456789012:user/example-partner
 
 # One fresh JVM; appends "wall_ms rss_kb cpu_ms" to $WORK/<side>. Stops the benchmark if the program failed.
 # CPU (user + system) is steadier than wall time, which also holds the engine's latency.
