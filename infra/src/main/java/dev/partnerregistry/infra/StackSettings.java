@@ -29,9 +29,20 @@ import software.constructs.Node;
  *       CloudWatch Logs role, which access and execution logging need. It is one setting per account
  *       and region, shared by every API there, so the stack leaves it alone unless told: set
  *       {@code true} only where no role is set yet (docs/deploy.md, "Before the first deploy").</li>
+ *   <li>{@code authMode} ({@code registry-keys} or {@code aws-iam}, default {@code registry-keys}): how callers
+ *       are authenticated ({@link AuthMode}). {@code registry-keys}: partners sign for {@code events} with keys the
+ *       registry issues and the function verifies the signature; the stack adds the KMS key their secrets are
+ *       encrypted under. {@code aws-iam}: API Gateway's AWS_IAM authorization, partners sign for
+ *       {@code execute-api} with their own IAM credentials.</li>
+ *   <li>{@code accessKeyCacheSeconds} ({@value #DEFAULT_ACCESS_KEY_CACHE_SECONDS}, {@value #MIN_ACCESS_KEY_CACHE_SECONDS}
+ *       to {@value #MAX_ACCESS_KEY_CACHE_SECONDS}): the function's {@code ACCESS_KEY_CACHE_SECONDS}, how long an
+ *       instance trusts what it read of an access key, and so how long a deactivated key may still be accepted.
+ *       Only used with {@code registry-keys}.</li>
  *   <li>{@code partnerAccounts} (none): comma-separated AWS account ids whose principals may call the
  *       API: with AWS_IAM authorization a caller from another account needs both its own IAM
- *       policy and the API's resource policy to allow the call.</li>
+ *       policy and the API's resource policy to allow the call. Only with {@code authMode=aws-iam}:
+ *       registry-keys callers are not IAM principals, so a resource policy naming accounts would
+ *       admit nobody (and refusing it beats a setting that looks like access control and is not).</li>
  *   <li>{@code domainName} and {@code certificateArn} (none): a custom domain for the REGIONAL API
  *       (TLS 1.2, the stage at its root), so partners keep one endpoint across redeploys; the stack
  *       outputs the name to point a DNS record at.</li>
@@ -54,18 +65,26 @@ public record StackSettings(
         boolean samLocal,
         List<String> partnerAccounts,
         String domainName,
-        String certificateArn) {
+        String certificateArn,
+        AuthMode authMode,
+        int accessKeyCacheSeconds) {
 
     public static final String DEFAULT_STAGE_NAME = "v1";
     public static final int DEFAULT_PARTNER_SOURCE_LIMIT = 100;
     public static final int DEFAULT_MEMORY_SIZE = 1024;
     public static final int DEFAULT_THROTTLING_RATE_LIMIT = 100;
     public static final int DEFAULT_THROTTLING_BURST_LIMIT = 200;
+    public static final AuthMode DEFAULT_AUTH_MODE = AuthMode.REGISTRY_KEYS;
+    public static final int DEFAULT_ACCESS_KEY_CACHE_SECONDS = 60;
+    public static final int MIN_ACCESS_KEY_CACHE_SECONDS = 1;
+    /** Fifteen minutes: the longest a deactivated key may go on working. */
+    public static final int MAX_ACCESS_KEY_CACHE_SECONDS = 900;
 
     public StackSettings {
         Objects.requireNonNull(stageName, "stageName");
         Objects.requireNonNull(endpointType, "endpointType");
         Objects.requireNonNull(logRetention, "logRetention");
+        Objects.requireNonNull(authMode, "authMode");
         if (!stageName.matches("[A-Za-z0-9_]{1,128}")) {
             throw new IllegalArgumentException("stageName must match [A-Za-z0-9_]{1,128}, was '" + stageName + "'");
         }
@@ -92,6 +111,15 @@ public record StackSettings(
             if (!account.matches("\\d{12}")) {
                 throw new IllegalArgumentException("partnerAccounts must be 12-digit AWS account ids, was '" + account + "'");
             }
+        }
+        if (!partnerAccounts.isEmpty() && authMode != AuthMode.AWS_IAM) {
+            throw new IllegalArgumentException("partnerAccounts applies only to authMode=aws-iam (a resource policy that admits "
+                    + "accounts' IAM principals); with authMode=" + authMode.setting() + " callers sign with registry-issued "
+                    + "keys, not as IAM principals: leave partnerAccounts out and issue each partner its keys");
+        }
+        if (accessKeyCacheSeconds < MIN_ACCESS_KEY_CACHE_SECONDS || accessKeyCacheSeconds > MAX_ACCESS_KEY_CACHE_SECONDS) {
+            throw new IllegalArgumentException("accessKeyCacheSeconds must be " + MIN_ACCESS_KEY_CACHE_SECONDS + ".."
+                    + MAX_ACCESS_KEY_CACHE_SECONDS + ", was " + accessKeyCacheSeconds);
         }
         if ((domainName == null) != (certificateArn == null)) {
             throw new IllegalArgumentException("domainName and certificateArn go together: a custom domain needs its ACM certificate");
@@ -154,6 +182,12 @@ public record StackSettings(
         if ((value = text(node, "certificateArn")) != null) {
             b.certificateArn(value);
         }
+        if ((value = text(node, "authMode")) != null) {
+            b.authMode(AuthMode.fromSetting(value));
+        }
+        if ((value = text(node, "accessKeyCacheSeconds")) != null) {
+            b.accessKeyCacheSeconds(integer("accessKeyCacheSeconds", value));
+        }
         return b.build();
     }
 
@@ -186,7 +220,8 @@ public record StackSettings(
                 .endpointType(endpointType).vpcEndpointId(vpcEndpointId).throttlingRateLimit(throttlingRateLimit)
                 .throttlingBurstLimit(throttlingBurstLimit).logRetention(logRetention).alarmTopicArn(alarmTopicArn)
                 .apiGatewayCloudWatchRole(apiGatewayCloudWatchRole).samLocal(samLocal)
-                .partnerAccounts(partnerAccounts).domainName(domainName).certificateArn(certificateArn);
+                .partnerAccounts(partnerAccounts).domainName(domainName).certificateArn(certificateArn)
+                .authMode(authMode).accessKeyCacheSeconds(accessKeyCacheSeconds);
     }
 
     public static final class Builder {
@@ -204,6 +239,8 @@ public record StackSettings(
         private List<String> partnerAccounts = List.of();
         private String domainName;
         private String certificateArn;
+        private AuthMode authMode = DEFAULT_AUTH_MODE;
+        private int accessKeyCacheSeconds = DEFAULT_ACCESS_KEY_CACHE_SECONDS;
 
         public Builder stageName(String v) { this.stageName = v; return this; }
         public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
@@ -219,11 +256,13 @@ public record StackSettings(
         public Builder partnerAccounts(List<String> v) { this.partnerAccounts = v; return this; }
         public Builder domainName(String v) { this.domainName = v; return this; }
         public Builder certificateArn(String v) { this.certificateArn = v; return this; }
+        public Builder authMode(AuthMode v) { this.authMode = v; return this; }
+        public Builder accessKeyCacheSeconds(int v) { this.accessKeyCacheSeconds = v; return this; }
 
         public StackSettings build() {
             return new StackSettings(stageName, partnerSourceLimit, memorySize, endpointType, vpcEndpointId,
                     throttlingRateLimit, throttlingBurstLimit, logRetention, alarmTopicArn, apiGatewayCloudWatchRole,
-                    samLocal, partnerAccounts, domainName, certificateArn);
+                    samLocal, partnerAccounts, domainName, certificateArn, authMode, accessKeyCacheSeconds);
         }
     }
 }

@@ -28,6 +28,8 @@ class StackSettingsTest {
         assertNull(settings.alarmTopicArn());
         assertFalse(settings.apiGatewayCloudWatchRole(), "a per-region singleton: never repointed unless asked");
         assertFalse(settings.samLocal());
+        assertEquals(AuthMode.REGISTRY_KEYS, settings.authMode());
+        assertEquals(60, settings.accessKeyCacheSeconds());
         assertEquals(settings, StackSettings.defaults());
     }
 
@@ -53,7 +55,7 @@ class StackSettingsTest {
     @Test
     void partnerAccountsAndACustomDomainFromContext() {
         StackSettings settings = StackSettings.fromContext(app(Map.of(
-                "partnerAccounts", "111122223333,444455556666", "domainName", "events.example.com",
+                "authMode", "aws-iam", "partnerAccounts", "111122223333,444455556666", "domainName", "events.example.com",
                 "certificateArn", "arn:aws:acm:us-east-1:123456789012:certificate/x")).getNode());
         assertEquals(java.util.List.of("111122223333", "444455556666"), settings.partnerAccounts());
         assertEquals("events.example.com", settings.domainName());
@@ -71,9 +73,54 @@ class StackSettingsTest {
     }
 
     @Test
+    void authModeAndAccessKeyCacheFromContext() {
+        StackSettings settings = StackSettings.fromContext(app(Map.of("authMode", " aws-iam ", "accessKeyCacheSeconds", "300")).getNode());
+        assertEquals(AuthMode.AWS_IAM, settings.authMode());
+        assertEquals(300, settings.accessKeyCacheSeconds());
+        assertEquals(AuthMode.REGISTRY_KEYS, StackSettings.fromContext(app(Map.of("authMode", "registry-keys")).getNode()).authMode());
+    }
+
+    @Test
+    void anUnknownAuthModeIsRefusedNamingTheChoices() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.fromContext(app(Map.of("authMode", "AWS_IAM")).getNode()));
+        assertEquals("authMode must be one of registry-keys, aws-iam, was 'AWS_IAM'", e.getMessage());
+    }
+
+    @Test
+    void theAccessKeyCacheLastsOneSecondToFifteenMinutes() {
+        assertEquals(1, StackSettings.builder().accessKeyCacheSeconds(1).build().accessKeyCacheSeconds());
+        assertEquals(900, StackSettings.builder().accessKeyCacheSeconds(900).build().accessKeyCacheSeconds());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().accessKeyCacheSeconds(0).build());
+        assertEquals("accessKeyCacheSeconds must be 1..900, was 0", zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().accessKeyCacheSeconds(901).build());
+        IllegalArgumentException words = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.fromContext(app(Map.of("accessKeyCacheSeconds", "a minute")).getNode()));
+        assertTrue(words.getMessage().contains("accessKeyCacheSeconds"), words.getMessage());
+    }
+
+    @Test
+    void partnerAccountsAreRefusedWithRegistryKeysBecauseTheyWouldAdmitNobody() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.fromContext(app(Map.of("partnerAccounts", "111122223333")).getNode()));
+        assertTrue(e.getMessage().startsWith("partnerAccounts applies only to authMode=aws-iam"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder()
+                .authMode(AuthMode.REGISTRY_KEYS).partnerAccounts(java.util.List.of("111122223333")).build());
+    }
+
+    @Test
+    void partnerAccountsAreAcceptedWithAwsIam() {
+        StackSettings settings = StackSettings.builder()
+                .authMode(AuthMode.AWS_IAM).partnerAccounts(java.util.List.of("111122223333")).build();
+        assertEquals(java.util.List.of("111122223333"), settings.partnerAccounts());
+    }
+
+    @Test
     void contextNumbersAndBooleansAsFromCdkJson() {
         StackSettings settings = StackSettings.fromContext(app(Map.of(
-                "partnerSourceLimit", 7, "memorySize", 512, "apiGatewayCloudWatchRole", true)).getNode());
+                "partnerSourceLimit", 7, "memorySize", 512, "apiGatewayCloudWatchRole", true, "accessKeyCacheSeconds", 120)).getNode());
+        assertEquals(120, settings.accessKeyCacheSeconds());
         assertEquals(7, settings.partnerSourceLimit());
         assertEquals(512, settings.memorySize());
         assertTrue(settings.apiGatewayCloudWatchRole());

@@ -42,17 +42,19 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
     static final String DOMAIN_NAME = "events.partners.example.com";
     static final String CERTIFICATE_ARN = "arn:aws:acm:eu-west-1:123456789012:certificate/0f6e7d8c-1234-4abc-9def-0123456789ab";
 
-    /** REGIONAL, admitting two partner accounts, behind a custom domain. */
+    /** REGIONAL with AWS_IAM authorization, admitting two partner accounts, behind a custom domain. */
     static Synthesized partnerFacing() {
         return CACHE.computeIfAbsent("partner-facing", name -> synth(name, Map.of(
+                "authMode", "aws-iam",
                 "partnerAccounts", "111122223333, 444455556666",
                 "domainName", DOMAIN_NAME,
                 "certificateArn", CERTIFICATE_ARN)));
     }
 
-    /** PRIVATE, admitting a partner account through the VPC endpoint too. */
+    /** PRIVATE with AWS_IAM authorization, admitting a partner account through the VPC endpoint too. */
     static Synthesized privateWithPartner() {
         return CACHE.computeIfAbsent("private-partner", name -> synth(name, Map.of(
+                "authMode", "aws-iam",
                 "endpointType", "PRIVATE",
                 "vpcEndpointId", VPC_ENDPOINT_ID,
                 "partnerAccounts", "111122223333")));
