@@ -8,7 +8,8 @@ import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
 
 /**
- * The whole registry in one stack, one construct per concern: the table, the function (with
+ * The whole registry in one stack, one construct per concern: the table, the KMS key of
+ * registry-issued access keys (with {@link AuthMode#REGISTRY_KEYS} only), the function (with
  * its alias, role and log group), the API, the alarms and the dashboard. The stack is environment-agnostic:
  * synth needs no credentials, and the account and region come from the deploying profile.
  */
@@ -17,6 +18,7 @@ public final class PartnerRegistryStack extends Stack {
     public static final String DEFAULT_ID = "PartnerRegistryStack";
 
     private final PartnerSourceTable table;
+    private final AccessKeyEncryption accessKeyEncryption;
     private final RegistryFunction function;
     private final RegistryApi api;
     private final RegistryAlarms alarms;
@@ -29,6 +31,10 @@ public final class PartnerRegistryStack extends Stack {
         StackSettings settings = props.settings();
 
         this.table = new PartnerSourceTable(this, "PartnerSources", PartnerSourceTable.Props.builder().build());
+        // Only where the function verifies signatures itself: with aws-iam there are no secrets to keep.
+        this.accessKeyEncryption = settings.authMode() == AuthMode.REGISTRY_KEYS
+                ? new AccessKeyEncryption(this, "AccessKeyEncryption")
+                : null;
 
         this.function = new RegistryFunction(this, "Function", RegistryFunction.Props.builder()
                 .table(table.table())
@@ -37,6 +43,9 @@ public final class PartnerRegistryStack extends Stack {
                 .memorySize(settings.memorySize())
                 .logRetention(settings.logRetention())
                 .declareLocalEndpoint(settings.samLocal())
+                .authMode(settings.authMode())
+                .accessKeyEncryption(accessKeyEncryption)
+                .accessKeyCacheSeconds(settings.accessKeyCacheSeconds())
                 .build());
 
         this.api = new RegistryApi(this, "Api", RegistryApi.Props.builder()
@@ -86,6 +95,11 @@ public final class PartnerRegistryStack extends Stack {
 
     public PartnerSourceTable table() {
         return table;
+    }
+
+    /** The KMS key of access-key secrets, or null with {@link AuthMode#AWS_IAM}. */
+    public AccessKeyEncryption accessKeyEncryption() {
+        return accessKeyEncryption;
     }
 
     public RegistryFunction function() {

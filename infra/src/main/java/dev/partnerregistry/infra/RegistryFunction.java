@@ -41,13 +41,16 @@ import software.constructs.Construct;
  *
  * <p>Least privilege: the role may write only to its own log group and call only the DynamoDB
  * actions the store uses, on the registry table alone, and write only sources and counters. It
- * has no managed policy.
+ * has no managed policy. With {@link AuthMode#REGISTRY_KEYS} it may also decrypt access-key
+ * secrets (nothing else of the KMS key) and note when a key was last used (no other attribute
+ * of a key's item), so that it can verify callers' signatures but never issue, activate or
+ * re-point a key.
  */
 public final class RegistryFunction extends Construct {
 
     public static final String ALIAS_NAME = "live";
     /*
-     * What the function's store may do, in three statements; a test checks each list against the
+     * What the function's store may do, in three statements (four with registry-issued keys); a test checks each list against the
      * store's own constants (RegistryTable). TransactWriteItems is authorized per part and
      * TransactGetItems as GetItem. Writes are held by partition key and attribute names to the
      * sources and counters the function owns: it can read, but never write, the items that grant
@@ -60,6 +63,10 @@ public final class RegistryFunction extends Construct {
     public static final String COUNTER_PARTITIONS = "COUNT#*";
     public static final List<String> SOURCE_ATTRIBUTES = List.of("pk", "sk", "name", "account", "createdAt", "state", "callId");
     public static final List<String> COUNTER_ATTRIBUTES = List.of("pk", "sk", "sourceCount", "countChanges");
+    /* With registry-issued keys: the note of a key's last use, the only write to a key's item. */
+    public static final List<String> ACCESS_KEY_ACTIONS = List.of("dynamodb:UpdateItem");
+    public static final String ACCESS_KEY_PARTITIONS = "ACCESSKEY#*";
+    public static final List<String> ACCESS_KEY_USE_ATTRIBUTES = List.of("pk", "sk", "lastUsedAt");
 
     private final Function function;
     private final Alias alias;
@@ -92,6 +99,16 @@ public final class RegistryFunction extends Construct {
         environment.put("TABLE_NAME", props.table().getTableName());
         environment.put("PARTNER_SOURCE_LIMIT", Integer.toString(props.partnerSourceLimit()));
         environment.put("METRICS_NAMESPACE", RequestMetrics.NAMESPACE);
+        // Always stated, never left to the function's default: the template says how callers get in.
+        environment.put("AUTH_MODE", props.authMode().setting());
+        if (props.authMode() == AuthMode.REGISTRY_KEYS) {
+            // Reading a key's item needs nothing new (ReadTheRegistry reads any item); its secret
+            // needs the KMS key, and the note of its use one narrow write.
+            props.accessKeyEncryption().grantSecretDecryption(role);
+            role.addToPrincipalPolicy(writes("NoteAccessKeyUse", ACCESS_KEY_ACTIONS, ACCESS_KEY_PARTITIONS, ACCESS_KEY_USE_ATTRIBUTES, table));
+            environment.put("ACCESS_KEYS_KMS_KEY_ARN", props.accessKeyEncryption().key().getKeyArn());
+            environment.put("ACCESS_KEY_CACHE_SECONDS", Integer.toString(props.accessKeyCacheSeconds()));
+        }
         if (props.declareLocalEndpoint()) {
             // Only so that `sam local --env-vars` may override it; blank means "not set" to the function.
             environment.put("DYNAMODB_ENDPOINT", "");
@@ -168,13 +185,25 @@ public final class RegistryFunction extends Construct {
         return logGroup;
     }
 
+    /**
+     * @param authMode            how callers are authenticated: the function's {@code AUTH_MODE}
+     * @param accessKeyEncryption the key access-key secrets are encrypted under: required with
+     *                            {@link AuthMode#REGISTRY_KEYS}, absent with {@link AuthMode#AWS_IAM}
+     * @param accessKeyCacheSeconds the function's {@code ACCESS_KEY_CACHE_SECONDS} (registry keys only)
+     */
     public record Props(ITable table, Path jar, int partnerSourceLimit, int memorySize, RetentionDays logRetention,
-                        boolean declareLocalEndpoint) {
+                        boolean declareLocalEndpoint, AuthMode authMode, AccessKeyEncryption accessKeyEncryption,
+                        int accessKeyCacheSeconds) {
 
         public Props {
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(jar, "jar");
             Objects.requireNonNull(logRetention, "logRetention");
+            Objects.requireNonNull(authMode, "authMode");
+            if ((authMode == AuthMode.REGISTRY_KEYS) != (accessKeyEncryption != null)) {
+                throw new IllegalArgumentException("accessKeyEncryption is needed with authMode registry-keys and only then, was "
+                        + (accessKeyEncryption == null ? "absent" : "present") + " with " + authMode.setting());
+            }
         }
 
         public static Builder builder() {
@@ -188,6 +217,9 @@ public final class RegistryFunction extends Construct {
             private int memorySize = StackSettings.DEFAULT_MEMORY_SIZE;
             private RetentionDays logRetention = RetentionDays.ONE_MONTH;
             private boolean declareLocalEndpoint;
+            private AuthMode authMode = StackSettings.DEFAULT_AUTH_MODE;
+            private AccessKeyEncryption accessKeyEncryption;
+            private int accessKeyCacheSeconds = StackSettings.DEFAULT_ACCESS_KEY_CACHE_SECONDS;
 
             public Builder table(ITable v) { this.table = v; return this; }
             public Builder jar(Path v) { this.jar = v; return this; }
@@ -195,9 +227,13 @@ public final class RegistryFunction extends Construct {
             public Builder memorySize(int v) { this.memorySize = v; return this; }
             public Builder logRetention(RetentionDays v) { this.logRetention = v; return this; }
             public Builder declareLocalEndpoint(boolean v) { this.declareLocalEndpoint = v; return this; }
+            public Builder authMode(AuthMode v) { this.authMode = v; return this; }
+            public Builder accessKeyEncryption(AccessKeyEncryption v) { this.accessKeyEncryption = v; return this; }
+            public Builder accessKeyCacheSeconds(int v) { this.accessKeyCacheSeconds = v; return this; }
 
             public Props build() {
-                return new Props(table, jar, partnerSourceLimit, memorySize, logRetention, declareLocalEndpoint);
+                return new Props(table, jar, partnerSourceLimit, memorySize, logRetention, declareLocalEndpoint,
+                        authMode, accessKeyEncryption, accessKeyCacheSeconds);
             }
         }
     }

@@ -2,21 +2,29 @@ package dev.partnerregistry.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.store.RegistryTable;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * What the stack provisions agrees with what the function's code uses, read from the code's own
- * constants: the table's keys, the DynamoDB actions of its role, and the metric names and
+ * constants: the table's keys, the DynamoDB actions of its role, the encryption context of
+ * access-key secrets, the environment it reads its settings from, and the metric names and
  * dimensions its alarms and dashboard read.
  */
 class FunctionContractTest {
@@ -45,11 +53,88 @@ class FunctionContractTest {
         assertEquals(RegistryTable.SOURCE_ATTRIBUTES, RegistryFunction.SOURCE_ATTRIBUTES);
         assertEquals(RegistryTable.COUNTER_ATTRIBUTES, RegistryFunction.COUNTER_ATTRIBUTES);
         // Keys the function must never be able to write, by partition.
-        for (Map<String, ?> key : List.of(RegistryTable.partnerKey("p"), RegistryTable.regionKey("us-east-1"), RegistryTable.pageTokenKeyKey())) {
-            String partition = ((software.amazon.awssdk.services.dynamodb.model.AttributeValue) key.get(RegistryTable.PARTITION_KEY)).s();
-            assertFalse(partition.startsWith(RegistryTable.SOURCE_PARTITION_PREFIX) || partition.startsWith(RegistryTable.COUNTER_PARTITION_PREFIX),
-                    partition + " must not be writable by the function");
+        for (Map<String, AttributeValue> key : List.of(RegistryTable.partnerKey("p"), RegistryTable.regionKey("us-east-1"),
+                RegistryTable.pageTokenKeyKey(), RegistryTable.principalKeysKey("arn:aws:iam::111122223333:role/PartnerWriter"))) {
+            String partition = key.get(RegistryTable.PARTITION_KEY).s();
+            for (String writable : List.of(RegistryTable.SOURCE_PARTITION_PREFIX, RegistryTable.COUNTER_PARTITION_PREFIX,
+                    RegistryTable.ACCESS_KEY_PARTITION_PREFIX)) {
+                assertFalse(partition.startsWith(writable), partition + " must not be writable by the function");
+            }
         }
+    }
+
+    @Test
+    void theRoleMayNoteAnAccessKeysUseExactlyAsTheStoreDoes() {
+        assertEquals(RegistryTable.FUNCTION_ACCESS_KEY_ACTIONS, RegistryFunction.ACCESS_KEY_ACTIONS);
+        assertEquals(RegistryTable.ACCESS_KEY_PARTITION_PREFIX + "*", RegistryFunction.ACCESS_KEY_PARTITIONS);
+        assertEquals(RegistryTable.ACCESS_KEY_USE_ATTRIBUTES, RegistryFunction.ACCESS_KEY_USE_ATTRIBUTES);
+        String partition = RegistryTable.accessKeyKey("AKIDEXAMPLE").get(RegistryTable.PARTITION_KEY).s();
+        assertTrue(partition.startsWith(RegistryTable.ACCESS_KEY_PARTITION_PREFIX), partition);
+        // The note of a use can touch no attribute that decides whether, or for whom, a key works.
+        for (String attribute : List.of(RegistryTable.KEY_PRINCIPAL, RegistryTable.KEY_STATUS, RegistryTable.ENCRYPTED_SECRET,
+                RegistryTable.CREATED_AT)) {
+            assertFalse(RegistryFunction.ACCESS_KEY_USE_ATTRIBUTES.contains(attribute), attribute);
+        }
+    }
+
+    @Test
+    void theRoleDecryptsUnderTheEncryptionContextTheSecretsAreBoundTo() {
+        assertEquals(List.of(RegistryTable.SECRET_ENCRYPTION_CONTEXT), AccessKeyEncryption.ENCRYPTION_CONTEXT_KEYS);
+        assertEquals(List.of("kms:Decrypt"), AccessKeyEncryption.FUNCTION_ACTIONS);
+    }
+
+    @Test
+    void theAuthModesAreSpelledAsTheFunctionReadsThem() {
+        assertEquals(Arrays.stream(AccessKeySettings.Mode.values()).map(m -> m.name() + "=" + m.setting()).toList(),
+                Arrays.stream(AuthMode.values()).map(m -> m.name() + "=" + m.setting()).toList());
+        assertEquals(AccessKeySettings.defaults().mode().setting(), StackSettings.DEFAULT_AUTH_MODE.setting());
+    }
+
+    @Test
+    void theAccessKeyCacheBoundsAreTheFunctions() {
+        assertEquals(AccessKeySettings.DEFAULT_CACHE_TTL, Duration.ofSeconds(StackSettings.DEFAULT_ACCESS_KEY_CACHE_SECONDS));
+        for (int accepted : List.of(StackSettings.MIN_ACCESS_KEY_CACHE_SECONDS, StackSettings.MAX_ACCESS_KEY_CACHE_SECONDS)) {
+            new AccessKeySettings(AccessKeySettings.Mode.REGISTRY_KEYS, null, null, Duration.ofSeconds(accepted));
+        }
+        for (int refused : List.of(StackSettings.MIN_ACCESS_KEY_CACHE_SECONDS - 1, StackSettings.MAX_ACCESS_KEY_CACHE_SECONDS + 1)) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> new AccessKeySettings(AccessKeySettings.Mode.REGISTRY_KEYS, null, null, Duration.ofSeconds(refused)));
+        }
+    }
+
+    @Test
+    void theFunctionReadsTheRegistryKeysEnvironmentAsTheStackMeansIt() {
+        String keyId = synth.only("AWS::KMS::Key").getKey();
+        RegistrySettings settings = RegistrySettings.fromEnvironment(deployed(synth.functionEnvironment()));
+        assertEquals(AccessKeySettings.Mode.REGISTRY_KEYS, settings.accessKeys().mode());
+        assertEquals(deployedValue(Map.of("Fn::GetAtt", List.of(keyId, "Arn"))), settings.accessKeys().kmsKeyArn());
+        assertEquals(Duration.ofSeconds(60), settings.accessKeys().cacheTtl());
+        assertNull(settings.accessKeys().kmsEndpoint(), "the regional KMS endpoint");
+        assertNull(settings.dynamoDbEndpoint(), "the regional DynamoDB endpoint");
+        assertEquals(Duration.ofSeconds(Synthesized.ACCESS_KEY_CACHE_SECONDS),
+                RegistrySettings.fromEnvironment(deployed(Synthesized.privateEndpoint().functionEnvironment())).accessKeys().cacheTtl());
+    }
+
+    @Test
+    void theFunctionReadsTheAwsIamEnvironmentAsTheStackMeansIt() {
+        RegistrySettings settings = RegistrySettings.fromEnvironment(deployed(Synthesized.awsIam().functionEnvironment()));
+        assertEquals(AccessKeySettings.Mode.AWS_IAM, settings.accessKeys().mode());
+        assertNull(settings.accessKeys().kmsKeyArn());
+    }
+
+    /**
+     * The environment as Lambda would hand it over: CloudFormation resolves each intrinsic to a
+     * string (here a stand-in naming the intrinsic), and Lambda sets AWS_REGION.
+     */
+    private static Map<String, String> deployed(Map<String, Object> templateEnvironment) {
+        Map<String, String> environment = new HashMap<>();
+        templateEnvironment.forEach((name, value) -> environment.put(name, deployedValue(value)));
+        environment.put("AWS_REGION", "eu-west-1");
+        return environment;
+    }
+
+    private static String deployedValue(Object templateValue) {
+        return templateValue instanceof String text ? text : "resolved:" + templateValue;
     }
 
     @Test

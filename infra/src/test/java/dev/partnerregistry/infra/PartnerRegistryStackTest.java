@@ -14,7 +14,10 @@ import software.amazon.awscdk.assertions.Capture;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The default (REGIONAL) stack, property by property, as the app synthesizes it. */
+/**
+ * The default stack (REGIONAL, registry-issued keys), property by property, as the app
+ * synthesizes it. What each authMode adds or changes: {@link RegistryKeysTest}, {@link AwsIamModeTest}.
+ */
 class PartnerRegistryStackTest {
 
     private final Synthesized synth = Synthesized.regional();
@@ -64,14 +67,18 @@ class PartnerRegistryStackTest {
     }
 
     @Test
-    void functionEnvironmentNamesTheTableTheLimitAndTheMetricsNamespaceAndNoJvmOptions() {
+    void functionEnvironmentNamesTheTableTheLimitTheMetricsNamespaceAndTheAccessKeysAndNoJvmOptions() {
         // No JAVA_TOOL_OPTIONS: java21 already stops tiered compilation at C1 by default.
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        String keyId = synth.only("AWS::KMS::Key").getKey();
         template.hasResourceProperties("AWS::Lambda::Function", Map.of(
                 "Environment", Map.of("Variables", Match.objectEquals(Map.of(
                         "TABLE_NAME", Map.of("Ref", tableId),
                         "PARTNER_SOURCE_LIMIT", "100",
-                        "METRICS_NAMESPACE", "PartnerRegistry")))));
+                        "METRICS_NAMESPACE", "PartnerRegistry",
+                        "AUTH_MODE", "registry-keys",
+                        "ACCESS_KEYS_KMS_KEY_ARN", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
+                        "ACCESS_KEY_CACHE_SECONDS", "60")))));
     }
 
     @Test
@@ -120,8 +127,9 @@ class PartnerRegistryStackTest {
     // --- IAM ------------------------------------------------------------------------------
 
     @Test
-    void functionRoleReadsTheTableButWritesOnlySourcesAndCountersAndNoAttributeThatGrantsAccessOrLimits() {
+    void functionRoleReadsTheTableButWritesOnlySourcesCountersAndKeyUseAndNoAttributeThatGrantsAccessOrLimits() {
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        String keyId = synth.only("AWS::KMS::Key").getKey();
         String functionLogGroup = functionLogGroupId();
         String roleId = roleOfFunction();
         Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableId, "Arn"));
@@ -150,9 +158,24 @@ class PartnerRegistryStackTest {
                                         "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("COUNT#*")),
                                         "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "sourceCount", "countChanges")),
                                         "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
+                                        "Null", Map.of("dynamodb:LeadingKeys", "false"))),
+                        Map.of("Sid", "DecryptAccessKeySecrets", "Effect", "Allow",
+                                "Action", "kms:Decrypt",
+                                "Resource", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
+                                "Condition", Map.of(
+                                        "ForAllValues:StringEquals", Map.of("kms:EncryptionContextKeys", List.of("accessKeyId")),
+                                        "Null", Map.of("kms:EncryptionContextKeys", "false"))),
+                        Map.of("Sid", "NoteAccessKeyUse", "Effect", "Allow",
+                                "Action", "dynamodb:UpdateItem",
+                                "Resource", table,
+                                "Condition", Map.of(
+                                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("ACCESSKEY#*")),
+                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "lastUsedAt")),
+                                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
                                         "Null", Map.of("dynamodb:LeadingKeys", "false"))))))));
         String everything = template.toJSON().toString();
-        for (String forbidden : List.of("principals", "sourceLimit", "disabledOperations", "secret")) {
+        for (String forbidden : List.of("principals", "sourceLimit", "disabledOperations", "secret",
+                "principal", "keyStatus", "encryptedSecret", "accessKeys", "activeKeys")) {
             assertFalse(everything.contains("\"" + forbidden + "\""), forbidden + " is never a writable attribute");
         }
     }

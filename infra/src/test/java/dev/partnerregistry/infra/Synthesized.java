@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awscdk.App;
@@ -22,19 +23,29 @@ import software.amazon.awscdk.assertions.Template;
 record Synthesized(String name, PartnerRegistryStack stack, Template template, Annotations annotations, Path outdir) {
 
     static final String VPC_ENDPOINT_ID = "vpce-0123456789abcdef0";
+    static final int ACCESS_KEY_CACHE_SECONDS = 300;
 
     private static final Map<String, Synthesized> CACHE = new ConcurrentHashMap<>();
 
-    /** Defaults: REGIONAL endpoint, stage v1, limit 100, 1024 MB. */
+    /** Defaults: registry-issued keys, REGIONAL endpoint, stage v1, limit 100, 1024 MB. */
     static Synthesized regional() {
         return CACHE.computeIfAbsent("regional", name -> synth(name, Map.of()));
     }
 
-    /** PRIVATE endpoint behind {@link #VPC_ENDPOINT_ID}, plus an alarm topic, both from context. */
+    /** The defaults but for API Gateway's AWS_IAM authorization. */
+    static Synthesized awsIam() {
+        return CACHE.computeIfAbsent("aws-iam", name -> synth(name, Map.of("authMode", "aws-iam")));
+    }
+
+    /**
+     * PRIVATE endpoint behind {@link #VPC_ENDPOINT_ID} with registry-issued keys (cached for
+     * {@link #ACCESS_KEY_CACHE_SECONDS}), plus an alarm topic, all from context.
+     */
     static Synthesized privateEndpoint() {
         return CACHE.computeIfAbsent("private", name -> synth(name, Map.of(
                 "endpointType", "PRIVATE",
                 "vpcEndpointId", VPC_ENDPOINT_ID,
+                "accessKeyCacheSeconds", String.valueOf(ACCESS_KEY_CACHE_SECONDS),
                 "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:partner-registry-alarms",
                 "apiGatewayCloudWatchRole", "false")));
     }
@@ -105,6 +116,33 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
     @SuppressWarnings("unchecked")
     static Map<String, Object> properties(Map<String, Object> resource) {
         return (Map<String, Object>) resource.get("Properties");
+    }
+
+    /** The function's environment variables as the template writes them (values may be intrinsics). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> functionEnvironment() {
+        Map<String, Object> environment = (Map<String, Object>) properties(only("AWS::Lambda::Function").getValue()).get("Environment");
+        return (Map<String, Object>) environment.get("Variables");
+    }
+
+    /** The statements of the one IAM policy attached to the function's role. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> functionRoleStatements() {
+        Map<String, Object> function = properties(only("AWS::Lambda::Function").getValue());
+        String roleId = ((List<?>) ((Map<?, ?>) function.get("Role")).get("Fn::GetAtt")).get(0).toString();
+        List<Map<String, Object>> policies = resources("AWS::IAM::Policy").values().stream()
+                .map(Synthesized::properties)
+                .filter(p -> String.valueOf(p.get("Roles")).contains(roleId))
+                .toList();
+        if (policies.size() != 1) {
+            throw new AssertionError("expected one policy on the function's role, found " + policies.size());
+        }
+        return (List<Map<String, Object>>) ((Map<String, Object>) policies.get(0).get("PolicyDocument")).get("Statement");
+    }
+
+    /** The statement with this Sid in the function role's policy, or null. */
+    Map<String, Object> functionRoleStatement(String sid) {
+        return functionRoleStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElse(null);
     }
 
     /** Writes the template as JSON under target/, for tools that read files (cfn-lint). */

@@ -1,0 +1,40 @@
+package dev.partnerregistry.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * What {@code authMode=aws-iam} provisions differently: API Gateway authenticates callers, so
+ * there are no registry-issued keys, no KMS key and no permission to read or note one.
+ */
+class AwsIamModeTest {
+
+    private final Synthesized synth = Synthesized.awsIam();
+    private final Template template = synth.template();
+
+    @Test
+    void thereIsNoKmsKey() {
+        template.resourceCountIs("AWS::KMS::Key", 0);
+        assertFalse(template.toJSON().toString().contains("kms:"), "no KMS permission anywhere");
+    }
+
+    @Test
+    void theFunctionRoleReadsTheTableAndWritesOnlySourcesAndCounters() {
+        assertEquals(List.of("ReadTheRegistry", "WriteSources", "CountSources"),
+                synth.functionRoleStatements().stream().map(s -> s.get("Sid")).filter(sid -> sid != null).toList());
+        assertFalse(template.toJSON().toString().contains("ACCESSKEY#"), "no access-key item is ever written");
+    }
+
+    @Test
+    void theFunctionIsToldToTrustApiGatewaysCallerAndNothingAboutKeys() {
+        Map<String, Object> environment = synth.functionEnvironment();
+        assertEquals("aws-iam", environment.get("AUTH_MODE"));
+        assertEquals(List.of("AUTH_MODE", "METRICS_NAMESPACE", "PARTNER_SOURCE_LIMIT", "TABLE_NAME"),
+                environment.keySet().stream().sorted().toList());
+    }
+}

@@ -1,0 +1,133 @@
+package dev.partnerregistry.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * What {@code authMode=registry-keys} (the default) provisions: the KMS key that access-key
+ * secrets are encrypted under, and a function that may decrypt them (only them) and note a
+ * key's last use (only that).
+ */
+class RegistryKeysTest {
+
+    private final Synthesized synth = Synthesized.regional();
+    private final Template template = synth.template();
+
+    // --- The KMS key ----------------------------------------------------------------------
+
+    @Test
+    void oneSymmetricKeyWithYearlyRotationEncryptsTheSecrets() {
+        template.resourceCountIs("AWS::KMS::Key", 1);
+        template.hasResourceProperties("AWS::KMS::Key", Map.of(
+                "KeySpec", "SYMMETRIC_DEFAULT",
+                "KeyUsage", "ENCRYPT_DECRYPT",
+                "EnableKeyRotation", true));
+    }
+
+    @Test
+    void theKeyOutlivesTheStackLikeTheTableWhoseSecretsItDecrypts() {
+        template.hasResource("AWS::KMS::Key", Map.of(
+                "DeletionPolicy", "Retain",
+                "UpdateReplacePolicy", "Retain"));
+        template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+    }
+
+    @Test
+    void theKeyPolicyLeavesTheKeysUseToIamPolicies() {
+        // The account may do anything with the key, so IAM policies (the function's role, the
+        // operator's credentials) decide who uses it; no principal is granted anything here.
+        template.hasResourceProperties("AWS::KMS::Key", Map.of(
+                "KeyPolicy", Map.of("Statement", Match.exact(List.of(Map.of(
+                        "Action", "kms:*",
+                        "Effect", "Allow",
+                        "Principal", Map.of("AWS", Map.of("Fn::Join", List.of("", List.of(
+                                "arn:", Map.of("Ref", "AWS::Partition"), ":iam::", Map.of("Ref", "AWS::AccountId"), ":root")))),
+                        "Resource", "*"))))));
+    }
+
+    // --- What the function may do with it -------------------------------------------------
+
+    @Test
+    void theFunctionMayDecryptOnlyUnderAnAccessKeyEncryptionContext() {
+        String keyId = synth.only("AWS::KMS::Key").getKey();
+        assertEquals(Map.of(
+                "Sid", "DecryptAccessKeySecrets",
+                "Effect", "Allow",
+                "Action", "kms:Decrypt",
+                "Resource", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
+                "Condition", Map.of(
+                        // every context key is accessKeyId ...
+                        "ForAllValues:StringEquals", Map.of("kms:EncryptionContextKeys", List.of("accessKeyId")),
+                        // ... and there is one: ForAllValues alone holds for a request without any
+                        "Null", Map.of("kms:EncryptionContextKeys", "false"))),
+                synth.functionRoleStatement("DecryptAccessKeySecrets"));
+    }
+
+    @Test
+    void theFunctionMayNeverEncryptWithTheKey() {
+        List<String> kmsActions = synth.functionRoleStatements().stream()
+                .flatMap(s -> actions(s).stream())
+                .filter(a -> a.startsWith("kms:"))
+                .toList();
+        assertEquals(List.of("kms:Decrypt"), kmsActions, "no Encrypt, ReEncrypt*, GenerateDataKey* or GenerateRandom");
+        template.resourceCountIs("AWS::IAM::Role", 1); // the function's: no other role in the stack could be granted more
+    }
+
+    @Test
+    void theFunctionMayNoteAKeysLastUseAndWriteNothingElseOfIt() {
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        assertEquals(Map.of(
+                "Sid", "NoteAccessKeyUse",
+                "Effect", "Allow",
+                "Action", "dynamodb:UpdateItem",
+                "Resource", Map.of("Fn::GetAtt", List.of(tableId, "Arn")),
+                "Condition", Map.of(
+                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("ACCESSKEY#*")),
+                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "lastUsedAt")),
+                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
+                        "Null", Map.of("dynamodb:LeadingKeys", "false"))),
+                synth.functionRoleStatement("NoteAccessKeyUse"));
+    }
+
+    @Test
+    void readingAKeysItemNeedsNoNewPermission() {
+        // GetItem on the table already covers ACCESSKEY# items; no statement names them for reading.
+        Map<String, Object> read = synth.functionRoleStatement("ReadTheRegistry");
+        assertNotNull(read);
+        assertNull(read.get("Condition"), "the read statement reads any item");
+        assertTrue(actions(read).contains("dynamodb:GetItem"));
+    }
+
+    // --- What the function is told --------------------------------------------------------
+
+    @Test
+    void theFunctionIsToldTheModeTheKeyAndHowLongToTrustAKey() {
+        String keyId = synth.only("AWS::KMS::Key").getKey();
+        Map<String, Object> environment = synth.functionEnvironment();
+        assertEquals("registry-keys", environment.get("AUTH_MODE"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(keyId, "Arn")), environment.get("ACCESS_KEYS_KMS_KEY_ARN"));
+        assertEquals("60", environment.get("ACCESS_KEY_CACHE_SECONDS"));
+        assertFalse(environment.containsKey("KMS_ENDPOINT"), "a local KMS only: never set by the stack");
+    }
+
+    @Test
+    void theAccessKeyCacheSettingReachesTheFunction() {
+        assertEquals(String.valueOf(Synthesized.ACCESS_KEY_CACHE_SECONDS),
+                Synthesized.privateEndpoint().functionEnvironment().get("ACCESS_KEY_CACHE_SECONDS"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> actions(Map<String, Object> statement) {
+        Object action = statement.get("Action");
+        return action instanceof List<?> list ? (List<String>) list : List.of((String) action);
+    }
+}
