@@ -57,6 +57,7 @@ public final class PartnerRegistryStack extends Stack {
                 .vpcEndpointId(settings.vpcEndpointId())
                 .logRetention(settings.logRetention())
                 .manageCloudWatchRole(settings.apiGatewayCloudWatchRole())
+                .authMode(settings.authMode())
                 .partnerAccounts(settings.partnerAccounts())
                 .customDomain(settings.domainName(), settings.certificateArn())
                 .build());

@@ -36,6 +36,7 @@ import software.amazon.awscdk.services.iam.AnyPrincipal;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.StarPrincipal;
 import software.amazon.awscdk.services.lambda.IFunction;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.Fn;
@@ -44,14 +45,23 @@ import software.constructs.Construct;
 
 /**
  * The REST API: one method, {@code POST /}, as the AWS JSON 1.1 protocol uses, proxied to the
- * function's alias. The method requires {@code AWS_IAM} authorization: callers sign with SigV4
- * for {@code execute-api}, and API Gateway hands the verified caller ARN to the function in the
- * request context. The stage throttles, writes JSON access logs to its own log group and error
- * execution logs.
+ * function's alias. Who checks the caller depends on the {@link AuthMode}:
+ * <ul>
+ *   <li>{@code registry-keys}: nobody at API Gateway. Callers sign with SigV4 for {@code events}
+ *       (the stock AWS CLI and SDKs) with registry-issued keys, which API Gateway cannot verify,
+ *       so the method has no authorization and the function verifies every signature before it
+ *       does anything else. Every request reaches the function, so the stage throttling is what
+ *       bounds the cost of unauthenticated traffic.</li>
+ *   <li>{@code aws-iam}: the method requires {@code AWS_IAM}; callers sign for {@code execute-api},
+ *       and API Gateway hands the verified caller ARN to the function in the request context.</li>
+ * </ul>
+ * The stage throttles, writes JSON access logs to its own log group and error execution logs.
  *
  * <p>REGIONAL by default. PRIVATE makes the API reachable only through an execute-api interface
- * VPC endpoint; its resource policy then admits this account's principals through that endpoint
- * alone and denies every request that arrives any other way.
+ * VPC endpoint; its resource policy then denies every request that arrives any other way and
+ * admits, through that endpoint, this account's (and partner accounts') principals with
+ * {@code aws-iam}, or anyone with {@code registry-keys} (API Gateway sees those callers as
+ * anonymous; the function authenticates them).
  */
 public final class RegistryApi extends Construct {
 
@@ -74,7 +84,22 @@ public final class RegistryApi extends Construct {
 
         RestApi.Builder api = RestApi.Builder.create(this, "RestApi")
                 .restApiName(Stack.of(this).getStackName())
-                .description("Partner Registry: EventBridge partner event source API (AWS JSON 1.1, SigV4 for execute-api)")
+                .description(props.authMode() == AuthMode.REGISTRY_KEYS
+                        ? "Partner Registry: EventBridge partner event source API (AWS JSON 1.1, SigV4 for events with registry-issued keys, verified by the function)"
+                        : "Partner Registry: EventBridge partner event source API (AWS JSON 1.1, SigV4 for execute-api)")
+                // Every body reaches the function as the exact bytes the caller sent. With a Lambda
+                // proxy integration, API Gateway passes a request whose Content-Type matches
+                // binaryMediaTypes to the function base64-encoded (isBase64Encoded: true), untouched,
+                // and */* matches every type (AWS docs: "Binary media types for REST APIs", "Content
+                // type conversions"); otherwise it hands the body over as a UTF-8 string, which
+                // would alter bytes that are not valid UTF-8. A registry-keys signature covers the
+                // body's SHA-256, so the function must hash what was sent. (A request with no
+                // Content-Type at all may still arrive as text; the SDKs and CLI always send one, and
+                // an altered body fails verification: a refusal, never a false accept.) Responses are
+                // unaffected: the function answers isBase64Encoded false, and API Gateway then passes
+                // its JSON through as text. Harmless with aws-iam too, where the function decodes
+                // the same way.
+                .binaryMediaTypes(List.of("*/*"))
                 .cloudWatchRole(props.manageCloudWatchRole())
                 .deployOptions(StageOptions.builder()
                         .stageName(props.stageName())
@@ -97,7 +122,7 @@ public final class RegistryApi extends Construct {
                     .types(List.of(EndpointType.PRIVATE))
                     .vpcEndpoints(List.of(endpoint))
                     .build());
-            api.policy(privatePolicy(props.vpcEndpointId(), props.partnerAccounts()));
+            api.policy(privatePolicy(props.vpcEndpointId(), props.authMode(), props.partnerAccounts()));
         } else {
             api.endpointConfiguration(EndpointConfiguration.builder().types(List.of(EndpointType.REGIONAL)).build());
             if (!props.partnerAccounts().isEmpty()) {
@@ -117,9 +142,12 @@ public final class RegistryApi extends Construct {
         // The stack exports the stage URL under a clearer name (ApiEndpoint); drop CDK's duplicate.
         this.api.getNode().tryRemoveChild("Endpoint");
         this.method = this.api.getRoot().addMethod("POST",
-                // No test-invoke permission: the console's "Test" button would bypass AWS_IAM authorization.
+                // No test-invoke permission: the console's "Test" button would bypass AWS_IAM
+                // authorization, and needs no shortcut to the function in either mode.
                 LambdaIntegration.Builder.create(props.handler()).proxy(true).allowTestInvoke(false).build(),
-                MethodOptions.builder().authorizationType(AuthorizationType.IAM).build());
+                MethodOptions.builder()
+                        .authorizationType(props.authMode() == AuthMode.REGISTRY_KEYS ? AuthorizationType.NONE : AuthorizationType.IAM)
+                        .build());
         if (props.domainName() != null) {
             this.domainName = this.api.addDomainName("Domain", DomainNameOptions.builder()
                     .domainName(props.domainName())
@@ -140,6 +168,7 @@ public final class RegistryApi extends Construct {
 
     /** Each AwsSolutions finding this API raises on purpose, with the reason it is right here. */
     private void suppressNagFindings(Props props) {
+        boolean registryKeys = props.authMode() == AuthMode.REGISTRY_KEYS;
         List<NagPackSuppression> apiSuppressions = new ArrayList<>();
         apiSuppressions.add(NagPackSuppression.builder()
                 .id("AwsSolutions-APIG2")
@@ -150,15 +179,14 @@ public final class RegistryApi extends Construct {
                 .build());
         apiSuppressions.add(NagPackSuppression.builder()
                 .id("AwsSolutions-APIG3")
-                .reason("Every request must carry a valid SigV4 signature (AWS_IAM) before it reaches the "
-                        + "function, and the stage is throttled. A WAF web ACL adds a per-request cost and no "
-                        + "rule that applies to signed AWS JSON calls; attach one per account if policy requires.")
-                .build());
-        apiSuppressions.add(NagPackSuppression.builder()
-                .id("AwsSolutions-COG4")
-                .reason("The method uses AWS_IAM authorization, as EventBridge's own API does: SDK clients sign "
-                        + "with SigV4 and the function reads the verified caller ARN from the request context. "
-                        + "A Cognito user pool authorizer would not authenticate AWS principals.")
+                .reason(registryKeys
+                        ? "The function refuses every request whose SigV4 signature does not verify against a "
+                                + "registry-issued key before it parses or acts on it, and the stage is throttled. A WAF "
+                                + "web ACL adds a per-request cost and no rule that applies to signed AWS JSON calls; "
+                                + "attach one per account if policy requires."
+                        : "Every request must carry a valid SigV4 signature (AWS_IAM) before it reaches the "
+                                + "function, and the stage is throttled. A WAF web ACL adds a per-request cost and no "
+                                + "rule that applies to signed AWS JSON calls; attach one per account if policy requires.")
                 .build());
         if (props.manageCloudWatchRole()) {
             apiSuppressions.add(NagPackSuppression.builder()
@@ -170,12 +198,36 @@ public final class RegistryApi extends Construct {
                     .build());
         }
         NagSuppressions.addResourceSuppressions(api, apiSuppressions, true);
+
+        // The method's own findings: how it authenticates, which depends on the mode.
+        List<NagPackSuppression> methodSuppressions = new ArrayList<>();
+        if (registryKeys) {
+            methodSuppressions.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-APIG4")
+                    .reason("The function authenticates every request itself: it verifies the SigV4 signature "
+                            + "(service events, as the AWS CLI and SDKs sign) against the registry-issued access "
+                            + "key it names, whose secret is kept encrypted under the stack's KMS key, and answers "
+                            + "anything else with an error before acting. API Gateway cannot verify these signatures (its "
+                            + "AWS_IAM authorization accepts only execute-api signatures by IAM credentials), so "
+                            + "the method has none of its own. See docs/deploy.md, Authentication modes.")
+                    .build());
+            methodSuppressions.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-COG4")
+                    .reason("Partners are machines calling with the AWS CLI and SDKs, which sign requests with "
+                            + "SigV4 and cannot present a Cognito token; the function verifies those signatures "
+                            + "against registry-issued access keys (docs/deploy.md, Authentication modes).")
+                    .build());
+        } else {
+            methodSuppressions.add(NagPackSuppression.builder()
+                    .id("AwsSolutions-COG4")
+                    .reason("The method uses AWS_IAM authorization, as EventBridge's own API does: SDK clients sign "
+                            + "with SigV4 and the function reads the verified caller ARN from the request context. "
+                            + "A Cognito user pool authorizer would not authenticate AWS principals.")
+                    .build());
+        }
+        NagSuppressions.addResourceSuppressions(method, methodSuppressions, true);
     }
 
-    /**
-     * Allow this account's principals (each still needs its own execute-api:Invoke permission,
-     * since the method is IAM-authorized) only through the VPC endpoint; deny everything else.
-     */
     /**
      * With AWS_IAM authorization a caller from another account is admitted only if the API's
      * resource policy allows it too (its own IAM policy must also allow execute-api:Invoke); callers
@@ -193,14 +245,32 @@ public final class RegistryApi extends Construct {
                 .build();
     }
 
-    static PolicyDocument privatePolicy(String vpcEndpointId) {
-        return privatePolicy(vpcEndpointId, List.of());
-    }
-
-    static PolicyDocument privatePolicy(String vpcEndpointId, List<String> partnerAccounts) {
-        List<IPrincipal> admitted = new ArrayList<>();
-        admitted.add(new AccountRootPrincipal());
-        partnerAccounts.forEach(a -> admitted.add(new AccountPrincipal(a)));
+    /**
+     * Deny every request that does not come through the VPC endpoint; through it, allow:
+     * <ul>
+     *   <li>with {@code aws-iam}, this account's principals and the partner accounts' (each still
+     *       needs its own execute-api:Invoke permission, since the method is IAM-authorized);</li>
+     *   <li>with {@code registry-keys}, anyone ({@code "Principal": "*"}): the method has no
+     *       authorization, so API Gateway evaluates every caller as anonymous, and a statement
+     *       naming accounts would match nobody ("User: anonymous is not authorized"). Who the caller
+     *       is, the function decides from the registry-issued key that signed the request.</li>
+     * </ul>
+     */
+    static PolicyDocument privatePolicy(String vpcEndpointId, AuthMode authMode, List<String> partnerAccounts) {
+        PolicyStatement.Builder allow = PolicyStatement.Builder.create()
+                .effect(Effect.ALLOW)
+                .actions(List.of("execute-api:Invoke"))
+                .resources(List.of("execute-api:/*"))
+                .conditions(Map.of("StringEquals", Map.of("aws:SourceVpce", vpcEndpointId)));
+        if (authMode == AuthMode.REGISTRY_KEYS) {
+            // The literal "*" of API Gateway's own examples for methods without authorization.
+            allow.sid("AllowAnyCallerThroughVpcEndpoint").principals(List.of(new StarPrincipal()));
+        } else {
+            List<IPrincipal> admitted = new ArrayList<>();
+            admitted.add(new AccountRootPrincipal());
+            partnerAccounts.forEach(a -> admitted.add(new AccountPrincipal(a)));
+            allow.sid("AllowAccountThroughVpcEndpoint").principals(admitted);
+        }
         return PolicyDocument.Builder.create()
                 .statements(List.of(
                         PolicyStatement.Builder.create()
@@ -211,14 +281,7 @@ public final class RegistryApi extends Construct {
                                 .resources(List.of("execute-api:/*"))
                                 .conditions(Map.of("StringNotEquals", Map.of("aws:SourceVpce", vpcEndpointId)))
                                 .build(),
-                        PolicyStatement.Builder.create()
-                                .sid("AllowAccountThroughVpcEndpoint")
-                                .effect(Effect.ALLOW)
-                                .principals(admitted)
-                                .actions(List.of("execute-api:Invoke"))
-                                .resources(List.of("execute-api:/*"))
-                                .conditions(Map.of("StringEquals", Map.of("aws:SourceVpce", vpcEndpointId)))
-                                .build()))
+                        allow.build()))
                 .build();
     }
 
@@ -273,17 +336,22 @@ public final class RegistryApi extends Construct {
 
     public record Props(IFunction handler, String stageName, int throttlingRateLimit, int throttlingBurstLimit,
                         EndpointType endpointType, String vpcEndpointId, RetentionDays logRetention,
-                        boolean manageCloudWatchRole, List<String> partnerAccounts, String domainName, String certificateArn) {
+                        boolean manageCloudWatchRole, List<String> partnerAccounts, String domainName, String certificateArn,
+                        AuthMode authMode) {
 
         public Props {
             Objects.requireNonNull(handler, "handler");
             Objects.requireNonNull(stageName, "stageName");
             Objects.requireNonNull(endpointType, "endpointType");
             Objects.requireNonNull(logRetention, "logRetention");
+            Objects.requireNonNull(authMode, "authMode");
             if (endpointType == EndpointType.PRIVATE && vpcEndpointId == null) {
                 throw new IllegalArgumentException("a PRIVATE API needs a vpcEndpointId");
             }
             partnerAccounts = partnerAccounts == null ? List.of() : List.copyOf(partnerAccounts);
+            if (!partnerAccounts.isEmpty() && authMode != AuthMode.AWS_IAM) {
+                throw new IllegalArgumentException("partnerAccounts are admitted by a resource policy for AWS_IAM callers: authMode aws-iam only");
+            }
         }
 
         public static Builder builder() {
@@ -302,6 +370,7 @@ public final class RegistryApi extends Construct {
             private List<String> partnerAccounts = List.of();
             private String domainName;
             private String certificateArn;
+            private AuthMode authMode = StackSettings.DEFAULT_AUTH_MODE;
 
             public Builder handler(IFunction v) { this.handler = v; return this; }
             public Builder stageName(String v) { this.stageName = v; return this; }
@@ -318,9 +387,12 @@ public final class RegistryApi extends Construct {
                 return this;
             }
 
+            public Builder authMode(AuthMode v) { this.authMode = v; return this; }
+
             public Props build() {
                 return new Props(handler, stageName, throttlingRateLimit, throttlingBurstLimit, endpointType,
-                        vpcEndpointId, logRetention, manageCloudWatchRole, partnerAccounts, domainName, certificateArn);
+                        vpcEndpointId, logRetention, manageCloudWatchRole, partnerAccounts, domainName, certificateArn,
+                        authMode);
             }
         }
     }

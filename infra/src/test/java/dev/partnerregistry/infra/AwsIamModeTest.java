@@ -2,10 +2,12 @@ package dev.partnerregistry.infra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -28,6 +30,25 @@ class AwsIamModeTest {
         assertEquals(List.of("ReadTheRegistry", "WriteSources", "CountSources"),
                 synth.functionRoleStatements().stream().map(s -> s.get("Sid")).filter(sid -> sid != null).toList());
         assertFalse(template.toJSON().toString().contains("ACCESSKEY#"), "no access-key item is ever written");
+    }
+
+    @Test
+    void theMethodRequiresIamAuthorization() {
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of("AuthorizationType", "AWS_IAM"));
+    }
+
+    @Test
+    void theMethodsNagFindingsAreSuppressedForAwsIamReasons() {
+        Map<String, String> reasons = RegistryKeysTest.nagReasons(synth.only("AWS::ApiGateway::Method").getValue());
+        assertFalse(reasons.containsKey("AwsSolutions-APIG4"), "an IAM-authorized method raises no APIG4");
+        assertTrue(reasons.get("AwsSolutions-COG4").contains("AWS_IAM"), reasons.toString());
+        assertTrue(reasons.get("AwsSolutions-APIG3").contains("AWS_IAM"), reasons.toString());
+    }
+
+    @Test
+    void theApiSaysWhatCallersSignFor() {
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "Description", Match.stringLikeRegexp(".*SigV4 for execute-api.*")));
     }
 
     @Test

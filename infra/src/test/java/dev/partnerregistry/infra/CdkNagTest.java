@@ -21,7 +21,8 @@ import software.amazon.awscdk.cxapi.SynthesisMessage;
 class CdkNagTest {
 
     static Stream<Synthesized> variants() {
-        return Stream.of(Synthesized.regional(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(), Synthesized.privateWithPartner());
+        return Stream.of(Synthesized.regional(), Synthesized.awsIam(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(),
+                Synthesized.privateWithPartner(), Synthesized.samLocal());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -64,8 +65,17 @@ class CdkNagTest {
         assertFalse(suppressed.isEmpty(), "the suppressions made in the constructs reach the template");
         // Only these findings are accepted on purpose; a new one must be fixed or argued for here.
         List<String> allowed = List.of("AwsSolutions-L1", "AwsSolutions-APIG2", "AwsSolutions-APIG3",
-                "AwsSolutions-COG4", "AwsSolutions-IAM4");
+                "AwsSolutions-APIG4", "AwsSolutions-COG4", "AwsSolutions-IAM4");
         suppressed.forEach(id -> assertTrue(allowed.contains(id), "unexpected suppression " + id));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void theMissingAuthorizationIsAcceptedOnlyWhereTheFunctionAuthenticates(Synthesized synth) {
+        Map<String, Object> method = synth.only("AWS::ApiGateway::Method").getValue();
+        boolean unauthorized = "NONE".equals(Synthesized.properties(method).get("AuthorizationType"));
+        assertEquals(unauthorized, synth.stack().accessKeyEncryption() != null, "NONE exactly with registry-issued keys");
+        assertEquals(unauthorized, RegistryKeysTest.nagReasons(method).containsKey("AwsSolutions-APIG4"));
     }
 
     private static List<String> describe(List<SynthesisMessage> messages) {

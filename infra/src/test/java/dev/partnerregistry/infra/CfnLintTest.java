@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CfnLintTest {
 
     static Stream<Synthesized> variants() {
-        return Stream.of(Synthesized.regional(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(), Synthesized.privateWithPartner());
+        // samLocal is what `make localstack-deploy` deploys.
+        return Stream.of(Synthesized.regional(), Synthesized.awsIam(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(),
+                Synthesized.privateWithPartner(), Synthesized.samLocal());
     }
 
     @ParameterizedTest(name = "{0}")

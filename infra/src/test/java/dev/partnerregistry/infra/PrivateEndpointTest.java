@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-/** The PRIVATE variant, chosen through context as `cdk synth -c endpointType=PRIVATE ...` would. */
+/**
+ * The PRIVATE variants, chosen through context as `cdk synth -c endpointType=PRIVATE ...` would:
+ * with registry-issued keys (the default) and, admitting a partner account, with AWS_IAM.
+ */
 class PrivateEndpointTest {
 
     private final Synthesized synth = Synthesized.privateEndpoint();
@@ -22,30 +25,50 @@ class PrivateEndpointTest {
                         "VpcEndpointIds", List.of(Synthesized.VPC_ENDPOINT_ID)))));
     }
 
+    private static final Map<String, Object> DENY_OUTSIDE_VPC_ENDPOINT = Map.of(
+            "Sid", "DenyOutsideVpcEndpoint",
+            "Effect", "Deny",
+            "Principal", Map.of("AWS", "*"),
+            "Action", "execute-api:Invoke",
+            "Resource", "execute-api:/*",
+            "Condition", Map.of("StringNotEquals", Map.of("aws:SourceVpce", Synthesized.VPC_ENDPOINT_ID)));
+
     @Test
-    void resourcePolicyAdmitsOnlyRequestsThroughTheVpcEndpoint() {
+    void withRegistryKeysTheResourcePolicyAdmitsAnyCallerButOnlyThroughTheVpcEndpoint() {
+        // The method has no authorization, so API Gateway sees every caller as anonymous and only
+        // Principal "*" can admit one; the function then authenticates it by its registry-issued key.
         template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
                 "Policy", Map.of("Statement", Match.exact(List.of(
-                        Map.of("Sid", "DenyOutsideVpcEndpoint",
-                                "Effect", "Deny",
-                                "Principal", Map.of("AWS", "*"),
-                                "Action", "execute-api:Invoke",
-                                "Resource", "execute-api:/*",
-                                "Condition", Map.of("StringNotEquals", Map.of("aws:SourceVpce", Synthesized.VPC_ENDPOINT_ID))),
-                        Map.of("Sid", "AllowAccountThroughVpcEndpoint",
+                        DENY_OUTSIDE_VPC_ENDPOINT,
+                        Map.of("Sid", "AllowAnyCallerThroughVpcEndpoint",
                                 "Effect", "Allow",
-                                "Principal", Map.of("AWS", Match.anyValue()),
+                                "Principal", "*",
                                 "Action", "execute-api:Invoke",
                                 "Resource", "execute-api:/*",
                                 "Condition", Map.of("StringEquals", Map.of("aws:SourceVpce", Synthesized.VPC_ENDPOINT_ID))))))));
-        // The Allow names this account (its root principal), not everyone.
-        String policy = Synthesized.properties(synth.only("AWS::ApiGateway::RestApi").getValue()).get("Policy").toString();
-        assertEquals(true, policy.contains(":root"), policy);
     }
 
     @Test
-    void methodStillRequiresIamAuthorization() {
-        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of("AuthorizationType", "AWS_IAM"));
+    void withRegistryKeysTheMethodLeavesAuthenticationToTheFunction() {
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of("AuthorizationType", "NONE"));
+    }
+
+    @Test
+    void withAwsIamTheResourcePolicyAdmitsThisAccountAndPartnerAccountsOnlyThroughTheVpcEndpoint() {
+        Template awsIam = Synthesized.privateWithPartner().template();
+        awsIam.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "Policy", Map.of("Statement", Match.exact(List.of(
+                        DENY_OUTSIDE_VPC_ENDPOINT,
+                        Map.of("Sid", "AllowAccountThroughVpcEndpoint",
+                                "Effect", "Allow",
+                                "Principal", Map.of("AWS", List.of(
+                                        Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::",
+                                                Map.of("Ref", "AWS::AccountId"), ":root"))),
+                                        Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"), ":iam::111122223333:root"))))),
+                                "Action", "execute-api:Invoke",
+                                "Resource", "execute-api:/*",
+                                "Condition", Map.of("StringEquals", Map.of("aws:SourceVpce", Synthesized.VPC_ENDPOINT_ID))))))));
+        awsIam.hasResourceProperties("AWS::ApiGateway::Method", Map.of("AuthorizationType", "AWS_IAM"));
     }
 
     @Test

@@ -107,6 +107,32 @@ class RegistryKeysTest {
         assertTrue(actions(read).contains("dynamodb:GetItem"));
     }
 
+    // --- The API -------------------------------------------------------------------------
+
+    @Test
+    void theMethodHasNoAuthorizationBecauseTheFunctionVerifiesEverySignature() {
+        template.hasResourceProperties("AWS::ApiGateway::Method", Map.of("AuthorizationType", "NONE"));
+        template.resourceCountIs("AWS::ApiGateway::Authorizer", 0);
+    }
+
+    @Test
+    void theUnauthorizedMethodsNagFindingsAreSuppressedOnTheMethodWithTheReason() {
+        Map<String, String> reasons = nagReasons(synth.only("AWS::ApiGateway::Method").getValue());
+        for (String rule : List.of("AwsSolutions-APIG4", "AwsSolutions-COG4")) {
+            String reason = reasons.get(rule);
+            assertNotNull(reason, rule + " is suppressed on the method: " + reasons.keySet());
+            assertTrue(reason.contains("registry-issued"), reason);
+            assertTrue(reason.contains("docs/deploy.md"), reason);
+        }
+        assertFalse(reasons.get("AwsSolutions-APIG3").contains("AWS_IAM"), "no reason claims API Gateway checks signatures");
+    }
+
+    @Test
+    void theApiSaysWhatCallersSignFor() {
+        template.hasResourceProperties("AWS::ApiGateway::RestApi", Map.of(
+                "Description", Match.stringLikeRegexp(".*SigV4 for events with registry-issued keys.*")));
+    }
+
     // --- What the function is told --------------------------------------------------------
 
     @Test
@@ -123,6 +149,17 @@ class RegistryKeysTest {
     void theAccessKeyCacheSettingReachesTheFunction() {
         assertEquals(String.valueOf(Synthesized.ACCESS_KEY_CACHE_SECONDS),
                 Synthesized.privateEndpoint().functionEnvironment().get("ACCESS_KEY_CACHE_SECONDS"));
+    }
+
+    /** cdk-nag's suppressions in a resource's metadata: rule id to reason. */
+    @SuppressWarnings("unchecked")
+    static Map<String, String> nagReasons(Map<String, Object> resource) {
+        Map<String, Object> metadata = (Map<String, Object>) resource.get("Metadata");
+        List<Map<String, Object>> rules = metadata == null || metadata.get("cdk_nag") == null ? List.of()
+                : (List<Map<String, Object>>) ((Map<String, Object>) metadata.get("cdk_nag")).get("rules_to_suppress");
+        Map<String, String> reasons = new java.util.TreeMap<>();
+        rules.forEach(rule -> reasons.put((String) rule.get("id"), (String) rule.get("reason")));
+        return reasons;
     }
 
     @SuppressWarnings("unchecked")
