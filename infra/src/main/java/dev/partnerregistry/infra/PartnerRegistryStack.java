@@ -1,8 +1,10 @@
 package dev.partnerregistry.infra;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.constructs.Construct;
@@ -16,6 +18,8 @@ import software.constructs.Construct;
 public final class PartnerRegistryStack extends Stack {
 
     public static final String DEFAULT_ID = "PartnerRegistryStack";
+    /** The operator command as the README and docs/deploy.md run it, from the repository root. */
+    public static final String ADMIN_COMMAND = "java -cp admin/target/partner-registry-admin.jar dev.partnerregistry.admin.AdminCommand";
 
     private final PartnerSourceTable table;
     private final AccessKeyEncryption accessKeyEncryption;
@@ -75,7 +79,9 @@ public final class PartnerRegistryStack extends Stack {
                 .build());
 
         CfnOutput.Builder.create(this, "ApiEndpoint")
-                .description("endpointOverride for the SDKs: the stage URL, signed for execute-api")
+                .description(settings.authMode() == AuthMode.REGISTRY_KEYS
+                        ? "--endpoint-url for the AWS CLI, endpointOverride for the SDKs: the stage URL, signed for events with registry-issued keys"
+                        : "endpointOverride for the SDKs: the stage URL, signed for execute-api")
                 .value(api.api().getUrl())
                 .build();
         CfnOutput.Builder.create(this, "ApiId").value(api.api().getRestApiId()).build();
@@ -90,6 +96,25 @@ public final class PartnerRegistryStack extends Stack {
                     .build();
         }
         CfnOutput.Builder.create(this, "TableName").value(table.table().getTableName()).build();
+        if (accessKeyEncryption != null) {
+            String keyArn = accessKeyEncryption.key().getKeyArn();
+            CfnOutput.Builder.create(this, "AccessKeysKmsKeyArn")
+                    .description("ACCESS_KEYS_KMS_KEY_ARN for the operator command: issue-key encrypts new secrets under this key")
+                    .value(keyArn)
+                    .build();
+            // Ready to paste but for the principal, which must be replaced: left as <principal ARN>,
+            // an unedited paste fails in the shell (a redirect from a missing file) instead of
+            // issuing a key to a placeholder.
+            CfnOutput.Builder.create(this, "IssueFirstKeyCommand")
+                    .description("From the repository root, with the operator's AWS credentials: issues a partner principal's "
+                            + "access key (printed once); then register-partner the same principal")
+                    .value(Fn.join("", List.of(
+                            "TABLE_NAME=", table.table().getTableName(),
+                            " ACCESS_KEYS_KMS_KEY_ARN=", keyArn,
+                            " AWS_REGION=", getRegion(),
+                            " " + ADMIN_COMMAND + " issue-key --principal <principal ARN>")))
+                    .build();
+        }
         CfnOutput.Builder.create(this, "FunctionName").value(function.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "FunctionAliasArn").value(function.alias().getFunctionArn()).build();
     }

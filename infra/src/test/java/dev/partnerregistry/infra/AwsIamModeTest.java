@@ -52,6 +52,13 @@ class AwsIamModeTest {
     }
 
     @Test
+    void theOutputsHaveNoKeyToIssue() {
+        assertEquals(List.of("ApiEndpoint", "ApiId", "FunctionAliasArn", "FunctionName", "TableName"),
+                template.findOutputs("*").keySet().stream().sorted().toList());
+        template.hasOutput("ApiEndpoint", Map.of("Description", Match.stringLikeRegexp(".*signed for execute-api")));
+    }
+
+    @Test
     void theFunctionIsToldToTrustApiGatewaysCallerAndNothingAboutKeys() {
         Map<String, Object> environment = synth.functionEnvironment();
         assertEquals("aws-iam", environment.get("AUTH_MODE"));

@@ -433,7 +433,8 @@ class PartnerRegistryStackTest {
     @Test
     void outputsNameWhatCallersAndOperatorsNeed() {
         Map<String, Map<String, Object>> outputs = template.findOutputs("*");
-        assertEquals(List.of("ApiEndpoint", "ApiId", "FunctionAliasArn", "FunctionName", "TableName"),
+        assertEquals(List.of("AccessKeysKmsKeyArn", "ApiEndpoint", "ApiId", "FunctionAliasArn", "FunctionName",
+                        "IssueFirstKeyCommand", "TableName"),
                 outputs.keySet().stream().sorted().toList());
     }
 

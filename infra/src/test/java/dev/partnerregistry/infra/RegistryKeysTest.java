@@ -162,6 +162,75 @@ class RegistryKeysTest {
         return reasons;
     }
 
+    // --- What the operator is told --------------------------------------------------------
+
+    @Test
+    void theKeysArnIsAnOutputBesideTheTableName() {
+        String keyId = synth.only("AWS::KMS::Key").getKey();
+        template.hasOutput("AccessKeysKmsKeyArn", Map.of("Value", Map.of("Fn::GetAtt", List.of(keyId, "Arn"))));
+        template.hasOutput("TableName", Map.of("Value", Map.of("Ref", synth.only("AWS::DynamoDB::Table").getKey())));
+    }
+
+    @Test
+    void anOutputIsTheCommandThatIssuesAPartnersFirstKey() {
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        String keyId = synth.only("AWS::KMS::Key").getKey();
+        template.hasOutput("IssueFirstKeyCommand", Map.of("Value", Map.of("Fn::Join", List.of("", List.of(
+                "TABLE_NAME=", Map.of("Ref", tableId),
+                " ACCESS_KEYS_KMS_KEY_ARN=", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
+                " AWS_REGION=", Map.of("Ref", "AWS::Region"),
+                " java -cp admin/target/partner-registry-admin.jar dev.partnerregistry.admin.AdminCommand"
+                        + " issue-key --principal <principal ARN>")))));
+    }
+
+    @Test
+    void theIssueKeyCommandSetsTheVariablesTheOperatorCommandReadsAndRunsItsJar() throws Exception {
+        // The variables, as the shell would see them once CloudFormation resolved the output.
+        Map<String, String> environment = new java.util.HashMap<>();
+        environment.put("TABLE_NAME", "PartnerRegistryStack-PartnerSourcesTable-1A2B3C");
+        environment.put("ACCESS_KEYS_KMS_KEY_ARN", "arn:aws:kms:eu-west-1:123456789012:key/0f6e7d8c-1234-4abc-9def-0123456789ab");
+        environment.put("AWS_REGION", "eu-west-1");
+        String output = resolve(template.findOutputs("IssueFirstKeyCommand").get("IssueFirstKeyCommand").get("Value"), Map.of(
+                synth.only("AWS::DynamoDB::Table").getKey(), environment.get("TABLE_NAME"),
+                synth.only("AWS::KMS::Key").getKey(), environment.get("ACCESS_KEYS_KMS_KEY_ARN"),
+                "AWS::Region", environment.get("AWS_REGION")));
+        // The admin command reads its settings as the function does (RegistrySettings.fromEnvironment).
+        Map<String, String> assigned = new java.util.LinkedHashMap<>();
+        String rest = output;
+        while (rest.matches("[A-Z_]+=\\S+ .*")) {
+            int eq = rest.indexOf('='), space = rest.indexOf(' ');
+            assigned.put(rest.substring(0, eq), rest.substring(eq + 1, space));
+            rest = rest.substring(space + 1);
+        }
+        dev.partnerregistry.RegistrySettings settings = dev.partnerregistry.RegistrySettings.fromEnvironment(assigned);
+        assertEquals(environment.get("TABLE_NAME"), settings.tableName());
+        assertEquals(environment.get("AWS_REGION"), settings.region());
+        assertEquals(environment.get("ACCESS_KEYS_KMS_KEY_ARN"), settings.accessKeys().kmsKeyArn());
+        assertEquals(environment.keySet(), assigned.keySet(), output);
+        // What follows runs the operator command's main class from the jar the build makes.
+        assertEquals(PartnerRegistryStack.ADMIN_COMMAND + " issue-key --principal <principal ARN>", rest);
+        assertTrue(PartnerRegistryStack.ADMIN_COMMAND.endsWith(" " + dev.partnerregistry.admin.AdminCommand.class.getName()));
+        String jar = PartnerRegistryStack.ADMIN_COMMAND.split(" ")[2];
+        assertTrue(java.nio.file.Files.isRegularFile(FunctionArtifact.repoRoot().resolve(jar)), jar + " is what the admin module builds");
+    }
+
+    /** An output value with Ref and Fn::GetAtt ... Arn replaced by the given values, Fn::Join applied. */
+    @SuppressWarnings("unchecked")
+    private static String resolve(Object value, Map<String, String> resolved) {
+        if (value instanceof String text) {
+            return text;
+        }
+        Map<String, Object> intrinsic = (Map<String, Object>) value;
+        if (intrinsic.containsKey("Ref")) {
+            return java.util.Objects.requireNonNull(resolved.get((String) intrinsic.get("Ref")), intrinsic.toString());
+        }
+        if (intrinsic.containsKey("Fn::GetAtt")) {
+            return java.util.Objects.requireNonNull(resolved.get((String) ((List<Object>) intrinsic.get("Fn::GetAtt")).get(0)), intrinsic.toString());
+        }
+        List<Object> join = (List<Object>) intrinsic.get("Fn::Join");
+        return String.join((String) join.get(0), ((List<Object>) join.get(1)).stream().map(part -> resolve(part, resolved)).toList());
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> actions(Map<String, Object> statement) {
         Object action = statement.get("Action");
