@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.api.PartnerRegistryHandler;
@@ -28,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 
 /**
- * The function's handler against a table made from the synthesized template's own
+ * The function's handler (in aws-iam mode) against a table made from the synthesized template's own
  * AWS::DynamoDB::Table key schema, in LocalStack. Needs a Docker engine: where there is none,
  * JUnit reports this class as skipped (disabledWithoutDocker), never as passed.
  */
@@ -67,7 +68,10 @@ class LocalStackCreateTest {
                         .attributeName(a.get("AttributeName")).attributeType(a.get("AttributeType")).build()).toList()));
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(TABLE));
         new DynamoDbRegistryAdmin(dynamoDb, TABLE).registerPrincipals(PARTNER, List.of(CALLER));
-        handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, new RegistrySettings(TABLE, LOCALSTACK.getRegion(), 100), System.out));
+        // aws-iam mode: the events below carry the caller as API Gateway's AWS_IAM authorization hands it over.
+        RegistrySettings settings = new RegistrySettings(TABLE, LOCALSTACK.getRegion(), 100)
+                .withAccessKeys(new AccessKeySettings(AccessKeySettings.Mode.AWS_IAM, null, null, null));
+        handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, System.out));
     }
 
     @AfterAll

@@ -1,17 +1,27 @@
 package dev.partnerregistry.infra;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import software.amazon.awscdk.assertions.Match;
 
 /**
  * SAM's --env-vars only overrides variables the template declares, so the SAM flavour declares
  * DYNAMODB_ENDPOINT (blank, which the function reads as unset); the deployed flavour must not.
+ * The env files in infra/sam run the function in aws-iam mode: the events in events/ carry the
+ * caller API Gateway's AWS_IAM authorization would have verified, and no signature a
+ * registry-keys function could check.
  */
 class SamLocalTemplateTest {
+
+    private static final List<String> ENV_FILES = List.of("infra/sam/env-localstack.json", "infra/sam/env-dynamodb-local.json");
 
     @Test
     void samFlavourDeclaresTheEndpointVariableBlank() {
@@ -29,8 +39,42 @@ class SamLocalTemplateTest {
     }
 
     @Test
+    void samFlavourDeclaresHowCallersAreAuthenticatedLikeTheDeployedOne() {
+        Map<String, Object> environment = Synthesized.samLocal().functionEnvironment();
+        assertEquals("registry-keys", environment.get("AUTH_MODE"));
+        assertEquals("60", environment.get("ACCESS_KEY_CACHE_SECONDS"));
+        assertTrue(environment.containsKey("ACCESS_KEYS_KMS_KEY_ARN"));
+    }
+
+    @Test
+    void everyVariableTheEnvFilesSetIsOneTheSamTemplateDeclaresSoSamAppliesIt() throws Exception {
+        Set<String> declared = Synthesized.samLocal().functionEnvironment().keySet();
+        for (String file : ENV_FILES) {
+            Set<String> set = parameters(file).keySet();
+            assertTrue(declared.containsAll(set), file + " sets " + set + ", the template declares " + declared);
+        }
+    }
+
+    @Test
+    void theEnvFilesRunTheFunctionInAwsIamModeAsTheEventFilesAssume() throws Exception {
+        for (String file : ENV_FILES) {
+            Map<String, String> parameters = parameters(file);
+            assertEquals("aws-iam", parameters.get("AUTH_MODE"), file);
+            // Blank, read as unset: the template's GetAtt means nothing to SAM.
+            assertEquals("", parameters.get("ACCESS_KEYS_KMS_KEY_ARN"), file);
+        }
+    }
+
+    @Test
     void deployedFlavourLeavesItUnset() {
         Map<String, Object> function = Synthesized.properties(Synthesized.regional().only("AWS::Lambda::Function").getValue());
         assertFalse(String.valueOf(function.get("Environment")).contains("DYNAMODB_ENDPOINT"));
+    }
+
+    /** The Parameters of an --env-vars file: variables for every function. */
+    private static Map<String, String> parameters(String file) throws Exception {
+        Map<String, Map<String, String>> content = new ObjectMapper().readValue(
+                FunctionArtifact.repoRoot().resolve(file).toFile(), new TypeReference<>() { });
+        return content.get("Parameters");
     }
 }
