@@ -142,8 +142,8 @@ public final class RegistryApi extends Construct {
         // The stack exports the stage URL under a clearer name (ApiEndpoint); drop CDK's duplicate.
         this.api.getNode().tryRemoveChild("Endpoint");
         this.method = this.api.getRoot().addMethod("POST",
-                // No test-invoke permission: the console's "Test" button would bypass AWS_IAM
-                // authorization, and needs no shortcut to the function in either mode.
+                // No test-invoke permission: with AWS_IAM the console's "Test" button would bypass
+                // the authorization, and neither mode needs a way to the function around the stage.
                 LambdaIntegration.Builder.create(props.handler()).proxy(true).allowTestInvoke(false).build(),
                 MethodOptions.builder()
                         .authorizationType(props.authMode() == AuthMode.REGISTRY_KEYS ? AuthorizationType.NONE : AuthorizationType.IAM)
