@@ -11,8 +11,9 @@ import java.util.Map;
  *                  with registry-issued keys) or {@code aws-iam} (API Gateway's AWS_IAM authorization has verified
  *                  the caller, named in the proxy event)
  * @param kmsKeyArn {@code ACCESS_KEYS_KMS_KEY_ARN}: the KMS key the access keys' secrets are encrypted under
- * @param kmsEndpoint {@code KMS_ENDPOINT}: a local KMS instead of the regional endpoint (default: DYNAMODB_ENDPOINT,
- *                  as moto and LocalStack serve both on one port), or null
+ * @param kmsEndpoint {@code KMS_ENDPOINT}: a local KMS instead of the regional endpoint; else DYNAMODB_ENDPOINT (moto
+ *                  and LocalStack serve both on one port); else the SDKs' standard {@code AWS_ENDPOINT_URL_KMS} or
+ *                  {@code AWS_ENDPOINT_URL} (which LocalStack sets for the functions it runs); else null
  * @param cacheTtl  {@code ACCESS_KEY_CACHE_SECONDS}: how long an instance trusts what it read of a key (default 60 s,
  *                  1 to 900): the time a deactivated or deleted key may still be accepted
  */
@@ -71,14 +72,24 @@ public record AccessKeySettings(Mode mode, String kmsKeyArn, URI kmsEndpoint, Du
 
     static AccessKeySettings fromEnvironment(Map<String, String> env, URI dynamoDbEndpoint) {
         String mode = env.get("AUTH_MODE");
-        String endpoint = env.get("KMS_ENDPOINT");
+        String endpoint = firstSet(env, "KMS_ENDPOINT", "DYNAMODB_ENDPOINT", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL");
         String ttl = env.get("ACCESS_KEY_CACHE_SECONDS");
         String keyArn = env.get("ACCESS_KEYS_KMS_KEY_ARN");
         return new AccessKeySettings(
                 mode == null || mode.isBlank() ? Mode.REGISTRY_KEYS : Mode.of(mode),
                 keyArn == null || keyArn.isBlank() ? null : keyArn.trim(),
-                endpoint == null || endpoint.isBlank() ? dynamoDbEndpoint : URI.create(endpoint.trim()),
+                endpoint == null ? dynamoDbEndpoint : URI.create(endpoint.trim()),
                 ttl == null || ttl.isBlank() ? DEFAULT_CACHE_TTL : Duration.ofSeconds(seconds(ttl)));
+    }
+
+    private static String firstSet(Map<String, String> env, String... names) {
+        for (String name : names) {
+            String value = env.get(name);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
     }
 
     private static long seconds(String value) {
