@@ -1,6 +1,7 @@
 package dev.partnerregistry;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -12,15 +13,26 @@ import java.util.Map;
  * @param dynamoDbEndpoint    {@code DYNAMODB_ENDPOINT}: a local engine instead of the regional endpoint, or null
  * @param metricsNamespace    {@code METRICS_NAMESPACE}: the CloudWatch namespace of the request metrics (default PartnerRegistry)
  * @param accessKeys          how callers are authenticated ({@link AccessKeySettings})
+ * @param sourceExpiration    {@code SOURCE_EXPIRATION_DAYS}: how long a source may stay PENDING before it expires (default 7
+ *                            days, EventBridge's partner onboarding guide; 1 to 365)
  */
 public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
-                               AccessKeySettings accessKeys) {
+                               AccessKeySettings accessKeys, Duration sourceExpiration) {
+
+    public static final Duration DEFAULT_SOURCE_EXPIRATION = Duration.ofDays(7);
+    static final Duration MAX_SOURCE_EXPIRATION = Duration.ofDays(365);
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_PARTNER_LIMIT = 100;
     public static final String DEFAULT_METRICS_NAMESPACE = "PartnerRegistry";
 
     public RegistrySettings {
+        if (sourceExpiration == null) {
+            sourceExpiration = DEFAULT_SOURCE_EXPIRATION;
+        }
+        if (sourceExpiration.compareTo(Duration.ofDays(1)) < 0 || sourceExpiration.compareTo(MAX_SOURCE_EXPIRATION) > 0) {
+            throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be 1 to 365, was " + sourceExpiration.toDays());
+        }
         if (accessKeys == null) {
             accessKeys = AccessKeySettings.defaults();
         }
@@ -35,6 +47,11 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
         }
     }
 
+    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
+                            AccessKeySettings accessKeys) {
+        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, null);
+    }
+
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace) {
         this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, null);
     }
@@ -44,7 +61,11 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     }
 
     public RegistrySettings withAccessKeys(AccessKeySettings settings) {
-        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, settings);
+        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, settings, sourceExpiration);
+    }
+
+    public RegistrySettings withSourceExpiration(Duration expiration) {
+        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, expiration);
     }
 
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit) {
@@ -61,7 +82,19 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
                 limit == null || limit.isBlank() ? DEFAULT_PARTNER_LIMIT : parseLimit(limit),
                 dynamoDbEndpoint,
                 env.get("METRICS_NAMESPACE"),
-                AccessKeySettings.fromEnvironment(env, dynamoDbEndpoint));
+                AccessKeySettings.fromEnvironment(env, dynamoDbEndpoint),
+                expirationDays(env.get("SOURCE_EXPIRATION_DAYS")));
+    }
+
+    private static Duration expirationDays(String days) {
+        if (days == null || days.isBlank()) {
+            return DEFAULT_SOURCE_EXPIRATION;
+        }
+        try {
+            return Duration.ofDays(Long.parseLong(days.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be a whole number of days, was '" + days + "'", e);
+        }
     }
 
     private static int parseLimit(String limit) {

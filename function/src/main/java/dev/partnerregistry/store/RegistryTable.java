@@ -12,7 +12,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * pk                    sk                   item                                          written by
  * PARTNER#&lt;partner&gt;    PARTNER              partner: principals, sourceLimit (override)   the operator
  * COUNT#&lt;partner&gt;      COUNT                counter: sourceCount, countChanges            the function
- * SOURCES#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId the function
+ * SOURCES#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId, the function
+ *                                            expiresAt + expiryQueue (while PENDING),
+ *                                            busAccount + busCreatedAt (the customer's bus)
  * REGION#&lt;region&gt;      REGION               region switches: disabledOperations           the operator
  * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret            the operator
  * ACCESSKEY#&lt;id&gt;       ACCESSKEY            a registry-issued access key: principal,      the operator
@@ -50,6 +52,22 @@ public final class RegistryTable {
     public static final String STATE = "state";
     /** The client's id for the call that created the source (amz-sdk-invocation-id), so its retries are recognised. */
     public static final String CALL_ID = "callId";
+    /** When a PENDING source expires (epoch milliseconds); absent in any other state. */
+    public static final String EXPIRES_AT = "expiresAt";
+    /** {@value #EXPIRY_QUEUE_VALUE} while the source is PENDING, else absent: the sparse key of {@link #EXPIRY_INDEX}. */
+    public static final String EXPIRY_QUEUE = "expiryQueue";
+    public static final String EXPIRY_QUEUE_VALUE = "PENDING";
+    /** The account whose partner event bus is matched to the source, and when it was created; absent without one. */
+    public static final String BUS_ACCOUNT = "busAccount";
+    public static final String BUS_CREATED_AT = "busCreatedAt";
+
+    /**
+     * A customer's sources: partition key {@link #ACCOUNT} (only source items carry it), sort key
+     * {@link #SORT_KEY} ({@code SOURCE#<name>}), so ListEventSources is one Query by account and prefix.
+     */
+    public static final String ACCOUNT_INDEX = "byAccount";
+    /** PENDING sources by expiry: partition key {@link #EXPIRY_QUEUE}, sort key {@link #EXPIRES_AT}; the sweep's Query. */
+    public static final String EXPIRY_INDEX = "byExpiry";
 
     // The region item.
     public static final String REGION = "region";
@@ -87,13 +105,22 @@ public final class RegistryTable {
             "dynamodb:ConditionCheckItem",
             "dynamodb:GetItem",
             "dynamodb:Query");
-    /** A transaction's put and delete of a source: only in source partitions, only its attributes. */
-    public static final List<String> FUNCTION_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:PutItem");
+    /** A transaction's put, update (a state change) and delete of a source: only in source partitions, only its attributes. */
+    public static final List<String> FUNCTION_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
     /** A transaction's update of a counter: only in counter partitions, only the count. */
     public static final List<String> FUNCTION_COUNTER_ACTIONS = List.of("dynamodb:UpdateItem");
     /** Every attribute a source write names (item, key and condition): what IAM lets the function write there. */
     public static final List<String> SOURCE_ATTRIBUTES = List.of(
-            PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID);
+            PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID, EXPIRES_AT, EXPIRY_QUEUE, BUS_ACCOUNT, BUS_CREATED_AT);
+    /** The indexes the function queries ({@code <table ARN>/index/<name>}): a customer's sources. */
+    public static final List<String> FUNCTION_QUERIED_INDEXES = List.of(ACCOUNT_INDEX);
+    /**
+     * What the expiry sweep does: Query the expiry index, and in one transaction per expired source
+     * delete it (only in source partitions) and count it out (only counters), the function's own
+     * attribute rules applying.
+     */
+    public static final List<String> SWEEP_QUERIED_INDEXES = List.of(EXPIRY_INDEX);
+    public static final List<String> SWEEP_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem");
     /** Every attribute a counter update names. */
     public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT, COUNT_CHANGES);
     /** The note of an access key's last use: only in access-key partitions, only that time. */
