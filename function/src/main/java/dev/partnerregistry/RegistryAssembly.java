@@ -4,6 +4,7 @@ import dev.partnerregistry.api.AwsJsonProtocol;
 import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.auth.CachedAccessKeys;
 import dev.partnerregistry.auth.SignatureVerifier;
+import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.store.DynamoDbAccessKeys;
 import dev.partnerregistry.store.DynamoDbClients;
@@ -59,7 +60,17 @@ public final class RegistryAssembly {
 
     /** The protocol over the registry on this client and table, logging each request to {@code log}. */
     public static AwsJsonProtocol protocol(DynamoDbClient dynamoDb, RegistrySettings settings, RequestLog log) {
-        return new AwsJsonProtocol(registry(dynamoDb, settings, Clock.systemUTC()), log, DynamoDbRequestCounter::takeCount);
+        return protocol(dynamoDb, settings, log, Clock.systemUTC());
+    }
+
+    /** As above, on {@code clock} (tests move it to expire sources). */
+    public static AwsJsonProtocol protocol(DynamoDbClient dynamoDb, RegistrySettings settings, RequestLog log, Clock clock) {
+        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName());
+        DynamoDbPageTokenKey pageTokenKey = new DynamoDbPageTokenKey(dynamoDb, settings.tableName());
+        return new AwsJsonProtocol(
+                new PartnerRegistry(store, pageTokenKey, settings.region(), settings.defaultPartnerLimit(), settings.sourceExpiration(), clock),
+                new CustomerEventSources(store, pageTokenKey, settings.region(), settings.sourceExpiration(), clock),
+                log, DynamoDbRequestCounter::takeCount);
     }
 
     /** The protocol with its request log on {@code log} (a local server's console, a test's buffer). */
@@ -75,6 +86,6 @@ public final class RegistryAssembly {
         return new PartnerRegistry(
                 new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName()),
                 new DynamoDbPageTokenKey(dynamoDb, settings.tableName()),
-                settings.region(), settings.defaultPartnerLimit(), clock);
+                settings.region(), settings.defaultPartnerLimit(), settings.sourceExpiration(), clock);
     }
 }

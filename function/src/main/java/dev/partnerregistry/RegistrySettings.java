@@ -14,13 +14,15 @@ import java.util.Map;
  * @param metricsNamespace    {@code METRICS_NAMESPACE}: the CloudWatch namespace of the request metrics (default PartnerRegistry)
  * @param accessKeys          how callers are authenticated ({@link AccessKeySettings})
  * @param sourceExpiration    {@code SOURCE_EXPIRATION_DAYS}: how long a source may stay PENDING before it expires (default 7
- *                            days, EventBridge's partner onboarding guide; 1 to 365)
+ *                            days, EventBridge's partner onboarding guide; up to 365; a fraction of a day, down to one
+ *                            minute, for local trials: 0.001 is 86.4 seconds)
  */
 public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
                                AccessKeySettings accessKeys, Duration sourceExpiration) {
 
     public static final Duration DEFAULT_SOURCE_EXPIRATION = Duration.ofDays(7);
     static final Duration MAX_SOURCE_EXPIRATION = Duration.ofDays(365);
+    static final Duration MIN_SOURCE_EXPIRATION = Duration.ofMinutes(1);
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_PARTNER_LIMIT = 100;
@@ -30,8 +32,8 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
         if (sourceExpiration == null) {
             sourceExpiration = DEFAULT_SOURCE_EXPIRATION;
         }
-        if (sourceExpiration.compareTo(Duration.ofDays(1)) < 0 || sourceExpiration.compareTo(MAX_SOURCE_EXPIRATION) > 0) {
-            throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be 1 to 365, was " + sourceExpiration.toDays());
+        if (sourceExpiration.compareTo(MIN_SOURCE_EXPIRATION) < 0 || sourceExpiration.compareTo(MAX_SOURCE_EXPIRATION) > 0) {
+            throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be one minute to 365 days, was " + sourceExpiration);
         }
         if (accessKeys == null) {
             accessKeys = AccessKeySettings.defaults();
@@ -91,9 +93,9 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
             return DEFAULT_SOURCE_EXPIRATION;
         }
         try {
-            return Duration.ofDays(Long.parseLong(days.trim()));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be a whole number of days, was '" + days + "'", e);
+            return Duration.ofMillis(new java.math.BigDecimal(days.trim()).multiply(java.math.BigDecimal.valueOf(86_400_000L)).longValueExact());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be a number of days, was '" + days + "'", e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.Constraints;
+import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.RegistryException;
@@ -29,6 +30,7 @@ public final class AwsJsonProtocol {
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
     private final PartnerRegistry registry;
+    private final CustomerEventSources customers;
     private final RequestLog log;
     private final IntSupplier storeRequests;
 
@@ -36,8 +38,9 @@ public final class AwsJsonProtocol {
      * @param storeRequests the store requests made on this thread since it was last asked (the
      *                      count restarts on each call), for the request log
      */
-    public AwsJsonProtocol(PartnerRegistry registry, RequestLog log, IntSupplier storeRequests) {
+    public AwsJsonProtocol(PartnerRegistry registry, CustomerEventSources customers, RequestLog log, IntSupplier storeRequests) {
         this.registry = registry;
+        this.customers = customers;
         this.log = log;
         this.storeRequests = storeRequests;
     }
@@ -48,7 +51,8 @@ public final class AwsJsonProtocol {
 
     /** The same protocol, with a request log that writes nowhere: for requests that are not traffic (priming). */
     AwsJsonProtocol unlogged() {
-        return new AwsJsonProtocol(registry, RequestLog.to(new PrintStream(OutputStream.nullOutputStream()), "unlogged"), storeRequests);
+        return new AwsJsonProtocol(registry, customers, RequestLog.to(new PrintStream(OutputStream.nullOutputStream()), "unlogged"),
+                storeRequests);
     }
 
     public ApiResponse handle(String target, String body, Caller caller, String requestId) {
@@ -156,17 +160,62 @@ public final class AwsJsonProtocol {
             case LIST_PARTNER_EVENT_SOURCE_ACCOUNTS: {
                 PartnerEventSource source = registry.listPartnerEventSourceAccounts(
                         in.string("EventSourceName"), in.string("NextToken"), in.integer("Limit"), caller);
-                return json(w -> w.writeFieldName("PartnerEventSourceAccounts").writeStartArray()
-                        .writeStartObject()
-                        .writeFieldName("Account").writeValue(source.account())
-                        .writeFieldName("CreationTime").writeNumber(epochSeconds(source).toPlainString())
-                        .writeFieldName("State").writeValue(source.state().name())
-                        .writeEndObject()
-                        .writeEndArray());
+                return json(w -> {
+                    w.writeFieldName("PartnerEventSourceAccounts").writeStartArray().writeStartObject()
+                            .writeFieldName("Account").writeValue(source.account());
+                    writeTime(w, "CreationTime", source.creationTime());
+                    writeTime(w, "ExpirationTime", source.expirationTime());
+                    w.writeFieldName("State").writeValue(source.state().name())
+                            .writeEndObject().writeEndArray();
+                });
             }
             case DELETE_PARTNER_EVENT_SOURCE: {
                 registry.deletePartnerEventSource(in.string("Name"), in.string("Account"), caller);
                 return "{}";
+            }
+            case LIST_EVENT_SOURCES: {
+                PartnerRegistry.SourcePage page = customers.listEventSources(
+                        in.string("NamePrefix"), in.string("NextToken"), in.integer("Limit"), caller);
+                return json(w -> {
+                    w.writeFieldName("EventSources").writeStartArray();
+                    for (PartnerEventSource source : page.sources()) {
+                        w.writeStartObject();
+                        writeEventSource(w, source);
+                        w.writeEndObject();
+                    }
+                    w.writeEndArray();
+                    if (page.nextToken() != null) {
+                        w.writeFieldName("NextToken").writeValue(page.nextToken());
+                    }
+                });
+            }
+            case DESCRIBE_EVENT_SOURCE: {
+                PartnerEventSource source = customers.describeEventSource(in.string("Name"), caller);
+                return json(w -> writeEventSource(w, source));
+            }
+            case ACTIVATE_EVENT_SOURCE: {
+                customers.activateEventSource(in.string("Name"), caller);
+                return "{}";
+            }
+            case DEACTIVATE_EVENT_SOURCE: {
+                customers.deactivateEventSource(in.string("Name"), caller);
+                return "{}";
+            }
+            case CREATE_EVENT_BUS: {
+                String arn = customers.createEventBus(in.string("Name"), in.string("EventSourceName"), in.string("Description"), caller);
+                return json(w -> w.writeFieldName("EventBusArn").writeValue(arn));
+            }
+            case DELETE_EVENT_BUS: {
+                customers.deleteEventBus(in.string("Name"), caller);
+                return "{}";
+            }
+            case DESCRIBE_EVENT_BUS: {
+                CustomerEventSources.PartnerEventBus bus = customers.describeEventBus(in.string("Name"), caller);
+                return json(w -> {
+                    w.writeFieldName("Name").writeValue(bus.name()).writeFieldName("Arn").writeValue(bus.arn());
+                    writeTime(w, "CreationTime", bus.creationTime());
+                    writeTime(w, "LastModifiedTime", bus.creationTime());
+                });
             }
             default:
                 throw new IllegalStateException("no dispatch for " + operation);
@@ -176,7 +225,7 @@ public final class AwsJsonProtocol {
     /** For the log: the partner named by the operation's name member, if it reads as one. */
     private static String partnerNamedIn(RegistryOperation operation, JsonNode members) {
         String member = switch (operation) {
-            case LIST_PARTNER_EVENT_SOURCES -> "NamePrefix";
+            case LIST_PARTNER_EVENT_SOURCES, LIST_EVENT_SOURCES -> "NamePrefix";
             case LIST_PARTNER_EVENT_SOURCE_ACCOUNTS -> "EventSourceName";
             default -> "Name";
         };
@@ -184,14 +233,26 @@ public final class AwsJsonProtocol {
         return value != null && value.isString() ? Constraints.partnerNamedIn(value.asString()) : null;
     }
 
+    /** An EventSource (ListEventSources) or DescribeEventSource's answer: the customer's view. */
+    private void writeEventSource(StructuredJsonGenerator w, PartnerEventSource source) {
+        w.writeFieldName("Arn").writeValue(customers.arnOf(source.name()))
+                .writeFieldName("CreatedBy").writeValue(source.partner());
+        writeTime(w, "CreationTime", source.creationTime());
+        writeTime(w, "ExpirationTime", source.expirationTime());
+        w.writeFieldName("Name").writeValue(source.name())
+                .writeFieldName("State").writeValue(source.state().name());
+    }
+
+    /** AWS JSON 1.1 timestamps are epoch seconds, with the milliseconds as a fraction; an absent time is left out. */
+    private static void writeTime(StructuredJsonGenerator w, String member, java.time.Instant time) {
+        if (time != null) {
+            w.writeFieldName(member).writeNumber(BigDecimal.valueOf(time.toEpochMilli(), 3).toPlainString());
+        }
+    }
+
     private void writeSource(StructuredJsonGenerator w, PartnerEventSource source) {
         w.writeFieldName("Arn").writeValue(registry.arnOf(source.name()))
                 .writeFieldName("Name").writeValue(source.name());
-    }
-
-    /** AWS JSON 1.1 timestamps are epoch seconds, with the milliseconds as a fraction. */
-    private static BigDecimal epochSeconds(PartnerEventSource source) {
-        return BigDecimal.valueOf(source.creationTime().toEpochMilli(), 3);
     }
 
     private static String json(Consumer<StructuredJsonGenerator> members) {

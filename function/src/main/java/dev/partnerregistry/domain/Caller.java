@@ -12,6 +12,15 @@ public record Caller(String principalArn) {
         return new Caller(null);
     }
 
+    /** The account of the principal ({@code arn:aws:iam::<account>:...}), or null without a well-formed one. */
+    public String accountId() {
+        if (principalArn == null) {
+            return null;
+        }
+        String[] arn = principalArn.split(":", 6);
+        return arn.length == 6 && Constraints.isAccount(arn[4]) ? arn[4] : null;
+    }
+
     /**
      * The principal ARNs a partner registration may name for this caller. A role session
      * ({@code arn:aws:sts::123456789012:assumed-role/Role/session}) also matches the role itself,

@@ -26,6 +26,16 @@ public final class Constraints {
     public static final int NAME_PREFIX_MIN_LENGTH = 1;
     public static final int NAME_PREFIX_MAX_LENGTH = 256;
 
+    /** A customer's ListEventSources prefix (EventSourceNamePrefix): any name characters or '/'. */
+    public static final String SOURCE_NAME_PREFIX_PATTERN = "[/\\.\\-_A-Za-z0-9]+";
+    public static final int SOURCE_NAME_PREFIX_MAX_LENGTH = 256;
+
+    public static final String BUS_NAME_PATTERN = "[/\\.\\-_A-Za-z0-9]+";
+    public static final int BUS_NAME_MAX_LENGTH = 256;
+    public static final String BUS_NAME_OR_ARN_PATTERN = "(arn:aws[\\w-]*:events:[a-z]+-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+";
+    public static final int BUS_NAME_OR_ARN_MAX_LENGTH = 1600;
+    public static final int DESCRIPTION_MAX_LENGTH = 512;
+
     public static final int NEXT_TOKEN_MIN_LENGTH = 1;
     public static final int NEXT_TOKEN_MAX_LENGTH = 2048;
 
@@ -61,6 +71,29 @@ public final class Constraints {
 
     public Constraints namePrefix(String member, String value) {
         return string(member, value, true, NAME_PREFIX_MIN_LENGTH, NAME_PREFIX_MAX_LENGTH, Constraints::isNamePrefix, NAME_PREFIX_PATTERN);
+    }
+
+    /** ListEventSources' optional NamePrefix. */
+    public Constraints sourceNamePrefix(String member, String value) {
+        return string(member, value, false, 1, SOURCE_NAME_PREFIX_MAX_LENGTH, Constraints::isPathCharacters, SOURCE_NAME_PREFIX_PATTERN);
+    }
+
+    public Constraints busName(String member, String value) {
+        return string(member, value, true, 1, BUS_NAME_MAX_LENGTH, Constraints::isPathCharacters, BUS_NAME_PATTERN);
+    }
+
+    /** DescribeEventBus' optional Name: a bus name, or its ARN. */
+    public Constraints busNameOrArn(String member, String value) {
+        return string(member, value, false, 1, BUS_NAME_OR_ARN_MAX_LENGTH, Constraints::isBusNameOrArn, BUS_NAME_OR_ARN_PATTERN);
+    }
+
+    /** An optional EventSourceName (CreateEventBus): a source name when given. */
+    public Constraints optionalName(String member, String value) {
+        return string(member, value, false, NAME_MIN_LENGTH, NAME_MAX_LENGTH, Constraints::isName, NAME_PATTERN);
+    }
+
+    public Constraints description(String member, String value) {
+        return string(member, value, false, 0, DESCRIPTION_MAX_LENGTH, null, null);
     }
 
     public Constraints nextToken(String member, String value) {
@@ -163,6 +196,70 @@ public final class Constraints {
             }
         }
         return true;
+    }
+
+    /** {@value #SOURCE_NAME_PREFIX_PATTERN}: one or more name characters or '/'. */
+    static boolean isPathCharacters(String value) {
+        if (value.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) != '/' && !isNameCharacter(value.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@value #BUS_NAME_OR_ARN_PATTERN}: an optional event-bus ARN prefix, then name characters or '/'. */
+    static boolean isBusNameOrArn(String value) {
+        if (!value.startsWith("arn:aws")) {
+            return isPathCharacters(value);
+        }
+        // arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus/ then the name; the regex's group is
+        // optional, so a value that fails the ARN shape may still be a plain name ("arn:aws..." has ':' though).
+        int i = "arn:aws".length();
+        while (i < value.length() && (isWordCharacter(value.charAt(i)) || value.charAt(i) == '-')) {
+            i++;
+        }
+        if (!value.startsWith(":events:", i)) {
+            return false;
+        }
+        i += ":events:".length();
+        int regionStart = i;
+        int dashes = 0;
+        int segmentStart = i;
+        // [a-z]+-[a-z]+-[\w-]+ : two lower-case segments, then word characters and dashes.
+        while (i < value.length() && value.charAt(i) != ':') {
+            char c = value.charAt(i);
+            if (c == '-' && dashes < 2) {
+                if (i == segmentStart) {
+                    return false;
+                }
+                dashes++;
+                segmentStart = i + 1;
+            } else if (dashes < 2 ? !(c >= 'a' && c <= 'z') : !(isWordCharacter(c) || c == '-')) {
+                return false;
+            }
+            i++;
+        }
+        if (dashes < 2 || i == segmentStart || i == regionStart || i >= value.length()) {
+            return false;
+        }
+        i++;
+        for (int digits = 0; digits < 12; digits++, i++) {
+            if (i >= value.length() || value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return false;
+            }
+        }
+        if (!value.startsWith(":event-bus/", i)) {
+            return false;
+        }
+        return isPathCharacters(value.substring(i + ":event-bus/".length()));
+    }
+
+    private static boolean isWordCharacter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
     /** {@value #ACCOUNT_PATTERN}: twelve ASCII digits (the regex's \d is ASCII-only too). */

@@ -2,13 +2,52 @@ package dev.partnerregistry.domain;
 
 import java.time.Instant;
 
-/** A stored partner event source: the name, the one account it is offered to, and when it was created. */
-public record PartnerEventSource(String name, String account, Instant creationTime, SourceState state) {
+/**
+ * A stored partner event source: the name, the one account it is offered to, when it was created,
+ * its state, when it expires (PENDING only), and the account whose partner event bus is matched to
+ * it with that bus's creation time (null without one).
+ */
+public record PartnerEventSource(String name, String account, Instant creationTime, SourceState state, Instant expirationTime,
+                                 String busAccount, Instant busCreationTime) {
 
-    /** EventBridge's EventSourceState. A source stays PENDING until the customer side activates it. */
+    /**
+     * EventBridge's EventSourceState: PENDING until the customer creates the matching bus (or after
+     * it deactivates the source or deletes the bus), ACTIVE with an active bus, DELETED when the
+     * partner deleted a source whose bus still exists.
+     */
     public enum SourceState { PENDING, ACTIVE, DELETED }
+
+    /** A new source, as a partner creates it: PENDING until {@code expirationTime}. */
+    public static PartnerEventSource created(String name, String account, Instant creationTime, Instant expirationTime) {
+        return new PartnerEventSource(name, account, creationTime, SourceState.PENDING, expirationTime, null, null);
+    }
 
     public String partner() {
         return Constraints.partnerOf(name);
+    }
+
+    /** Whether the customer it is offered to has the matching partner event bus. */
+    public boolean hasBus() {
+        return busAccount != null && busAccount.equals(account);
+    }
+
+    /** A PENDING source past its expiration is gone for every reader, whether or not the sweep has deleted it yet. */
+    public boolean expiredAt(Instant now) {
+        return state == SourceState.PENDING && expirationTime != null && !now.isBefore(expirationTime);
+    }
+
+    /** In {@code next} state; PENDING carries {@code pendingUntil}, the other states no expiry. */
+    public PartnerEventSource in(SourceState next, Instant pendingUntil) {
+        return new PartnerEventSource(name, account, creationTime, next, next == SourceState.PENDING ? pendingUntil : null,
+                busAccount, busCreationTime);
+    }
+
+    /** With the customer's matching bus, created at {@code at}. */
+    public PartnerEventSource withBus(Instant at) {
+        return new PartnerEventSource(name, account, creationTime, state, expirationTime, account, at);
+    }
+
+    public PartnerEventSource withoutBus() {
+        return new PartnerEventSource(name, account, creationTime, state, expirationTime, null, null);
     }
 }

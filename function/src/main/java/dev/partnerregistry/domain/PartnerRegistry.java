@@ -1,27 +1,42 @@
 package dev.partnerregistry.domain;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The partner-side operations of EventBridge's partner-event-source API. Knows nothing of HTTP or
- * DynamoDB: it validates, derives the partner and the ARN, and asks the store.
+ * DynamoDB: it validates, derives the partner and the ARN, and asks the store. A partner sees its
+ * sources as EventBridge shows them to it: a DELETED one (kept only for its customer's bus) or an
+ * expired one is gone.
  */
 public final class PartnerRegistry {
 
     /** When a Limit is not given, a page holds this many sources. */
     static final int DEFAULT_PAGE_SIZE = 100;
+    /** Reads before a write that lost a race to another give up with ConcurrentModification. */
+    static final int ATTEMPTS = 3;
 
     private final PartnerSourceStore store;
     private final String region;
     private final String partition;
     private final int defaultPartnerLimit;
+    private final Duration sourceExpiration;
     private final Clock clock;
     private final PageToken pageTokens;
 
     public PartnerRegistry(PartnerSourceStore store, PageTokenKey pageTokenKey, String region, int defaultPartnerLimit, Clock clock) {
+        this(store, pageTokenKey, region, defaultPartnerLimit, Duration.ofDays(7), clock);
+    }
+
+    /** @param sourceExpiration how long a source may stay PENDING before it expires */
+    public PartnerRegistry(PartnerSourceStore store, PageTokenKey pageTokenKey, String region, int defaultPartnerLimit,
+                           Duration sourceExpiration, Clock clock) {
         this.store = store;
+        this.sourceExpiration = sourceExpiration;
         this.region = region;
         this.partition = partitionOf(region);
         this.defaultPartnerLimit = defaultPartnerLimit;
@@ -41,8 +56,9 @@ public final class PartnerRegistry {
     public String createPartnerEventSource(String name, String account, Caller caller, String callId) {
         Constraints.check().name("name", name).account("account", account).orThrow();
         String arn = arnOf(name);
-        PartnerEventSource source = new PartnerEventSource(name, account, now(), PartnerEventSource.SourceState.PENDING);
-        store.create(source, defaultPartnerLimit, access(RegistryOperation.CREATE_PARTNER_EVENT_SOURCE, name, caller, arn), callId);
+        Instant now = now();
+        PartnerEventSource source = PartnerEventSource.created(name, account, now, now.plus(sourceExpiration));
+        store.create(source, defaultPartnerLimit, access(RegistryOperation.CREATE_PARTNER_EVENT_SOURCE, name, caller, arn), callId, now);
         return arn;
     }
 
@@ -58,7 +74,7 @@ public final class PartnerRegistry {
         int pageSize = limit == null ? DEFAULT_PAGE_SIZE : limit;
         // One more than asked tells whether another page exists, so a token never leads to an empty page.
         List<PartnerEventSource> found = store.list(namePrefix,
-                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now), pageSize + 1, access);
+                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now), pageSize + 1, access, shownToPartner(now));
         if (found.size() <= pageSize) {
             return new SourcePage(found, null);
         }
@@ -83,7 +99,26 @@ public final class PartnerRegistry {
      */
     public void deletePartnerEventSource(String name, String account, Caller caller) {
         Constraints.check().name("name", name).account("account", account).orThrow();
-        store.delete(name, account, access(RegistryOperation.DELETE_PARTNER_EVENT_SOURCE, name, caller, arnOf(name)));
+        Access access = access(RegistryOperation.DELETE_PARTNER_EVENT_SOURCE, name, caller, arnOf(name));
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Optional<PartnerEventSource> stored = store.find(name, access);
+            if (stored.isEmpty() || !stored.get().account().equals(account)
+                    || stored.get().state() == PartnerEventSource.SourceState.DELETED) {
+                return;
+            }
+            // While its customer's bus exists the source stays, DELETED, for the customer to see; else it goes.
+            PartnerEventSource source = stored.get();
+            PartnerEventSource keepAs = source.hasBus() ? source.in(PartnerEventSource.SourceState.DELETED, null) : null;
+            if (store.delete(source, keepAs, access)) {
+                return;
+            }
+        }
+        throw new RegistryException.ConcurrentModification();
+    }
+
+    /** A partner sees neither a source it deleted (DELETED, kept for the customer's bus) nor an expired one. */
+    static Predicate<PartnerEventSource> shownToPartner(Instant now) {
+        return source -> source.state() != PartnerEventSource.SourceState.DELETED && !source.expiredAt(now);
     }
 
     public String arnOf(String name) {
@@ -92,6 +127,7 @@ public final class PartnerRegistry {
 
     private PartnerEventSource find(String name, RegistryOperation operation, Caller caller) {
         return store.find(name, access(operation, name, caller, arnOf(name)))
+                .filter(shownToPartner(now()))
                 .orElseThrow(() -> new RegistryException.ResourceNotFound(name));
     }
 

@@ -1,42 +1,70 @@
 package dev.partnerregistry.domain;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Where partner event sources live. Every method enforces {@link Access} atomically with its own
- * read or write and fails with, in this precedence: {@link RegistryException.OperationDisabled},
- * then {@link RegistryException.AccessDenied}, then the operation's own errors. Engine failures
- * surface as {@link RegistryException.ConcurrentModification}, {@link RegistryException.Throttling}
- * or {@link RegistryException.Internal}.
+ * Where partner event sources live. Every method enforces its access ({@link Access} for the
+ * partner side, {@link CustomerAccess} for the customer side) atomically with its own read or
+ * write and fails with, in this precedence: {@link RegistryException.OperationDisabled}, then
+ * {@link RegistryException.AccessDenied}, then the operation's own errors. Engine failures surface
+ * as {@link RegistryException.ConcurrentModification}, {@link RegistryException.Throttling} or
+ * {@link RegistryException.Internal}.
+ *
+ * <p>The store keeps sources as they are written; which of them a reader sees (not an expired
+ * one, a partner no DELETED one) is the domain's decision, passed in where a read filters.
  */
 public interface PartnerSourceStore {
 
     /**
-     * Stores a new source and counts it against its partner, all or nothing. The source is stored
-     * with {@code callId}; a source of that name stored by the same call id (an earlier attempt of
-     * this very call, whose answer was lost) counts as created by this call: no error.
+     * Stores a new source and counts it against its partner, all or nothing. A DELETED source of that
+     * name (its customer's bus still there) is replaced and keeps its bus; a PENDING one expired by
+     * {@code now} is replaced without a change of count. The source is stored with {@code callId}; a
+     * source of that name stored by the same call id (an earlier attempt of this very call, whose
+     * answer was lost) counts as created by this call: no error.
      *
      * @param callId the id the client gives this call and repeats on its retries, or null
      * @throws RegistryException.ResourceAlreadyExists a source of that name exists (wins over the limit)
      * @throws RegistryException.LimitExceeded         the partner holds its limit (its own, else {@code defaultLimit})
      */
-    void create(PartnerEventSource source, int defaultLimit, Access access, String callId);
+    void create(PartnerEventSource source, int defaultLimit, Access access, String callId, Instant now);
 
+    /** The source as stored, whatever its state. */
     Optional<PartnerEventSource> find(String name, Access access);
 
     /**
-     * Sources of the partner whose names start with {@code prefix}, in name order, after the name
-     * {@code exclusiveStartName} gives (null: from the first). It is asked only once access holds,
-     * so that a bad NextToken never answers before OperationDisabled or AccessDenied.
+     * Sources of the partner whose names start with {@code prefix} and that {@code shown} admits, in
+     * name order, after the name {@code exclusiveStartName} gives (null: from the first). It is asked
+     * only once access holds, so that a bad NextToken never answers before OperationDisabled or AccessDenied.
      */
-    List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access);
+    List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
+                                  Predicate<PartnerEventSource> shown);
 
     /**
-     * Removes the source if it exists with that account, and frees its slot, all or nothing.
+     * The partner's delete of {@code stored}, if it is still as read: the item goes (or becomes
+     * {@code keepAs}, a DELETED source that its customer's bus keeps) and the partner's slot is freed,
+     * all or nothing.
      *
-     * @return whether a source was removed
+     * @return false if the source changed since it was read
      */
-    boolean delete(String name, String account, Access access);
+    boolean delete(PartnerEventSource stored, PartnerEventSource keepAs, Access access);
+
+    /** The source, as stored, if it is offered to the customer's account. */
+    Optional<PartnerEventSource> findOffered(String name, CustomerAccess access);
+
+    /** As {@link #list}, over the sources offered to the customer's account, names starting with {@code prefix} (null: all). */
+    List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
+                                         Predicate<PartnerEventSource> shown);
+
+    /**
+     * A customer's change of {@code stored} into {@code next} (state, expiry, bus), or with a null
+     * {@code next} its removal (a DELETED source whose bus is deleted), if it is still as read. The
+     * partner's count does not change: the customer never adds or frees a slot.
+     *
+     * @return false if the source changed since it was read
+     */
+    boolean change(PartnerEventSource stored, PartnerEventSource next, CustomerAccess access);
 }

@@ -33,11 +33,39 @@ public abstract sealed class RegistryException extends RuntimeException {
         public ResourceAlreadyExists(String name) {
             super("ResourceAlreadyExistsException", "Event source " + name + " already exists.");
         }
+
+        private ResourceAlreadyExists(String message, boolean unused) {
+            super("ResourceAlreadyExistsException", message);
+        }
+
+        public static ResourceAlreadyExists bus(String name) {
+            return new ResourceAlreadyExists("Event bus " + name + " already exists.", true);
+        }
     }
 
     public static final class ResourceNotFound extends RegistryException {
         public ResourceNotFound(String name) {
             super("ResourceNotFoundException", "Event source " + name + " does not exist.");
+        }
+
+        private ResourceNotFound(String message, boolean unused) {
+            super("ResourceNotFoundException", message);
+        }
+
+        public static ResourceNotFound bus(String name) {
+            return new ResourceNotFound("Event bus " + name + " does not exist.", true);
+        }
+
+        /** EventBridge's words when a source's activation finds no source or no matching bus. */
+        public static ResourceNotFound sourceOrBus(String name) {
+            return new ResourceNotFound("Event source " + name + " or event bus " + name + " does not exist.", true);
+        }
+    }
+
+    /** The source's state does not allow the change asked for (activate an ACTIVE one, anything on a DELETED one). */
+    public static final class InvalidState extends RegistryException {
+        public InvalidState(String name, PartnerEventSource.SourceState state) {
+            super("InvalidStateException", "Event source " + name + " is " + state + ".");
         }
     }
 

@@ -2,13 +2,20 @@ package dev.partnerregistry.domain;
 
 import java.util.Optional;
 
-/** The partner-side operations; the name is the one in X-Amz-Target, IAM actions and region switches. */
+/** The partner-side and customer-side operations; the name is the one in X-Amz-Target, IAM actions and region switches. */
 public enum RegistryOperation {
     CREATE_PARTNER_EVENT_SOURCE("CreatePartnerEventSource"),
     DESCRIBE_PARTNER_EVENT_SOURCE("DescribePartnerEventSource"),
     LIST_PARTNER_EVENT_SOURCES("ListPartnerEventSources"),
     LIST_PARTNER_EVENT_SOURCE_ACCOUNTS("ListPartnerEventSourceAccounts"),
-    DELETE_PARTNER_EVENT_SOURCE("DeletePartnerEventSource");
+    DELETE_PARTNER_EVENT_SOURCE("DeletePartnerEventSource"),
+    LIST_EVENT_SOURCES("ListEventSources"),
+    DESCRIBE_EVENT_SOURCE("DescribeEventSource"),
+    ACTIVATE_EVENT_SOURCE("ActivateEventSource"),
+    DEACTIVATE_EVENT_SOURCE("DeactivateEventSource"),
+    CREATE_EVENT_BUS("CreateEventBus"),
+    DELETE_EVENT_BUS("DeleteEventBus"),
+    DESCRIBE_EVENT_BUS("DescribeEventBus");
 
     private final String operationName;
 

@@ -4,6 +4,7 @@ import static dev.partnerregistry.store.RegistryTable.DISABLED_OPERATIONS;
 import static dev.partnerregistry.store.RegistryTable.PRINCIPALS;
 
 import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.domain.RegistryException;
 import java.util.HashMap;
 import java.util.List;
@@ -35,12 +36,20 @@ final class AccessConditions {
             + DISABLED_OPERATIONS + ", :stringSet) OR NOT contains(" + DISABLED_OPERATIONS + ", :operation)";
 
     static Map<String, AttributeValue> operationValues(Access access) {
-        return Map.of(":operation", AttributeValue.fromS(access.operation().operationName()), ":stringSet", STRING_SET);
+        return operationValues(access.operation());
+    }
+
+    static Map<String, AttributeValue> operationValues(RegistryOperation operation) {
+        return Map.of(":operation", AttributeValue.fromS(operation.operationName()), ":stringSet", STRING_SET);
     }
 
     static boolean operationEnabled(Map<String, AttributeValue> regionItem, Access access) {
+        return operationEnabled(regionItem, access.operation());
+    }
+
+    static boolean operationEnabled(Map<String, AttributeValue> regionItem, RegistryOperation operation) {
         AttributeValue disabled = regionItem == null ? null : regionItem.get(DISABLED_OPERATIONS);
-        return disabled == null || !disabled.hasSs() || !disabled.ss().contains(access.operation().operationName());
+        return disabled == null || !disabled.hasSs() || !disabled.ss().contains(operation.operationName());
     }
 
     private static final AttributeValue STRING_SET = AttributeValue.fromS("SS");

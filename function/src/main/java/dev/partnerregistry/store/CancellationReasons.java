@@ -65,6 +65,11 @@ final class CancellationReasons {
 
     /** A conflict or throttle on any item, once no condition has decided the answer. */
     RegistryException engineFailure() {
+        return engineFailure(reasons);
+    }
+
+    /** As {@link #engineFailure()}, for a transaction of another shape (a customer's change, the sweep's). */
+    static RegistryException engineFailure(List<CancellationReason> reasons) {
         for (CancellationReason reason : reasons) {
             String code = reason.code();
             if ("TransactionConflict".equals(code)) {

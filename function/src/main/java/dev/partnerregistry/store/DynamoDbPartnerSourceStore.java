@@ -3,25 +3,31 @@ package dev.partnerregistry.store;
 import static dev.partnerregistry.store.RegistryTable.ACCOUNT;
 import static dev.partnerregistry.store.RegistryTable.PARTITION_KEY;
 import static dev.partnerregistry.store.RegistryTable.SORT_KEY;
+import static dev.partnerregistry.store.RegistryTable.STATE;
 
 import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.Constraints;
+import dev.partnerregistry.domain.CustomerAccess;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerSourceStore;
 import dev.partnerregistry.domain.RegistryException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
-import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Get;
 import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
@@ -57,10 +63,11 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, Instant now) {
         Integer ownLimit = limits.believedOwnLimit(access.partner());
-        // Twice at most: a first attempt that believed in a stale limit learns the real one.
-        for (int attempt = 0; attempt < 2; attempt++) {
+        // Three times at most: a first attempt that believed in a stale limit learns the real one; one that
+        // met an expired source replaces it, and if the sweep took it meanwhile, creates anew.
+        for (int attempt = 0; attempt < 3; attempt++) {
             int limit = ownLimit == null ? defaultLimit : ownLimit;
             TransactWriteItem checkPartner = partnerCheck(access, SourceLimit.limitIs(ownLimit),
                     ownLimit == null ? Map.of() : Map.of(":ownLimit", SourceLimit.number(ownLimit)));
@@ -72,13 +79,13 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                     .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1),
                             ":limit", SourceLimit.number(limit)))
                     .build()).build();
-            TransactWriteItem putIt = TransactWriteItem.builder().put(Put.builder()
-                    .tableName(tableName)
-                    .item(SourceItem.of(source, callId))
-                    .conditionExpression("attribute_not_exists(" + PARTITION_KEY + ")")
-                    .build()).build();
+            // An update, not a put: over a DELETED source the customer's bus stays, as EventBridge keeps it.
+            SourceItem.Expression write = SourceItem.update(source, callId, true);
+            String absentOrDeleted = "attribute_not_exists(" + write.name(PARTITION_KEY) + ") OR " + write.name(STATE) + " = "
+                    + write.value(AttributeValue.fromS(PartnerEventSource.SourceState.DELETED.name()));
+            TransactWriteItem writeIt = SourceChanges.update(tableName, RegistryTable.sourceKey(access.partner(), source.name()), write, absentOrDeleted);
 
-            CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, countIt, putIt);
+            CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, countIt, writeIt);
             if (cancelled == null) {
                 return;
             }
@@ -93,8 +100,18 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 continue;
             }
             if (cancelled.sourceFailed()) {
-                if (createdByThisCall(source, callId, access)) {
+                Map<String, AttributeValue> existing = storedSource(access.partner(), source.name());
+                if (existing == null || existing.isEmpty()) {
+                    continue;   // gone since (the sweep took an expired one): create anew
+                }
+                if (SourceItem.createdByCall(existing, source.account(), callId)) {
                     return;
+                }
+                if (SourceItem.source(existing).expiredAt(now)) {
+                    if (replaceExpired(SourceItem.source(existing), source, callId, access)) {
+                        return;
+                    }
+                    continue;
                 }
                 throw new RegistryException.ResourceAlreadyExists(source.name());
             }
@@ -103,22 +120,43 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
             }
             throw cancelled.engineFailure();
         }
-        // The limit changed between both attempts: another writer is at work.
+        // The limit changed between attempts, or the source kept changing: another writer is at work.
         throw new RegistryException.ConcurrentModification();
     }
 
-    /** An earlier attempt of this very call (its answer lost) stored the source: the source is this call's. */
-    private boolean createdByThisCall(PartnerEventSource source, String callId, Access access) {
-        if (callId == null) {
+    /**
+     * Takes an expired PENDING source's place: one out, one in, so the count stays (the counter is
+     * only touched, so that a recount sees a change). False if the source is no longer the expired
+     * one read (the sweep took it, or it was re-created): the caller starts over.
+     */
+    private boolean replaceExpired(PartnerEventSource expired, PartnerEventSource source, String callId, Access access) {
+        SourceItem.Expression write = SourceItem.update(source, callId, true);
+        String stillExpired = SourceItem.unchanged(expired, write);
+        TransactWriteItem touchCounter = TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(RegistryTable.counterKey(access.partner()))
+                .updateExpression(SourceLimit.COUNT_UNCHANGED)
+                .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1)))
+                .build()).build();
+        CancellationReasons cancelled = transact(operationEnabled(access), partnerCheck(access, null, Map.of()), touchCounter,
+                SourceChanges.update(tableName, RegistryTable.sourceKey(access.partner(), source.name()), write, stillExpired));
+        if (cancelled == null) {
+            return true;
+        }
+        cancelled.throwIfAccessFailed(access);
+        if (cancelled.sourceFailed()) {
             return false;
         }
-        Map<String, AttributeValue> existing = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName)
-                .key(RegistryTable.sourceKey(access.partner(), source.name())).consistentRead(true)).item());
-        return SourceItem.createdByCall(existing, source.account(), callId);
+        throw cancelled.engineFailure();
+    }
+
+    private Map<String, AttributeValue> storedSource(String partner, String name) {
+        return DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(RegistryTable.sourceKey(partner, name)).consistentRead(true)).item());
     }
 
     @Override
-    public boolean delete(String name, String account, Access access) {
+    public boolean delete(PartnerEventSource stored, PartnerEventSource keepAs, Access access) {
         TransactWriteItem checkPartner = partnerCheck(access, null, Map.of());
         TransactWriteItem uncountIt = TransactWriteItem.builder().update(Update.builder()
                 .tableName(tableName)
@@ -126,15 +164,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .updateExpression(SourceLimit.COUNT_ONE_LESS)
                 .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1)))
                 .build()).build();
-        TransactWriteItem deleteIt = TransactWriteItem.builder().delete(Delete.builder()
-                .tableName(tableName)
-                .key(RegistryTable.sourceKey(access.partner(), name))
-                .conditionExpression("attribute_exists(" + PARTITION_KEY + ") AND #account = :account")
-                .expressionAttributeNames(Map.of("#account", ACCOUNT))
-                .expressionAttributeValues(Map.of(":account", AttributeValue.fromS(account)))
-                .build()).build();
-
-        CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, uncountIt, deleteIt);
+        CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, uncountIt,
+                SourceChanges.change(tableName, stored, keepAs, RegistryTable.sourceKey(access.partner(), stored.name())));
         if (cancelled == null) {
             return true;
         }
@@ -146,33 +177,111 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
+    public Optional<PartnerEventSource> findOffered(String name, CustomerAccess access) {
+        List<TransactGetItem> gets = List.of(get(RegistryTable.regionKey(access.region())),
+                get(RegistryTable.sourceKey(Constraints.partnerOf(name), name)));
+        List<ItemResponse> items = DynamoDbErrors.call(() -> dynamoDb.transactGetItems(r -> r.transactItems(gets)).responses());
+        if (!AccessConditions.operationEnabled(itemOf(items.get(0)), access.operation())) {
+            throw new RegistryException.OperationDisabled();
+        }
+        return Optional.ofNullable(itemOf(items.get(1))).map(SourceItem::source).filter(source -> source.account().equals(access.account()));
+    }
+
+    @Override
+    public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
+                                                Predicate<PartnerEventSource> shown) {
+        Map<String, AttributeValue> region = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName)
+                .key(RegistryTable.regionKey(access.region())).consistentRead(true)).item());
+        if (!AccessConditions.operationEnabled(region == null || region.isEmpty() ? null : region, access.operation())) {
+            throw new RegistryException.OperationDisabled();
+        }
+        String after = exclusiveStartName.get();
+        Map<String, AttributeValue> startKey = null;
+        if (after != null) {
+            startKey = new HashMap<>(RegistryTable.sourceKey(Constraints.partnerOf(after), after));
+            startKey.put(ACCOUNT, AttributeValue.fromS(access.account()));
+        }
+        // The index is eventually consistent, as DynamoDB's global indexes are: a source created a moment ago may
+        // be missing from a list for that moment, as EventBridge's lists may lag.
+        return page(startKey, limit, shown, from -> dynamoDb.query(r -> r.tableName(tableName)
+                .indexName(RegistryTable.ACCOUNT_INDEX)
+                .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#account", ACCOUNT, "#sk", SORT_KEY))
+                .expressionAttributeValues(Map.of(
+                        ":account", AttributeValue.fromS(access.account()),
+                        ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix == null ? "" : prefix))))
+                .limit(limit)
+                .exclusiveStartKey(from)));
+    }
+
+    @Override
+    public boolean change(PartnerEventSource stored, PartnerEventSource next, CustomerAccess access) {
+        TransactWriteItem enabled = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(tableName)
+                .key(RegistryTable.regionKey(access.region()))
+                .conditionExpression(AccessConditions.OPERATION_ENABLED)
+                .expressionAttributeValues(AccessConditions.operationValues(access.operation()))
+                .build()).build();
+        TransactWriteItem changeIt = SourceChanges.change(tableName, stored, next, RegistryTable.sourceKey(stored.partner(), stored.name()));
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(enabled, changeIt).clientRequestToken(UUID.randomUUID().toString()));
+            return true;
+        } catch (TransactionCanceledException cancelled) {
+            List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
+            if (reasons.size() != 2) {
+                throw new RegistryException.Internal(cancelled);
+            }
+            if ("ConditionalCheckFailed".equals(reasons.get(0).code())) {
+                throw new RegistryException.OperationDisabled();
+            }
+            if ("ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                return false;
+            }
+            throw CancellationReasons.engineFailure(reasons);
+        } catch (RuntimeException e) {
+            throw DynamoDbErrors.translate(e);
+        }
+    }
+
+    @Override
     public Optional<PartnerEventSource> find(String name, Access access) {
         List<ItemResponse> items = readWithAccess(access, RegistryTable.sourceKey(access.partner(), name));
         return Optional.ofNullable(itemOf(items.get(SOURCE_READ))).map(SourceItem::source);
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access) {
+    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
+                                         Predicate<PartnerEventSource> shown) {
         readWithAccess(access, null);
         String after = exclusiveStartName.get();
+        Map<String, AttributeValue> startKey = after == null ? null : RegistryTable.sourceKey(access.partner(), after);
+        return page(startKey, limit, shown, from -> dynamoDb.query(r -> r.tableName(tableName)
+                .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
+                .expressionAttributeValues(Map.of(
+                        ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
+                        ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix))))
+                .consistentRead(true)
+                .limit(limit)
+                .exclusiveStartKey(from)));
+    }
+
+    /** Up to {@code limit} sources {@code shown} admits, querying on from where each Query stopped (1 MB, or its Limit). */
+    private static List<PartnerEventSource> page(Map<String, AttributeValue> startKey, int limit, Predicate<PartnerEventSource> shown,
+                                                 Function<Map<String, AttributeValue>, QueryResponse> query) {
         return DynamoDbErrors.call(() -> {
             List<PartnerEventSource> page = new ArrayList<>(limit);
-            Map<String, AttributeValue> startKey = after == null ? null : RegistryTable.sourceKey(access.partner(), after);
-            // A Query stops at 1 MB; carry on from where it stopped until the page is full.
+            Map<String, AttributeValue> from = startKey;
             do {
-                Map<String, AttributeValue> from = startKey;
-                QueryResponse response = dynamoDb.query(r -> r.tableName(tableName)
-                        .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)")
-                        .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
-                        .expressionAttributeValues(Map.of(
-                                ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
-                                ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix))))
-                        .consistentRead(true)
-                        .limit(limit - page.size())
-                        .exclusiveStartKey(from));
-                response.items().forEach(item -> page.add(SourceItem.source(item)));
-                startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-            } while (startKey != null && page.size() < limit);
+                QueryResponse response = query.apply(from);
+                for (Map<String, AttributeValue> item : response.items()) {
+                    PartnerEventSource source = SourceItem.source(item);
+                    if (page.size() < limit && shown.test(source)) {
+                        page.add(source);
+                    }
+                }
+                from = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            } while (from != null && page.size() < limit);
             return page;
         });
     }

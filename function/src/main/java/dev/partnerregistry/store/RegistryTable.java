@@ -116,11 +116,11 @@ public final class RegistryTable {
     public static final List<String> FUNCTION_QUERIED_INDEXES = List.of(ACCOUNT_INDEX);
     /**
      * What the expiry sweep does: Query the expiry index, and in one transaction per expired source
-     * delete it (only in source partitions) and count it out (only counters), the function's own
-     * attribute rules applying.
+     * delete it, or mark it DELETED while its customer's bus exists (only in source partitions), and
+     * count it out (only counters), the function's own attribute rules applying.
      */
     public static final List<String> SWEEP_QUERIED_INDEXES = List.of(EXPIRY_INDEX);
-    public static final List<String> SWEEP_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem");
+    public static final List<String> SWEEP_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem");
     /** Every attribute a counter update names. */
     public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT, COUNT_CHANGES);
     /** The note of an access key's last use: only in access-key partitions, only that time. */

@@ -37,7 +37,7 @@ class AwsJsonProtocolTest {
 
     @Test
     void anUnknownTargetIsUnknownOperationException() {
-        assertError(call("AWSEvents.CreateEventBus", "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
+        assertError(call("AWSEvents.PutRule", "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
         assertError(call(null, "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
         assertError(call("Other.CreatePartnerEventSource", "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
     }
@@ -142,7 +142,7 @@ class AwsJsonProtocolTest {
         for (Throwable thrown : List.<Throwable>of(new StackOverflowError(), new OutOfMemoryError("simulated"), new AssertionError("x"))) {
             AwsJsonProtocol broken = UnreachableStore.protocol(new UnreachableStore() {
                 @Override
-                public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+                public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, java.time.Instant now) {
                     sneakyThrow(thrown);
                 }
             }, new PrintStream(OutputStream.nullOutputStream()));
@@ -224,7 +224,7 @@ class AwsJsonProtocolTest {
     void aBugInsideIsInternalExceptionWithoutDetail() {
         AwsJsonProtocol broken = UnreachableStore.protocol(new UnreachableStore() {
             @Override
-            public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+            public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, java.time.Instant now) {
                 throw new IllegalStateException("secret internals at com.example.Thing");
             }
         }, new PrintStream(OutputStream.nullOutputStream()));

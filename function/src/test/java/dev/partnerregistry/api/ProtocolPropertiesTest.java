@@ -83,6 +83,34 @@ class ProtocolPropertiesTest {
         assertTrue(matched > CASES / 10, "the generator makes valid names too: " + matched);
     }
 
+    @Test
+    void theCustomerSidesMatchersAgreeWithTheModelsPatterns() {
+        java.util.regex.Pattern path = java.util.regex.Pattern.compile(dev.partnerregistry.domain.Constraints.SOURCE_NAME_PREFIX_PATTERN);
+        java.util.regex.Pattern busOrArn = java.util.regex.Pattern.compile(dev.partnerregistry.domain.Constraints.BUS_NAME_OR_ARN_PATTERN);
+        int arns = 0;
+        for (int i = 0; i < CASES * 5; i++) {
+            SplittableRandom random = new SplittableRandom(SEED + i);
+            String value = random.nextInt(2) == 0 ? busArnLike(random) : nameLike(random, 28);
+            assertEquals(path.matcher(value).matches(), dev.partnerregistry.domain.ConstraintsAccess.isPathCharacters(value), () -> "path: " + value);
+            boolean isBus = busOrArn.matcher(value).matches();
+            arns += isBus && value.startsWith("arn:") ? 1 : 0;
+            assertEquals(isBus, dev.partnerregistry.domain.ConstraintsAccess.isBusNameOrArn(value), () -> "bus name or ARN: " + value);
+        }
+        assertTrue(arns > CASES / 10, "the generator makes valid ARNs too: " + arns);
+    }
+
+    /** Strings near an event bus ARN: its parts, now and then one altered, dropped or repeated. */
+    static String busArnLike(SplittableRandom random) {
+        List<String> parts = new java.util.ArrayList<>(List.of("arn:aws", pick(random, List.of("", "-cn", "-us-gov", "_x", "-")),
+                ":events:", pick(random, List.of("us-east-1", "eu-west-2", "us-gov-west-1", "us-east", "Us-east-1", "us--1", "a-b-", "a-b-_")),
+                ":", pick(random, List.of("123456789012", "12345678901", "1234567890123", "12345678901a")), ":event-bus/",
+                pick(random, List.of("aws.partner/example.com/orders", "default", "", "a b", "x/y.z-_"))));
+        if (random.nextInt(5) == 0) {
+            parts.remove(random.nextInt(parts.size()));
+        }
+        return String.join("", parts);
+    }
+
     /** A 2xx with a JSON object, or an error envelope whose __type is the x-amzn-ErrorType; no 500; bounded. */
     private static String checkAnswer(int index, APIGatewayProxyResponseEvent response) {
         String where = "case " + index + " (seed " + (SEED + index) + "): " + response.getStatusCode() + " "
@@ -290,23 +318,42 @@ class ProtocolPropertiesTest {
     /** A store that takes every write and finds nothing: only the protocol and validation can fail a request. */
     private static final class AcceptingStore extends UnreachableStore {
         @Override
-        public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+        public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, java.time.Instant now) {
         }
 
         @Override
         public Optional<PartnerEventSource> find(String name, Access access) {
-            return Optional.of(new PartnerEventSource(name, "123456789012", java.time.Instant.EPOCH, PartnerEventSource.SourceState.PENDING));
+            return Optional.of(PartnerEventSource.created(name, "123456789012", java.time.Instant.EPOCH, java.time.Instant.MAX));
         }
 
         @Override
-        public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access) {
+        public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
+                                             java.util.function.Predicate<PartnerEventSource> shown) {
             exclusiveStartName.get();
             return List.of();
         }
 
         @Override
-        public boolean delete(String name, String account, Access access) {
-            return false;
+        public boolean delete(PartnerEventSource stored, PartnerEventSource keepAs, Access access) {
+            return true;
+        }
+
+        @Override
+        public Optional<PartnerEventSource> findOffered(String name, dev.partnerregistry.domain.CustomerAccess access) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit,
+                                                    dev.partnerregistry.domain.CustomerAccess access,
+                                                    java.util.function.Predicate<PartnerEventSource> shown) {
+            exclusiveStartName.get();
+            return List.of();
+        }
+
+        @Override
+        public boolean change(PartnerEventSource stored, PartnerEventSource next, dev.partnerregistry.domain.CustomerAccess access) {
+            return true;
         }
 
         @Override

@@ -22,7 +22,7 @@ class SnapStartPrimingTest {
         List<String> reached = new ArrayList<>();
         UnreachableStore store = new UnreachableStore() {
             @Override
-            public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+            public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, java.time.Instant now) {
                 reached.add("create " + source.name());
                 throw access.denied();
             }

@@ -1,6 +1,8 @@
 package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.CustomerAccess;
+import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PageTokenKey;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerRegistry;
@@ -8,8 +10,11 @@ import dev.partnerregistry.domain.PartnerSourceStore;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** A store that must never be reached: these requests are all decided before storage. */
@@ -26,11 +31,12 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     static AwsJsonProtocol protocol(UnreachableStore store, PrintStream log) {
-        return new AwsJsonProtocol(store.registry(), RequestLog.to(log, "PartnerRegistry"), () -> 0);
+        return new AwsJsonProtocol(store.registry(), new CustomerEventSources(store, store, "us-east-1", Duration.ofDays(7), Clock.systemUTC()),
+                RequestLog.to(log, "PartnerRegistry"), () -> 0);
     }
 
     @Override
-    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, Instant now) {
         throw new AssertionError("reached the store");
     }
 
@@ -40,12 +46,29 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access) {
+    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
+                                         Predicate<PartnerEventSource> shown) {
         throw new AssertionError("reached the store");
     }
 
     @Override
-    public boolean delete(String name, String account, Access access) {
+    public boolean delete(PartnerEventSource stored, PartnerEventSource keepAs, Access access) {
+        throw new AssertionError("reached the store");
+    }
+
+    @Override
+    public Optional<PartnerEventSource> findOffered(String name, CustomerAccess access) {
+        throw new AssertionError("reached the store");
+    }
+
+    @Override
+    public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
+                                                Predicate<PartnerEventSource> shown) {
+        throw new AssertionError("reached the store");
+    }
+
+    @Override
+    public boolean change(PartnerEventSource stored, PartnerEventSource next, CustomerAccess access) {
         throw new AssertionError("reached the store");
     }
 

@@ -14,6 +14,14 @@ public final class ConstraintsAccess {
         return Constraints.isNamePrefix(value);
     }
 
+    public static boolean isPathCharacters(String value) {
+        return Constraints.isPathCharacters(value);
+    }
+
+    public static boolean isBusNameOrArn(String value) {
+        return Constraints.isBusNameOrArn(value);
+    }
+
     public static boolean isAccount(String value) {
         return Constraints.isAccount(value);
     }

@@ -36,20 +36,26 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId) {
+    public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, java.time.Instant now) {
         enforce(access);
         PartnerEventSource existing = sources.get(source.name());
-        if (existing != null) {
+        if (existing != null && existing.state() != PartnerEventSource.SourceState.DELETED) {
             if (callId != null && callId.equals(callIds.get(source.name())) && existing.account().equals(source.account())) {
                 return;
             }
-            throw new RegistryException.ResourceAlreadyExists(source.name());
+            if (!existing.expiredAt(now)) {
+                throw new RegistryException.ResourceAlreadyExists(source.name());
+            }
+        } else {
+            long held = sources.values().stream()
+                    .filter(s -> s.partner().equals(access.partner()) && s.state() != PartnerEventSource.SourceState.DELETED).count();
+            if (held >= limits.getOrDefault(access.partner(), defaultLimit)) {
+                throw new RegistryException.LimitExceeded(access.partner());
+            }
         }
-        long held = sources.values().stream().filter(s -> s.partner().equals(access.partner())).count();
-        if (held >= limits.getOrDefault(access.partner(), defaultLimit)) {
-            throw new RegistryException.LimitExceeded(access.partner());
-        }
-        sources.put(source.name(), source);
+        sources.put(source.name(), existing == null ? source
+                : new PartnerEventSource(source.name(), source.account(), source.creationTime(), source.state(), source.expirationTime(),
+                        existing.busAccount(), existing.busCreationTime()));
         if (callId != null) {
             callIds.put(source.name(), callId);
         }
@@ -62,28 +68,68 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, java.util.function.Supplier<String> startName, int limit, Access access) {
+    public List<PartnerEventSource> list(String prefix, java.util.function.Supplier<String> startName, int limit, Access access,
+                                         java.util.function.Predicate<PartnerEventSource> shown) {
         enforce(access);
-        String exclusiveStartName = startName.get();
+        return page(prefix, startName.get(), limit, s -> s.partner().equals(access.partner()) && shown.test(s));
+    }
+
+    @Override
+    public boolean delete(PartnerEventSource stored, PartnerEventSource keepAs, Access access) {
+        enforce(access);
+        if (!stored.equals(sources.get(stored.name()))) {
+            return false;
+        }
+        if (keepAs == null) {
+            sources.remove(stored.name());
+            callIds.remove(stored.name());
+        } else {
+            sources.put(stored.name(), keepAs);
+        }
+        return true;
+    }
+
+    @Override
+    public Optional<PartnerEventSource> findOffered(String name, CustomerAccess access) {
+        enforce(access);
+        return Optional.ofNullable(sources.get(name)).filter(s -> s.account().equals(access.account()));
+    }
+
+    @Override
+    public List<PartnerEventSource> listOffered(String prefix, java.util.function.Supplier<String> startName, int limit, CustomerAccess access,
+                                                java.util.function.Predicate<PartnerEventSource> shown) {
+        enforce(access);
+        return page(prefix == null ? "" : prefix, startName.get(), limit, s -> s.account().equals(access.account()) && shown.test(s));
+    }
+
+    @Override
+    public boolean change(PartnerEventSource stored, PartnerEventSource next, CustomerAccess access) {
+        enforce(access);
+        if (!stored.equals(sources.get(stored.name()))) {
+            return false;
+        }
+        if (next == null) {
+            sources.remove(stored.name());
+        } else {
+            sources.put(stored.name(), next);
+        }
+        return true;
+    }
+
+    private List<PartnerEventSource> page(String prefix, String exclusiveStartName, int limit, java.util.function.Predicate<PartnerEventSource> in) {
         List<PartnerEventSource> page = new ArrayList<>();
         for (PartnerEventSource source : (exclusiveStartName == null ? sources : sources.tailMap(exclusiveStartName, false)).values()) {
-            if (source.name().startsWith(prefix) && source.partner().equals(access.partner()) && page.size() < limit) {
+            if (source.name().startsWith(prefix) && in.test(source) && page.size() < limit) {
                 page.add(source);
             }
         }
         return page;
     }
 
-    @Override
-    public boolean delete(String name, String account, Access access) {
-        enforce(access);
-        PartnerEventSource source = sources.get(name);
-        if (source == null || !source.account().equals(account) || !source.partner().equals(access.partner())) {
-            return false;
+    private void enforce(CustomerAccess access) {
+        if (disabled.contains(access.operation())) {
+            throw new RegistryException.OperationDisabled();
         }
-        sources.remove(name);
-        callIds.remove(name);
-        return true;
     }
 
     @Override

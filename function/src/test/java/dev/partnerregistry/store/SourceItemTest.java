@@ -13,8 +13,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** A source's item: its key in the partner's partition, its attributes, and back. */
 class SourceItemTest {
 
-    private final PartnerEventSource source = new PartnerEventSource("aws.partner/example.com/orders/shop-42", "123456789012",
-            Instant.ofEpochMilli(1764154210123L), PartnerEventSource.SourceState.PENDING);
+    private final PartnerEventSource source = PartnerEventSource.created("aws.partner/example.com/orders/shop-42", "123456789012",
+            Instant.ofEpochMilli(1764154210123L), Instant.ofEpochMilli(1764759010123L));
 
     @Test
     void aSourceIsStoredInItsPartnersSourcePartitionUnderItsName() {
@@ -24,7 +24,9 @@ class SourceItemTest {
                 "name", AttributeValue.fromS("aws.partner/example.com/orders/shop-42"),
                 "account", AttributeValue.fromS("123456789012"),
                 "createdAt", AttributeValue.fromN("1764154210123"),
-                "state", AttributeValue.fromS("PENDING")), SourceItem.of(source));
+                "state", AttributeValue.fromS("PENDING"),
+                "expiresAt", AttributeValue.fromN("1764759010123"),
+                "expiryQueue", AttributeValue.fromS("PENDING")), SourceItem.of(source));
     }
 
     @Test

@@ -8,6 +8,7 @@ import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.admin.PartnerSourceTable;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.local.MotoEngine;
 import dev.partnerregistry.store.DynamoDbClients;
@@ -84,7 +85,7 @@ public final class DynamoDbEngine implements ParameterResolver {
 
         /** As above, on settings of the caller's (e.g. another cache TTL). */
         public PartnerRegistryHandler keyVerifyingHandler(RegistrySettings settings, Clock clock, PrintStream requestLog) {
-            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings, requestLog),
+            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings, RequestLog.to(requestLog, settings.metricsNamespace()), clock),
                     RegistryAssembly.verifier(client, settings, ToolCredentials.forEndpoint(endpoint), clock));
         }
 

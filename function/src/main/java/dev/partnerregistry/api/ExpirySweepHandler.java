@@ -1,0 +1,73 @@
+package dev.partnerregistry.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.store.DynamoDbClients;
+import dev.partnerregistry.store.ExpiredSourceSweep;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Map;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+
+/**
+ * The scheduled sweep (a Lambda function of its own, on the same jar): deletes the sources whose
+ * PENDING time ran out and frees their partners' slots. Its one log line is also an Embedded
+ * Metric Format document: {@value #EXPIRED} and {@value #SKIPPED} (sources the sweep found changed
+ * under it), in the registry's metrics namespace, without dimensions.
+ */
+public final class ExpirySweepHandler implements RequestHandler<Map<String, Object>, String> {
+
+    public static final String EXPIRED = "SourcesExpired";
+    public static final String SKIPPED = "SourcesSkipped";
+    /** Sources one run takes at most: one transaction each, well within the function's timeout. */
+    static final int MAX_PER_RUN = 5_000;
+
+    private final ExpiredSourceSweep sweep;
+    private final String namespace;
+    private final Clock clock;
+    private final PrintStream out;
+
+    /** Lambda's constructor: the settings and the one DynamoDB client, once, at init. */
+    public ExpirySweepHandler() {
+        this(RegistrySettings.fromEnvironment(System.getenv()), Clock.systemUTC(), System.out);
+    }
+
+    private ExpirySweepHandler(RegistrySettings settings, Clock clock, PrintStream out) {
+        this(new ExpiredSourceSweep(DynamoDbClients.create(settings, DynamoDbClients.lambdaCredentials(System.getenv())), settings.tableName()),
+                settings.metricsNamespace(), clock, out);
+    }
+
+    /** For the local runtime and tests: a sweep assembled elsewhere. */
+    public ExpirySweepHandler(ExpiredSourceSweep sweep, String namespace, Clock clock, PrintStream out) {
+        this.sweep = sweep;
+        this.namespace = namespace;
+        this.clock = clock;
+        this.out = out;
+    }
+
+    @Override
+    public String handleRequest(Map<String, Object> scheduledEvent, Context context) {
+        long now = clock.millis();
+        ExpiredSourceSweep.Result result = sweep.sweep(clock.instant(), MAX_PER_RUN);
+        StructuredJsonGenerator w = JsonOutput.generator();
+        w.writeStartObject();
+        w.writeFieldName("_aws").writeStartObject()
+                .writeFieldName("Timestamp").writeValue(now)
+                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
+                .writeFieldName("Namespace").writeValue(namespace)
+                .writeFieldName("Dimensions").writeStartArray().writeStartArray().writeEndArray().writeEndArray()
+                .writeFieldName("Metrics").writeStartArray()
+                .writeStartObject().writeFieldName("Name").writeValue(EXPIRED).writeFieldName("Unit").writeValue("Count").writeEndObject()
+                .writeStartObject().writeFieldName("Name").writeValue(SKIPPED).writeFieldName("Unit").writeValue("Count").writeEndObject()
+                .writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+        w.writeFieldName("sweep").writeValue("expired sources");
+        w.writeFieldName(EXPIRED).writeValue(result.expired());
+        w.writeFieldName(SKIPPED).writeValue(result.skipped());
+        w.writeEndObject();
+        String line = new String(w.getBytes(), StandardCharsets.UTF_8);
+        out.println(line);
+        return line;
+    }
+}

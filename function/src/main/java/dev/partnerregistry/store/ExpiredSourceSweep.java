@@ -1,0 +1,107 @@
+package dev.partnerregistry.store;
+
+import static dev.partnerregistry.store.RegistryTable.EXPIRES_AT;
+import static dev.partnerregistry.store.RegistryTable.EXPIRY_QUEUE;
+import static dev.partnerregistry.store.RegistryTable.PARTITION_KEY;
+import static dev.partnerregistry.store.RegistryTable.SORT_KEY;
+
+import dev.partnerregistry.domain.PartnerEventSource;
+import dev.partnerregistry.domain.PartnerEventSource.SourceState;
+import dev.partnerregistry.domain.RegistryException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Deletes PENDING sources whose expiry has passed, each in one transaction with its partner's
+ * counter, so the count stays exact (DynamoDB's TTL would delete outside any transaction and leave
+ * the counter behind). A source whose customer still has its bus (deactivated, then left) becomes
+ * DELETED instead, as EventBridge shows such a source. Each write is conditional on the source as
+ * the index showed it: one activated, re-created or replaced meanwhile is left alone. Readers never
+ * see an expired source in between: they filter by expiry themselves.
+ */
+public final class ExpiredSourceSweep {
+
+    /** What one run did. */
+    public record Result(int expired, int skipped) {
+    }
+
+    private final DynamoDbClient dynamoDb;
+    private final String tableName;
+
+    public ExpiredSourceSweep(DynamoDbClient dynamoDb, String tableName) {
+        this.dynamoDb = dynamoDb;
+        this.tableName = tableName;
+    }
+
+    /** Every source expired by {@code now}, at most {@code max} of them in this run. */
+    public Result sweep(Instant now, int max) {
+        int expired = 0;
+        int skipped = 0;
+        Map<String, AttributeValue> from = null;
+        do {
+            Map<String, AttributeValue> start = from;
+            QueryResponse page = DynamoDbErrors.call(() -> dynamoDb.query(r -> r.tableName(tableName)
+                    .indexName(RegistryTable.EXPIRY_INDEX)
+                    .keyConditionExpression("#queue = :pending AND #expires <= :now")
+                    .expressionAttributeNames(Map.of("#queue", EXPIRY_QUEUE, "#expires", EXPIRES_AT))
+                    .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(RegistryTable.EXPIRY_QUEUE_VALUE),
+                            ":now", AttributeValue.fromN(Long.toString(now.toEpochMilli()))))
+                    .limit(100)
+                    .exclusiveStartKey(start)));
+            for (Map<String, AttributeValue> key : page.items()) {
+                if (expired + skipped >= max) {
+                    return new Result(expired, skipped);
+                }
+                if (expire(Map.of(PARTITION_KEY, key.get(PARTITION_KEY), SORT_KEY, key.get(SORT_KEY)), now)) {
+                    expired++;
+                } else {
+                    skipped++;
+                }
+            }
+            from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (from != null);
+        return new Result(expired, skipped);
+    }
+
+    /** One source: read as it is now (the index lags), then removed with its count if still expired. */
+    private boolean expire(Map<String, AttributeValue> key, Instant now) {
+        Map<String, AttributeValue> item = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName).key(key).consistentRead(true))
+                .item());
+        if (item == null || item.isEmpty()) {
+            return false;
+        }
+        PartnerEventSource source = SourceItem.source(item);
+        if (!source.expiredAt(now)) {
+            return false;
+        }
+        PartnerEventSource keepAs = source.hasBus() ? source.in(SourceState.DELETED, null) : null;
+        TransactWriteItem uncount = TransactWriteItem.builder().update(Update.builder()
+                .tableName(tableName)
+                .key(RegistryTable.counterKey(source.partner()))
+                .updateExpression(SourceLimit.COUNT_ONE_LESS)
+                .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1)))
+                .build()).build();
+        TransactWriteItem change = SourceChanges.change(tableName, source, keepAs, key);
+        try {
+            dynamoDb.transactWriteItems(r -> r.transactItems(uncount, change).clientRequestToken(UUID.randomUUID().toString()));
+            return true;
+        } catch (TransactionCanceledException cancelled) {
+            List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
+            if (reasons.size() == 2 && "ConditionalCheckFailed".equals(reasons.get(1).code())) {
+                return false;
+            }
+            throw reasons.isEmpty() ? new RegistryException.Internal(cancelled) : CancellationReasons.engineFailure(reasons);
+        } catch (RuntimeException e) {
+            throw DynamoDbErrors.translate(e);
+        }
+    }
+}

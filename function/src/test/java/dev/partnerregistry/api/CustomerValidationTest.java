@@ -1,0 +1,68 @@
+package dev.partnerregistry.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.partnerregistry.domain.Caller;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The customer side's input checks, in EventBridge's words, all decided before storage (the store
+ * below fails if reached). Patterns and limits are the model's: EventSourceNamePrefix and
+ * EventBusName {@code [/\.\-_A-Za-z0-9]+} (1-256), EventBusNameOrArn (1-1600), a description of 512.
+ */
+class CustomerValidationTest {
+
+    private final AwsJsonProtocol protocol = UnreachableStore.protocol();
+
+    private String error(String operation, String body) {
+        ApiResponse response = protocol.handle("AWSEvents." + operation, body, new Caller("arn:aws:iam::123456789012:role/Customer"), "req-1");
+        assertEquals(400, response.statusCode(), response.body());
+        return response.body();
+    }
+
+    @Test
+    void aListPrefixOutsideTheNameCharactersIsRejected() {
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected: Value 'orders shop' at 'namePrefix' "
+                + "failed to satisfy constraint: Member must satisfy regular expression pattern: [/\\\\.\\\\-_A-Za-z0-9]+\"}",
+                error("ListEventSources", "{\"NamePrefix\":\"orders shop\"}"));
+    }
+
+    @Test
+    void describeNeedsASourceName() {
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected: Value null at 'name' "
+                + "failed to satisfy constraint: Member must not be null\"}", error("DescribeEventSource", "{}"));
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected: Value 'my-bus' at 'name' "
+                + "failed to satisfy constraint: Member must satisfy regular expression pattern: aws\\\\.partner(/[\\\\.\\\\-_A-Za-z0-9]+){2,}\"}",
+                error("ActivateEventSource", "{\"Name\":\"my-bus\"}"));
+    }
+
+    @Test
+    void createEventBusChecksEachMemberAndReportsThemAll() {
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"2 validation errors detected: Value null at 'name' failed to satisfy "
+                + "constraint: Member must not be null; Value 'nope' at 'eventSourceName' failed to satisfy constraint: Member must satisfy "
+                + "regular expression pattern: aws\\\\.partner(/[\\\\.\\\\-_A-Za-z0-9]+){2,}\"}",
+                error("CreateEventBus", "{\"EventSourceName\":\"nope\"}"));
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected: Value '" + "d".repeat(513)
+                + "' at 'description' failed to satisfy constraint: Member must have length less than or equal to 512\"}",
+                error("CreateEventBus", "{\"Name\":\"aws.partner/a/b\",\"EventSourceName\":\"aws.partner/a/b\",\"Description\":\"" + "d".repeat(513) + "\"}"));
+    }
+
+    @Test
+    void aCustomBusIsNotThisRegistrysAndAnAwsNameWithoutSourceIsEventBridgesError() {
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"EventBus name starting with 'aws.' is not valid.\"}",
+                error("CreateEventBus", "{\"Name\":\"aws.partner/a/b\"}"));
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"This registry hosts partner event buses only: EventSourceName is required.\"}",
+                error("CreateEventBus", "{\"Name\":\"orders\"}"));
+    }
+
+    @Test
+    void describeEventBusWithoutANameIsTheDefaultBusWhichThisRegistryDoesNotHost() {
+        assertEquals("{\"__type\":\"ResourceNotFoundException\",\"message\":\"Event bus default does not exist.\"}", error("DescribeEventBus", "{}"));
+    }
+
+    @Test
+    void aCallerWithoutAnAccountIsAccessDenied() {
+        ApiResponse response = protocol.handle("AWSEvents.ListEventSources", "{}", new Caller(null), "req-1");
+        assertEquals("AccessDeniedException", response.headers().get("x-amzn-ErrorType"));
+    }
+}
