@@ -136,7 +136,7 @@ class EventFilesTest {
                         List<JsonNode> accounts = json.field("PartnerEventSourceAccounts").orElseThrow().asArray();
                         assertEquals(1, accounts.size(), "one account per source");
                         Map<String, JsonNode> account = accounts.get(0).asObject();
-                        assertEquals(new TreeSet<>(List.of("Account", "CreationTime", "State")), new TreeSet<>(account.keySet()));
+                        assertEquals(new TreeSet<>(List.of("Account", "CreationTime", "ExpirationTime", "State")), new TreeSet<>(account.keySet()));
                         assertEquals(ACCOUNT, account.get("Account").asString());
                         assertEquals("PENDING", account.get("State").asString());
                         assertTrue(account.get("CreationTime").isNumber(), "AWS JSON 1.1 timestamps are epoch-second numbers");

@@ -205,7 +205,7 @@ class EventBridgeSdkWireTest {
         assertNotNull(account.creationTime());
         assertTrue(Duration.between(account.creationTime(), Instant.now()).abs().compareTo(Duration.ofSeconds(30)) < 0,
                 "CreationTime " + account.creationTime() + " is when the source was created");
-        assertNull(account.expirationTime());
+        assertEquals(account.creationTime().plus(Duration.ofDays(7)), account.expirationTime(), "PENDING: it expires in 7 days");
         assertNull(accounts.nextToken());
     }
 

@@ -10,15 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.admin.IssuedAccessKeys.IssuedKey;
 import dev.partnerregistry.testing.DynamoDbEngine;
+import dev.partnerregistry.testing.MovableClock;
 import dev.partnerregistry.wire.AwsCli.Result;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +46,7 @@ class RegistryKeysWireTest {
     static final String PRINCIPAL = "arn:aws:iam::444455556666:role/KeysPartnerWriter";
     static final String REVOKED_PRINCIPAL = "arn:aws:iam::444455556666:role/RevokedWriter";
 
-    private static final ShiftedClock clock = new ShiftedClock();
+    private static final MovableClock clock = new MovableClock();
     private static WireFixture fixture;
     private static IssuedAccessKeys keys;
     private static IssuedKey key;
@@ -203,29 +200,5 @@ class RegistryKeysWireTest {
 
     private static JsonNode json(Result result) {
         return JsonNode.parser().parse(result.stdout());
-    }
-
-    /** The system clock, moved forward on demand: the key cache's TTL passes without waiting for it. */
-    static final class ShiftedClock extends Clock {
-        private volatile Duration shift = Duration.ZERO;
-
-        void advance(Duration by) {
-            shift = shift.plus(by);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(shift);
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalServer;
@@ -15,6 +16,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,16 +65,24 @@ final class WireFixture implements AutoCloseable {
         return start(table, around, Clock.systemUTC());
     }
 
-    /** As above, with the function's clock (signature age, the key cache's TTL). */
+    /** As above, with the function's clock (signature age, the key cache's TTL, sources' expiry). */
     static WireFixture start(DynamoDbEngine.EngineTable table,
                              UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around, Clock clock) {
+        return start(table, around, clock, RegistrySettings.DEFAULT_SOURCE_EXPIRATION);
+    }
+
+    /** As above, with sources expiring after {@code sourceExpiration}. */
+    static WireFixture start(DynamoDbEngine.EngineTable table,
+                             UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around, Clock clock,
+                             Duration sourceExpiration) {
         LocalConfig config = LocalConfig.load(Map.of(), root());
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
         admin.registerPrincipals(LIMITED_PARTNER, List.of(EXAMPLE_PRINCIPAL));
         admin.setPartnerLimit(LIMITED_PARTNER, 0);
         issueLocalKeys(table, config);
-        PartnerRegistryHandler handler = table.keyVerifyingHandler(100, clock, new PrintStream(OutputStream.nullOutputStream()));
+        PartnerRegistryHandler handler = table.keyVerifyingHandler(table.keySettings(100).withSourceExpiration(sourceExpiration), clock,
+                new PrintStream(OutputStream.nullOutputStream()));
         return new WireFixture(LocalServer.start(0, around.apply(handler), System.err), admin);
     }
 

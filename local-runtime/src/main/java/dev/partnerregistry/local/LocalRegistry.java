@@ -1,9 +1,14 @@
 package dev.partnerregistry.local;
 
 import java.io.PrintStream;
+import dev.partnerregistry.api.ExpirySweepHandler;
 import java.nio.file.Path;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code make run}: the registry on http://127.0.0.1:PORT, as the deployed API answers, for the AWS
@@ -13,6 +18,8 @@ import java.util.concurrent.CountDownLatch;
 public final class LocalRegistry {
 
     public static final int DEFAULT_PORT = 4010;
+    /** How often make run sweeps expired sources (deployed: the stack's schedule, every 5 minutes by default). */
+    static final Duration SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     private LocalRegistry() {
     }
@@ -37,7 +44,22 @@ public final class LocalRegistry {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         LocalServer started = server;
+        // The stack's schedule, locally: expired sources go, and free their partners' slots, within a minute.
+        ScheduledExecutorService sweeps = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "local-registry-sweep");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ExpirySweepHandler sweep = runtime.sweep(System.err);
+        sweeps.scheduleWithFixedDelay(() -> {
+            try {
+                sweep.handleRequest(Map.of(), null);
+            } catch (RuntimeException e) {
+                System.err.println("local-registry: the expiry sweep failed: " + e);
+            }
+        }, SWEEP_INTERVAL.toSeconds(), SWEEP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            sweeps.shutdownNow();
             started.close();
             runtime.close();
             stopped.countDown();
@@ -72,7 +94,8 @@ public final class LocalRegistry {
                 + ", as the deployed stage)");
         out.println("  engine:   " + runtime.engineDescription());
         out.println("  table:    " + runtime.settings().tableName() + "   region: " + region
-                + "   partner source limit: " + runtime.settings().defaultPartnerLimit());
+                + "   partner source limit: " + runtime.settings().defaultPartnerLimit()
+                + "   PENDING sources expire after " + runtime.settings().sourceExpiration() + " (swept every minute)");
         out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet())
                 + " (local/principals.properties: registry access keys, seeded into the engine; KMS key " + runtime.kmsKeyArn() + ")");
         out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");

@@ -2,7 +2,9 @@ package dev.partnerregistry.local;
 
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.ExpirySweepHandler;
 import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.store.ExpiredSourceSweep;
 import dev.partnerregistry.admin.AccessKeyEncryption;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.admin.IssuedAccessKeys;
@@ -107,6 +109,11 @@ public final class LocalRuntime implements AutoCloseable {
     /** The local engine's key the access keys' secrets are encrypted under. */
     public String kmsKeyArn() {
         return settings.accessKeys().kmsKeyArn();
+    }
+
+    /** The expiry sweep on this table, as the stack's schedule runs it; its line goes to {@code log}. */
+    public ExpirySweepHandler sweep(PrintStream log) {
+        return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName()), settings.metricsNamespace(), Clock.systemUTC(), log);
     }
 
     public PartnerRegistryHandler handler() {
