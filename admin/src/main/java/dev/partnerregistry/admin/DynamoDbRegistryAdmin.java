@@ -7,6 +7,7 @@ import static dev.partnerregistry.store.RegistryTable.REGION;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_COUNT;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_LIMIT;
 
+import dev.partnerregistry.domain.PartnerEventSource.SourceState;
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.store.RegistryTable;
 import java.security.SecureRandom;
@@ -71,10 +72,11 @@ public final class DynamoDbRegistryAdmin {
     }
 
     /**
-     * Sets the partner's counter to the number of sources it holds, for a counter lost or wrong
-     * (a partner item recreated by hand). Creates and deletes change the counter in the same
-     * transaction as the source, so the write is conditioned on the counter read before the
-     * sources were counted, and repeated if one of them ran in between.
+     * Sets the partner's counter to the number of its sources that are not DELETED (a DELETED
+     * source only waits for its customer's bus to go and no longer counts against the limit), for
+     * a counter lost or wrong (a partner item recreated by hand). Every write that changes what
+     * counts changes the counter in the same transaction, so the write is conditioned on the
+     * counter read before the sources were counted, and repeated if one of them ran in between.
      */
     public Map<String, AttributeValue> recount(String partner) {
         Map<String, AttributeValue> registered = get(RegistryTable.partnerKey(partner));
@@ -83,10 +85,11 @@ public final class DynamoDbRegistryAdmin {
         }
         for (int attempt = 0; attempt < RECOUNT_ATTEMPTS; attempt++) {
             Map<String, AttributeValue> before = get(RegistryTable.counterKey(partner));
-            // Every create and delete bumps countChanges: unchanged, it proves none ran in between
+            // Every write of the counter (create, delete, a source turning DELETED, the expiry sweep)
+            // bumps countChanges: unchanged, it proves none ran in between
             // (the count alone would not: a create and a delete leave it where it was).
             AttributeValue changes = before == null ? null : before.get(RegistryTable.COUNT_CHANGES);
-            int sources = countSources(partner);
+            int sources = countedSources(partner);
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":sources", AttributeValue.fromN(Integer.toString(sources)));
             values.put(":one", AttributeValue.fromN("1"));
@@ -110,7 +113,8 @@ public final class DynamoDbRegistryAdmin {
         throw new IllegalStateException("partner " + partner + " kept changing; recount not written after " + RECOUNT_ATTEMPTS + " attempts");
     }
 
-    private int countSources(String partner) {
+    /** How many of the partner's sources count against its limit: those not DELETED (consistent reads; also the audit's count). */
+    int countedSources(String partner) {
         return sources(AttributeValue.fromS(RegistryTable.sourcePartition(partner)), true).stream().mapToInt(QueryResponse::count).sum();
     }
 
@@ -147,16 +151,24 @@ public final class DynamoDbRegistryAdmin {
                 .consistentRead(true)).items();
     }
 
-    /** The pages of source items in {@code partition} (the SDK follows the pages), or only their counts. */
-    private QueryIterable sources(AttributeValue partition, boolean countOnly) {
+    /** The pages of source items in {@code partition} (the SDK follows the pages), or only the counts of those not DELETED. */
+    private QueryIterable sources(AttributeValue partition, boolean countedOnly) {
+        Map<String, String> names = new HashMap<>(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY));
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":pk", partition,
+                ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))));
+        if (countedOnly) {
+            names.put("#state", RegistryTable.STATE);
+            values.put(":deleted", AttributeValue.fromS(SourceState.DELETED.name()));
+        }
         return dynamoDb.queryPaginator(r -> {
             r.tableName(tableName)
                     .keyConditionExpression("#pk = :pk AND begins_with(#sk, :source)")
-                    .expressionAttributeNames(Map.of("#pk", RegistryTable.PARTITION_KEY, "#sk", RegistryTable.SORT_KEY))
-                    .expressionAttributeValues(Map.of(":pk", partition, ":source", AttributeValue.fromS(RegistryTable.sourceSortKey(""))))
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
                     .consistentRead(true);
-            if (countOnly) {
-                r.select(Select.COUNT);
+            if (countedOnly) {
+                // Count is taken after the filter; a source without a state (never written so) counts.
+                r.filterExpression("attribute_not_exists(#state) OR #state <> :deleted").select(Select.COUNT);
             }
         });
     }

@@ -54,6 +54,24 @@ class OperatorRepairsTest {
     }
 
     @Test
+    void recountLeavesOutTheSourcesThatAreDeletedAndOnlyWaitForTheirBus() {
+        Caller caller = fixture.registerPartner("bus-kept.example", null);
+        fixture.registry.createPartnerEventSource("aws.partner/bus-kept.example/s/live", ACCOUNT, caller);
+        String name = "aws.partner/bus-kept.example/s/gone";
+        Map<String, AttributeValue> deleted = new java.util.HashMap<>(RegistryTable.sourceKey("bus-kept.example", name));
+        deleted.put(RegistryTable.SOURCE_NAME, AttributeValue.fromS(name));
+        deleted.put(RegistryTable.ACCOUNT, AttributeValue.fromS(ACCOUNT));
+        deleted.put(RegistryTable.CREATED_AT, AttributeValue.fromN("1764154210123"));
+        deleted.put(RegistryTable.STATE, AttributeValue.fromS("DELETED"));
+        deleted.put(RegistryTable.BUS_ACCOUNT, AttributeValue.fromS(ACCOUNT));
+        deleted.put(RegistryTable.BUS_CREATED_AT, AttributeValue.fromN("1764154210999"));
+        fixture.table.client().putItem(r -> r.tableName(fixture.table.tableName()).item(deleted));
+
+        assertEquals("1", fixture.admin.recount("bus-kept.example").get(RegistryTable.SOURCE_COUNT).n());
+        assertEquals(2, fixture.storedSources("bus-kept.example"));
+    }
+
+    @Test
     void recountOfAnUnregisteredPartnerIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> fixture.admin.recount("nobody.example"));
     }
