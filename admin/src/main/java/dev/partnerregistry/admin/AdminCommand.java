@@ -16,7 +16,9 @@ import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
  * Operator controls, against the table named by TABLE_NAME (AWS_REGION, DYNAMODB_ENDPOINT as for
- * the function). Prints the item each command wrote.
+ * the function). Prints the item each command wrote; {@code audit} prints one line per finding, then
+ * totals ({@link TableAudit}), and exits 0 when the table is clean or every finding was repaired, 1
+ * when findings remain (a dry run's, report-only ones, or a repair a concurrent write pre-empted).
  *
  * <pre>
  * register-partner --partner P --principal ARN [--principal ARN ...]
@@ -28,6 +30,7 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * recount --partner P
  * create-page-token-key
  * migrate-layout
+ * audit [--partner P] [--repair]      (SOURCE_EXPIRATION_DAYS as the function's: a repaired source's fresh expiry)
  * show-region [--region R]
  * create-table
  * issue-key --principal ARN            (ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output)
@@ -50,6 +53,8 @@ public final class AdminCommand {
             "  recount --partner P                (sets the partner's counter to the sources it holds)",
             "  create-page-token-key              (once per table; the function only reads it)",
             "  migrate-layout                     (a table from before sources and counters had partitions of their own)",
+            "  audit [--partner P] [--repair]     (checks every invariant of the table, one line per finding; a dry run unless",
+            "                                     --repair; exit 1 while findings remain. SOURCE_EXPIRATION_DAYS as the function's)",
             "  show-region [--region R]",
             "  create-table",
             "  issue-key --principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN)",
@@ -86,6 +91,13 @@ public final class AdminCommand {
             String region = options.one("--region", settings.region());
             if (args[0].endsWith("-key") || args[0].equals("list-keys")) {
                 return accessKeys(args[0], options, settings, dynamoDb, out, err);
+            }
+            if (args[0].equals("audit")) {
+                String partner = options.one("--partner", null) == null ? null : options.partner();
+                TableAudit.Report report = new TableAudit(dynamoDb, settings.tableName(), settings.sourceExpiration(), Clock.systemUTC())
+                        .run(partner, options.values().containsKey("--repair"));
+                out.print(report.render());
+                return report.exitCode();
             }
             Map<String, AttributeValue> item;
             switch (args[0]) {
@@ -206,7 +218,7 @@ public final class AdminCommand {
                 if (!flag.startsWith("--")) {
                     throw new IllegalArgumentException("unexpected argument " + flag);
                 }
-                if (flag.equals("--default")) {
+                if (flag.equals("--default") || flag.equals("--repair")) {
                     values.computeIfAbsent(flag, k -> new ArrayList<>()).add("");
                     continue;
                 }
