@@ -478,17 +478,18 @@ public final class TableAudit {
             if (state.equals(ACTIVE) && !account.equals(bus)) {
                 add(partner, new Finding(Check.ACTIVE_WITHOUT_BUS, where, bus == null ? "ACTIVE, but no customer bus (no busAccount)"
                         : "ACTIVE, but busAccount " + bus + " is not the source's account " + account,
-                        "PENDING again, expiring " + sourceExpiration.toDays() + " days from the repair"
+                        "PENDING again, expiring " + span(sourceExpiration) + " from the repair"
                                 + (bus == null ? "" : ", busAccount and busCreatedAt removed"),
                         () -> pendingAgain(item)));
-            } else if (state.equals(DELETED) && bus == null) {
-                add(partner, new Finding(Check.DELETED_WITHOUT_BUS, where, "DELETED, but no customer bus (no busAccount) to wait for",
+            } else if (state.equals(DELETED) && !account.equals(bus)) {
+                add(partner, new Finding(Check.DELETED_WITHOUT_BUS, where, "DELETED, but no customer bus to wait for ("
+                                + (bus == null ? "no busAccount" : "busAccount " + bus + " is not the source's account " + account) + ")",
                         "delete the item (DELETED sources are not counted: the counter stays)", () -> deleteAsRead(item)));
             } else if (state.equals(PENDING) && (expiresAt == null || !EXPIRY_QUEUE_VALUE.equals(queue))) {
                 String missing = expiresAt == null && !EXPIRY_QUEUE_VALUE.equals(queue) ? "expiresAt and expiryQueue"
                         : expiresAt == null ? "expiresAt" : "expiryQueue = " + EXPIRY_QUEUE_VALUE;
                 add(partner, new Finding(Check.PENDING_WITHOUT_EXPIRY, where, "PENDING without " + missing + " (so no sweep will expire it)",
-                        expiresAt == null ? "set expiresAt to " + sourceExpiration.toDays() + " days from the repair and expiryQueue"
+                        expiresAt == null ? "set expiresAt to " + span(sourceExpiration) + " from the repair, and expiryQueue"
                                 : "set expiryQueue (expiresAt kept)",
                         () -> expiryRestored(item, expiresAt)));
             } else if (!state.equals(PENDING) && hasExpiry) {
@@ -499,7 +500,8 @@ public final class TableAudit {
             }
             if (state.equals(PENDING) && expiresAt != null && expiresAt <= now.toEpochMilli()) {
                 add(partner, new Finding(Check.EXPIRED_PENDING_SOURCE, where, "PENDING, expired at " + Instant.ofEpochMilli(expiresAt)
-                        + ", not swept yet", "delete it and take it off the partner's counter, in one transaction conditioned on its state and expiresAt",
+                        + ", not swept yet", (account.equals(bus) ? "make it DELETED (its customer's bus remains)" : "delete it")
+                        + " and take it off the partner's counter, in one transaction conditioned on the source as read",
                         () -> sweep(partner, item)));
             }
         }
@@ -940,29 +942,32 @@ public final class TableAudit {
     }
 
     /**
-     * Invariant 5's repair, as the expiry sweep does it: the source deleted if it is still PENDING with
-     * the expiresAt read, and the partner's counter decremented (countChanges bumped) in the same
-     * transaction. A missing counter goes to zero, as the function's delete leaves it.
+     * Invariant 5's repair, as the expiry sweep does it: the source deleted, or made DELETED if its
+     * customer's bus remains (a deactivated source), on condition that it is still as read (PENDING,
+     * with the expiresAt read, among the rest), and the partner's counter decremented (countChanges
+     * bumped) in the same transaction. A missing counter goes to zero, as the function's delete leaves it.
      */
     private String sweep(String partner, Map<String, AttributeValue> item) {
-        TransactWriteItem delete = TransactWriteItem.builder().delete(d -> d.tableName(tableName).key(keyOf(item))
-                .conditionExpression("#state = :pending AND #expiresAt = :expiresAt")
-                .expressionAttributeNames(Map.of("#state", STATE, "#expiresAt", EXPIRES_AT))
-                .expressionAttributeValues(Map.of(":pending", AttributeValue.fromS(PENDING), ":expiresAt", item.get(EXPIRES_AT)))).build();
+        Conditional condition = asRead(item);
+        boolean keep = account(item).equals(string(item, BUS_ACCOUNT));
+        TransactWriteItem change;
+        if (keep) {
+            condition.values.put(":deleted", AttributeValue.fromS(DELETED));
+            String update = "SET " + condition.name(STATE) + " = :deleted REMOVE " + condition.name(EXPIRES_AT) + ", " + condition.name(EXPIRY_QUEUE);
+            change = TransactWriteItem.builder().update(u -> u.tableName(tableName).key(keyOf(item)).updateExpression(update)
+                    .conditionExpression(condition.expression())
+                    .expressionAttributeNames(condition.names).expressionAttributeValues(condition.values)).build();
+        } else {
+            change = TransactWriteItem.builder().delete(d -> d.tableName(tableName).key(keyOf(item))
+                    .conditionExpression(condition.expression())
+                    .expressionAttributeNames(condition.names).expressionAttributeValues(condition.values)).build();
+        }
         TransactWriteItem countOut = TransactWriteItem.builder().update(u -> u.tableName(tableName).key(RegistryTable.counterKey(partner))
                 .updateExpression("SET #count = if_not_exists(#count, :one) - :one, #changes = if_not_exists(#changes, :zero) + :one")
                 .expressionAttributeNames(Map.of("#count", SOURCE_COUNT, "#changes", COUNT_CHANGES))
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":zero", AttributeValue.fromN("0")))).build();
-        try {
-            // One token per repair: the SDK's retry of a commit whose answer was lost is then not refused by its own condition.
-            dynamoDb.transactWriteItems(r -> r.transactItems(delete, countOut).clientRequestToken(UUID.randomUUID().toString()));
-        } catch (TransactionCanceledException e) {
-            if (conditionFailed(e)) {
-                throw new Lost();
-            }
-            throw e;
-        }
-        return "deleted, and counted out of " + RegistryTable.COUNTER_PARTITION_PREFIX + partner;
+        transact(List.of(change, countOut));
+        return (keep ? "DELETED (its bus remains)" : "deleted") + ", and counted out of " + RegistryTable.COUNTER_PARTITION_PREFIX + partner;
     }
 
     /** The key named in the principal's list(s), if the key is still as read. */
@@ -1098,6 +1103,15 @@ public final class TableAudit {
     }
 
     // ---- small helpers ----
+
+    private static String account(Map<String, AttributeValue> item) {
+        return string(item, ACCOUNT);
+    }
+
+    /** A duration as SOURCE_EXPIRATION_DAYS gives it: whole days, or seconds for a trial's fraction of one. */
+    static String span(Duration duration) {
+        return duration.toSeconds() % 86_400 == 0 ? plural(duration.toDays(), "day") : plural(duration.toSeconds(), "second");
+    }
 
     private static String plural(long count, String one) {
         return plural(count, one, one + "s");

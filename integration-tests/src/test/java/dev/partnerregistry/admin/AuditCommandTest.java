@@ -357,6 +357,28 @@ class AuditCommandTest {
     }
 
     @Test
+    void aDeletedSourceWhoseBusIsAnotherAccountsHasNoneAndIsDeleted() {
+        source(PARTNER, "foreign-bus", ACCOUNT, "DELETED", Map.of(RegistryTable.BUS_ACCOUNT, AttributeValue.fromS(OTHER_ACCOUNT)));
+
+        Result found = only(audit(null, true), Check.DELETED_WITHOUT_BUS);
+
+        assertTrue(found.line().contains("(busAccount " + OTHER_ACCOUNT + " is not the source's account " + ACCOUNT + ")"), found.line());
+        assertNull(sourceItem(PARTNER, "foreign-bus"));
+        assertTrue(audit(null, false).clean());
+    }
+
+    @Test
+    void aTrialExpirationOfAFractionOfADayIsGivenInSeconds() {
+        source(PARTNER, "busless", ACCOUNT, "ACTIVE", removed(RegistryTable.BUS_ACCOUNT, RegistryTable.BUS_CREATED_AT));
+        counter(PARTNER, 1);
+
+        Report report = new TableAudit(client, table.tableName(), Duration.ofSeconds(86), Clock.systemUTC(), null, Duration.ZERO).run(null, false);
+
+        assertTrue(only(report, Check.ACTIVE_WITHOUT_BUS).line().contains("--repair: PENDING again, expiring 86 seconds from the repair"),
+                report.render());
+    }
+
+    @Test
     void aRepairLosesToAConcurrentChangeOfTheItemAndWritesNothing() {
         source(PARTNER, "racing", ACCOUNT, "ACTIVE", removed(RegistryTable.BUS_ACCOUNT, RegistryTable.BUS_CREATED_AT));
         counter(PARTNER, 1);
@@ -480,6 +502,25 @@ class AuditCommandTest {
         assertNotNull(sourceItem(PARTNER, "fresh"));
         assertEquals(1L, counterOf(PARTNER));
         assertEquals(changes + 1, countChanges(PARTNER), "a recount racing the sweep sees it");
+        assertTrue(audit(null, false).clean());
+    }
+
+    @Test
+    void anExpiredSourceWhoseCustomerKeptItsBusBecomesDeletedAndIsCountedOut() {
+        // Deactivated by its customer: PENDING again with a new expiry, the bus kept.
+        source(PARTNER, "deactivated", ACCOUNT, "PENDING", Map.of(RegistryTable.EXPIRES_AT, millis(Instant.now().minusSeconds(1)),
+                RegistryTable.BUS_ACCOUNT, AttributeValue.fromS(ACCOUNT), RegistryTable.BUS_CREATED_AT, millis(Instant.now().minusSeconds(86_400))));
+        counter(PARTNER, 1);
+
+        Result found = only(audit(null, true), Check.EXPIRED_PENDING_SOURCE);
+
+        assertEquals("DELETED (its bus remains), and counted out of COUNT#" + PARTNER, found.detail());
+        Map<String, AttributeValue> item = sourceItem(PARTNER, "deactivated");
+        assertEquals("DELETED", item.get(RegistryTable.STATE).s());
+        assertEquals(ACCOUNT, item.get(RegistryTable.BUS_ACCOUNT).s());
+        assertNull(item.get(RegistryTable.EXPIRES_AT));
+        assertNull(item.get(RegistryTable.EXPIRY_QUEUE));
+        assertEquals(0L, counterOf(PARTNER));
         assertTrue(audit(null, false).clean());
     }
 
