@@ -191,7 +191,8 @@ public final class TableAudit {
         public String render() {
             StringBuilder out = new StringBuilder();
             out.append("audit of table ").append(tableName).append(partner == null ? "" : ", partner " + partner)
-                    .append(repair ? ", repairing (each write conditioned on the item as read)" : ", dry run (nothing written; --repair fixes what it can)")
+                    .append(repair ? ", repairing (each write conditioned on the item as read)"
+                            : ", dry run (nothing written; --repair fixes what it can)")
                     .append('\n');
             for (Result result : results) {
                 out.append(result.line()).append('\n');
@@ -392,6 +393,8 @@ public final class TableAudit {
         final List<SourceFinding> sourceFindings = new ArrayList<>();
         long items;
         long sources;
+        /** While true, findings are about a source a person must decide on first: reported, never repaired. */
+        private boolean held;
 
         Survey(Instant now) {
             this.now = now;
@@ -445,7 +448,8 @@ public final class TableAudit {
             String malformed = name == null ? "no name"
                     : !sk.equals(RegistryTable.sourceSortKey(name)) ? "sort key is not SOURCE#<name> (name " + name + ")"
                     : account == null ? "no account (so no entry in " + ACCOUNT_INDEX + ")"
-                    : state == null || !STATES.contains(state) ? "state " + (state == null ? "missing" : "'" + state + "'") + ", not one of " + new TreeSet<>(STATES)
+                    : state == null || !STATES.contains(state)
+                            ? "state " + (state == null ? "missing" : "'" + state + "'") + ", not one of " + new TreeSet<>(STATES)
                     : expiresAt != null && epochMillis(expiresAt) == null ? "expiresAt is not a number of epoch milliseconds"
                     : null;
             if (malformed != null) {
@@ -466,16 +470,23 @@ public final class TableAudit {
             held = false;
         }
 
-        /** While true, findings are about a source a person must decide on first: reported, never repaired. */
-        private boolean held;
-
-        /** Invariants 3 and 5 on one source as read: at most one lifecycle finding (its repair settles the rest), and its expiry. */
+        /**
+         * Invariants 3 and 5 on one source as read: at most one finding, since each repair is
+         * conditioned on the item as read and a second would find it changed. An expired source is
+         * only swept: whatever else is wrong with it goes with it.
+         */
         private void lifecycle(String partner, String where, String state, String account, Map<String, AttributeValue> item) {
             Long expiresAt = item.containsKey(EXPIRES_AT) ? epochMillis(item.get(EXPIRES_AT)) : null;
             String queue = string(item, EXPIRY_QUEUE);
             boolean hasExpiry = item.containsKey(EXPIRES_AT) || item.containsKey(EXPIRY_QUEUE);
             String bus = string(item, BUS_ACCOUNT);
-            if (state.equals(ACTIVE) && !account.equals(bus)) {
+            if (state.equals(PENDING) && expiresAt != null && expiresAt <= now.toEpochMilli()) {
+                add(partner, new Finding(Check.EXPIRED_PENDING_SOURCE, where, "PENDING, expired at " + Instant.ofEpochMilli(expiresAt)
+                        + ", not swept yet" + (EXPIRY_QUEUE_VALUE.equals(queue) ? "" : " (nor can the sweep find it: no expiryQueue)"),
+                        (account.equals(bus) ? "make it DELETED (its customer's bus remains)" : "delete it")
+                                + " and take it off the partner's counter, in one transaction conditioned on the source as read",
+                        () -> sweep(partner, item)));
+            } else if (state.equals(ACTIVE) && !account.equals(bus)) {
                 add(partner, new Finding(Check.ACTIVE_WITHOUT_BUS, where, bus == null ? "ACTIVE, but no customer bus (no busAccount)"
                         : "ACTIVE, but busAccount " + bus + " is not the source's account " + account,
                         "PENDING again, expiring " + span(sourceExpiration) + " from the repair"
@@ -493,16 +504,10 @@ public final class TableAudit {
                                 : "set expiryQueue (expiresAt kept)",
                         () -> expiryRestored(item, expiresAt)));
             } else if (!state.equals(PENDING) && hasExpiry) {
-                add(partner, new Finding(Check.EXPIRY_WHEN_NOT_PENDING, where, state + ", but with "
-                        + (item.containsKey(EXPIRES_AT) ? "expiresAt" : "") + (item.containsKey(EXPIRES_AT) && item.containsKey(EXPIRY_QUEUE) ? " and " : "")
-                        + (item.containsKey(EXPIRY_QUEUE) ? "expiryQueue" : "") + " (only PENDING sources expire)",
+                String which = item.containsKey(EXPIRES_AT) && item.containsKey(EXPIRY_QUEUE) ? "expiresAt and expiryQueue"
+                        : item.containsKey(EXPIRES_AT) ? "expiresAt" : "expiryQueue";
+                add(partner, new Finding(Check.EXPIRY_WHEN_NOT_PENDING, where, state + ", but with " + which + " (only PENDING sources expire)",
                         "remove expiresAt and expiryQueue", () -> expiryRemoved(item)));
-            }
-            if (state.equals(PENDING) && expiresAt != null && expiresAt <= now.toEpochMilli()) {
-                add(partner, new Finding(Check.EXPIRED_PENDING_SOURCE, where, "PENDING, expired at " + Instant.ofEpochMilli(expiresAt)
-                        + ", not swept yet", (account.equals(bus) ? "make it DELETED (its customer's bus remains)" : "delete it")
-                        + " and take it off the partner's counter, in one transaction conditioned on the source as read",
-                        () -> sweep(partner, item)));
             }
         }
 
@@ -511,8 +516,8 @@ public final class TableAudit {
         }
 
         /**
-         * The sources' findings in key order (an item's own in the order found: its lifecycle repair
-         * before its sweep); those of a partner that is not registered are reported only (see orphaned-sources).
+         * The sources' findings in key order; those of a partner that is not registered, or of a source
+         * in another partner's partition, are reported only (a person decides first).
          */
         List<Finding> sourceFindings() {
             sourceFindings.sort(Comparator.comparing(found -> found.finding().where()));
@@ -521,7 +526,8 @@ public final class TableAudit {
                 Finding f = found.finding();
                 if (f.repair() != null && !partners.contains(found.partner())) {
                     f = new Finding(f.check(), f.where(), f.what(),
-                            "its partner " + found.partner() + " is not registered (orphaned-sources): a person decides, the audit writes nothing there", null);
+                            "its partner " + found.partner() + " is not registered (orphaned-sources): a person decides,"
+                                    + " the audit writes nothing there", null);
                 } else if (f.repair() != null && found.held()) {
                     f = new Finding(f.check(), f.where(), f.what(),
                             "the source is in another partner's partition (source-in-wrong-partition): a person decides first", null);
@@ -596,7 +602,8 @@ public final class TableAudit {
                     KeyItem now = readKey(key.id());
                     PrincipalList nowList = readPrincipal(key.principal());
                     if (now != null && key.principal().equals(now.principal()) && !now.listedIn(nowList)) {
-                        findings.add(new Finding(Check.KEY_NOT_IN_PRINCIPAL_LIST, pk(RegistryTable.accessKeyKey(key.id())) + " " + ACCESS_KEY_SORT_KEY,
+                        String where = pk(RegistryTable.accessKeyKey(key.id())) + " " + ACCESS_KEY_SORT_KEY;
+                        findings.add(new Finding(Check.KEY_NOT_IN_PRINCIPAL_LIST, where,
                                 now.status() + " key of " + now.principal() + ", but " + PRINCIPAL_PARTITION_PREFIX + now.principal()
                                         + (nowList == null ? " does not exist" : " does not name it in " + now.missingFrom(nowList)),
                                 "add it to the principal's " + now.missingFrom(nowList), () -> addToList(now)));
@@ -807,7 +814,8 @@ public final class TableAudit {
 
     /** The suspect looked at again: the item by a consistent read, its entries under every account involved. */
     private Finding recheck(Suspect suspect) {
-        Map<String, AttributeValue> item = get(Map.of(PARTITION_KEY, AttributeValue.fromS(suspect.pk()), SORT_KEY, AttributeValue.fromS(suspect.sk())));
+        Map<String, AttributeValue> item = get(Map.of(PARTITION_KEY, AttributeValue.fromS(suspect.pk()),
+                SORT_KEY, AttributeValue.fromS(suspect.sk())));
         String account = item == null ? null : string(item, ACCOUNT);
         Set<String> accounts = new LinkedHashSet<>(suspect.accounts());
         if (account != null) {

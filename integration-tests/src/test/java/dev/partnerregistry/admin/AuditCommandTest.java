@@ -525,6 +525,22 @@ class AuditCommandTest {
     }
 
     @Test
+    void anExpiredSourceThatTheSweepCannotFindIsSweptAllTheSame() {
+        source(PARTNER, "unqueued", ACCOUNT, "PENDING", merged(removed(RegistryTable.EXPIRY_QUEUE),
+                Map.of(RegistryTable.EXPIRES_AT, millis(Instant.now().minusSeconds(1)))));
+        counter(PARTNER, 1);
+
+        Report report = audit(null, true);
+
+        Result found = only(report, Check.EXPIRED_PENDING_SOURCE);
+        assertTrue(found.line().contains("not swept yet (nor can the sweep find it: no expiryQueue)"), found.line());
+        assertEquals(Outcome.REPAIRED, found.outcome(), found.line());
+        assertEquals(1, report.results().size(), "one finding, one repair: " + report.render());
+        assertNull(sourceItem(PARTNER, "unqueued"));
+        assertEquals(0L, counterOf(PARTNER));
+    }
+
+    @Test
     void theSweepLosesToACustomerWhoActivatedTheSourceMeanwhile() {
         source(PARTNER, "saved", ACCOUNT, "PENDING", Map.of(RegistryTable.EXPIRES_AT, millis(Instant.now().minusSeconds(1))));
         counter(PARTNER, 1);
