@@ -20,6 +20,7 @@ import static dev.partnerregistry.store.RegistryTable.STATE;
 
 import dev.partnerregistry.domain.PartnerEventSource.SourceState;
 import dev.partnerregistry.store.DynamoDbAccessKeys;
+import dev.partnerregistry.store.ExpiredSourceSweep;
 import dev.partnerregistry.store.RegistryTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -483,8 +484,8 @@ public final class TableAudit {
             if (state.equals(PENDING) && expiresAt != null && expiresAt <= now.toEpochMilli()) {
                 add(partner, new Finding(Check.EXPIRED_PENDING_SOURCE, where, "PENDING, expired at " + Instant.ofEpochMilli(expiresAt)
                         + ", not swept yet" + (EXPIRY_QUEUE_VALUE.equals(queue) ? "" : " (nor can the sweep find it: no expiryQueue)"),
-                        (account.equals(bus) ? "make it DELETED (its customer's bus remains)" : "delete it")
-                                + " and take it off the partner's counter, in one transaction conditioned on the source as read",
+                        "the expiry sweep's own: " + (account.equals(bus) ? "make it DELETED (its customer's bus remains)" : "delete it")
+                                + " and take it off the partner's counter, in one transaction conditioned on the source as read again",
                         () -> sweep(partner, item)));
             } else if (state.equals(ACTIVE) && !account.equals(bus)) {
                 add(partner, new Finding(Check.ACTIVE_WITHOUT_BUS, where, bus == null ? "ACTIVE, but no customer bus (no busAccount)"
@@ -950,31 +951,16 @@ public final class TableAudit {
     }
 
     /**
-     * Invariant 5's repair, as the expiry sweep does it: the source deleted, or made DELETED if its
-     * customer's bus remains (a deactivated source), on condition that it is still as read (PENDING,
-     * with the expiresAt read, among the rest), and the partner's counter decremented (countChanges
-     * bumped) in the same transaction. A missing counter goes to zero, as the function's delete leaves it.
+     * Invariant 5's repair is the expiry sweep's own ({@link ExpiredSourceSweep#expire}): it reads the
+     * source again, and if it is still expired deletes it, or makes it DELETED if its customer's bus
+     * remains (a deactivated source), in one transaction with the partner's counter decremented
+     * (countChanges bumped), on condition that the source is still as it read it.
      */
     private String sweep(String partner, Map<String, AttributeValue> item) {
-        Conditional condition = asRead(item);
         boolean keep = account(item).equals(string(item, BUS_ACCOUNT));
-        TransactWriteItem change;
-        if (keep) {
-            condition.values.put(":deleted", AttributeValue.fromS(DELETED));
-            String update = "SET " + condition.name(STATE) + " = :deleted REMOVE " + condition.name(EXPIRES_AT) + ", " + condition.name(EXPIRY_QUEUE);
-            change = TransactWriteItem.builder().update(u -> u.tableName(tableName).key(keyOf(item)).updateExpression(update)
-                    .conditionExpression(condition.expression())
-                    .expressionAttributeNames(condition.names).expressionAttributeValues(condition.values)).build();
-        } else {
-            change = TransactWriteItem.builder().delete(d -> d.tableName(tableName).key(keyOf(item))
-                    .conditionExpression(condition.expression())
-                    .expressionAttributeNames(condition.names).expressionAttributeValues(condition.values)).build();
+        if (!new ExpiredSourceSweep(dynamoDb, tableName).expire(keyOf(item), clock.instant())) {
+            throw new Lost();
         }
-        TransactWriteItem countOut = TransactWriteItem.builder().update(u -> u.tableName(tableName).key(RegistryTable.counterKey(partner))
-                .updateExpression("SET #count = if_not_exists(#count, :one) - :one, #changes = if_not_exists(#changes, :zero) + :one")
-                .expressionAttributeNames(Map.of("#count", SOURCE_COUNT, "#changes", COUNT_CHANGES))
-                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":zero", AttributeValue.fromN("0")))).build();
-        transact(List.of(change, countOut));
         return (keep ? "DELETED (its bus remains)" : "deleted") + ", and counted out of " + RegistryTable.COUNTER_PARTITION_PREFIX + partner;
     }
 
@@ -1116,9 +1102,11 @@ public final class TableAudit {
         return string(item, ACCOUNT);
     }
 
-    /** A duration as SOURCE_EXPIRATION_DAYS gives it: whole days, or seconds for a trial's fraction of one. */
+    /** A duration as SOURCE_EXPIRATION_DAYS gives it: whole days, or for a trial's fraction of one, seconds (or milliseconds). */
     static String span(Duration duration) {
-        return duration.toSeconds() % 86_400 == 0 ? plural(duration.toDays(), "day") : plural(duration.toSeconds(), "second");
+        long millis = duration.toMillis();
+        return millis % 86_400_000 == 0 ? plural(duration.toDays(), "day")
+                : millis % 1000 == 0 ? plural(duration.toSeconds(), "second") : plural(millis, "millisecond");
     }
 
     private static String plural(long count, String one) {

@@ -72,8 +72,13 @@ public final class ExpiredSourceSweep {
         return new Result(expired, skipped);
     }
 
-    /** One source: read as it is now (the index lags), then removed with its count if still expired. */
-    private boolean expire(Map<String, AttributeValue> key, Instant now) {
+    /**
+     * One source: read as it is now (the index lags), then removed with its count if still expired.
+     * False if it is gone or no longer expired, or changed between that read and the write. Also the
+     * operator's audit's repair of an expired source it found (one without expiryQueue included,
+     * which this index never shows).
+     */
+    public boolean expire(Map<String, AttributeValue> key, Instant now) {
         Map<String, AttributeValue> item = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName).key(key).consistentRead(true))
                 .item());
         if (item == null || item.isEmpty()) {
