@@ -29,13 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * The operator's audit on a real engine: tables broken on purpose by writing items directly, each
@@ -58,7 +53,6 @@ class AuditCommandTest {
     void freshTable() {
         table = DynamoDbEngine.newTable("Audit");
         client = table.client();
-        withIndexes(client, table.tableName());
         admin = new DynamoDbRegistryAdmin(client, table.tableName());
         admin.registerPrincipals(PARTNER, List.of(PRINCIPAL));
     }
@@ -248,11 +242,9 @@ class AuditCommandTest {
     @Test
     void aTableWithoutTheAccountIndexSaysSoAndStillChecksTheRest() {
         DynamoDbEngine.EngineTable bare = DynamoDbEngine.newTable("AuditBare");
-        if (new TableAudit(bare.client(), bare.tableName(), EXPIRATION, Clock.systemUTC()).run(null, false).indexChecked()) {
-            // The layout's own table creation makes byAccount now: drop it here to see the audit without one.
-            bare.client().updateTable(r -> r.tableName(bare.tableName())
-                    .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().delete(d -> d.indexName(RegistryTable.ACCOUNT_INDEX)).build()));
-        }
+        // A table from before the lifecycle: created without byAccount.
+        bare.client().updateTable(r -> r.tableName(bare.tableName())
+                .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().delete(d -> d.indexName(RegistryTable.ACCOUNT_INDEX)).build()));
         new DynamoDbRegistryAdmin(bare.client(), bare.tableName()).registerPrincipals(PARTNER, List.of(PRINCIPAL));
         bare.client().updateItem(r -> r.tableName(bare.tableName()).key(RegistryTable.counterKey(PARTNER))
                 .updateExpression("SET " + RegistryTable.SOURCE_COUNT + " = :n").expressionAttributeValues(Map.of(":n", AttributeValue.fromN("2"))));
@@ -764,31 +756,5 @@ class AuditCommandTest {
             entries.forEach(all::add);
             return all;
         }
-    }
-
-    /** The layout's indexes, if the table was made without them (both are sparse: only the items that carry their keys). */
-    static void withIndexes(DynamoDbClient client, String tableName) {
-        var existing = client.describeTable(r -> r.tableName(tableName)).table().globalSecondaryIndexes();
-        List<String> names = existing == null ? List.of() : existing.stream().map(i -> i.indexName()).toList();
-        if (!names.contains(RegistryTable.ACCOUNT_INDEX)) {
-            addIndex(client, tableName, RegistryTable.ACCOUNT_INDEX, RegistryTable.ACCOUNT, ScalarAttributeType.S,
-                    RegistryTable.SORT_KEY, ScalarAttributeType.S);
-        }
-        if (!names.contains(RegistryTable.EXPIRY_INDEX)) {
-            addIndex(client, tableName, RegistryTable.EXPIRY_INDEX, RegistryTable.EXPIRY_QUEUE, ScalarAttributeType.S,
-                    RegistryTable.EXPIRES_AT, ScalarAttributeType.N);
-        }
-    }
-
-    private static void addIndex(DynamoDbClient client, String tableName, String index, String partition, ScalarAttributeType partitionType,
-                                 String sort, ScalarAttributeType sortType) {
-        client.updateTable(r -> r.tableName(tableName)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(partition).attributeType(partitionType).build(),
-                        AttributeDefinition.builder().attributeName(sort).attributeType(sortType).build())
-                .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(c -> c.indexName(index)
-                        .keySchema(KeySchemaElement.builder().attributeName(partition).keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName(sort).keyType(KeyType.RANGE).build())
-                        .projection(p -> p.projectionType(ProjectionType.ALL))).build()));
     }
 }
