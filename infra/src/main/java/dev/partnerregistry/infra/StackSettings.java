@@ -46,6 +46,16 @@ import software.constructs.Node;
  *   <li>{@code domainName} and {@code certificateArn} (none): a custom domain for the REGIONAL API
  *       (TLS 1.2, the stage at its root), so partners keep one endpoint across redeploys; the stack
  *       outputs the name to point a DNS record at.</li>
+ *   <li>{@code sourceExpirationDays} ({@value #DEFAULT_SOURCE_EXPIRATION_DAYS}, {@value #MIN_SOURCE_EXPIRATION_DAYS}
+ *       to {@value #MAX_SOURCE_EXPIRATION_DAYS}): the function's {@code SOURCE_EXPIRATION_DAYS}, how long a source may
+ *       stay PENDING (no matching partner event bus) before the expiry sweep deletes it.</li>
+ *   <li>{@code sweepIntervalMinutes} ({@value #DEFAULT_SWEEP_INTERVAL_MINUTES}, {@value #MIN_SWEEP_INTERVAL_MINUTES}
+ *       to {@value #MAX_SWEEP_INTERVAL_MINUTES}): how often the expiry sweep runs, so how long past its expiry a
+ *       PENDING source may still be listed; its alarms count runs in periods of this length.</li>
+ *   <li>{@code accountIndexOnly} ({@code false}): only for upgrading a deployment whose table was made without
+ *       indexes. CloudFormation adds one global secondary index per stack update, so such a table gains its two in
+ *       two deploys: the first with {@code true} (the account index alone, and no expiry sweep, which needs the
+ *       expiry index), the second without it.</li>
  *   <li>{@code samLocal} ({@code false}): declare {@code DYNAMODB_ENDPOINT} as an empty variable so that
  *       {@code sam local --env-vars} can override it (SAM only overrides variables a template declares).
  *       Only for templates fed to SAM; deployed templates leave it unset.</li>
@@ -67,7 +77,10 @@ public record StackSettings(
         String domainName,
         String certificateArn,
         AuthMode authMode,
-        int accessKeyCacheSeconds) {
+        int accessKeyCacheSeconds,
+        int sourceExpirationDays,
+        int sweepIntervalMinutes,
+        boolean accountIndexOnly) {
 
     public static final String DEFAULT_STAGE_NAME = "v1";
     public static final int DEFAULT_PARTNER_SOURCE_LIMIT = 100;
@@ -79,6 +92,14 @@ public record StackSettings(
     public static final int MIN_ACCESS_KEY_CACHE_SECONDS = 1;
     /** Fifteen minutes: the longest a deactivated key may go on working. */
     public static final int MAX_ACCESS_KEY_CACHE_SECONDS = 900;
+    /** EventBridge's partner onboarding guide: a customer has seven days to associate a new source. */
+    public static final int DEFAULT_SOURCE_EXPIRATION_DAYS = 7;
+    public static final int MIN_SOURCE_EXPIRATION_DAYS = 1;
+    public static final int MAX_SOURCE_EXPIRATION_DAYS = 365;
+    public static final int DEFAULT_SWEEP_INTERVAL_MINUTES = 5;
+    public static final int MIN_SWEEP_INTERVAL_MINUTES = 1;
+    /** An hour: a PENDING source outlives its expiry by at most one interval (plus a run). */
+    public static final int MAX_SWEEP_INTERVAL_MINUTES = 60;
 
     public StackSettings {
         Objects.requireNonNull(stageName, "stageName");
@@ -120,6 +141,14 @@ public record StackSettings(
         if (accessKeyCacheSeconds < MIN_ACCESS_KEY_CACHE_SECONDS || accessKeyCacheSeconds > MAX_ACCESS_KEY_CACHE_SECONDS) {
             throw new IllegalArgumentException("accessKeyCacheSeconds must be " + MIN_ACCESS_KEY_CACHE_SECONDS + ".."
                     + MAX_ACCESS_KEY_CACHE_SECONDS + ", was " + accessKeyCacheSeconds);
+        }
+        if (sourceExpirationDays < MIN_SOURCE_EXPIRATION_DAYS || sourceExpirationDays > MAX_SOURCE_EXPIRATION_DAYS) {
+            throw new IllegalArgumentException("sourceExpirationDays must be " + MIN_SOURCE_EXPIRATION_DAYS + ".."
+                    + MAX_SOURCE_EXPIRATION_DAYS + ", was " + sourceExpirationDays);
+        }
+        if (sweepIntervalMinutes < MIN_SWEEP_INTERVAL_MINUTES || sweepIntervalMinutes > MAX_SWEEP_INTERVAL_MINUTES) {
+            throw new IllegalArgumentException("sweepIntervalMinutes must be " + MIN_SWEEP_INTERVAL_MINUTES + ".."
+                    + MAX_SWEEP_INTERVAL_MINUTES + ", was " + sweepIntervalMinutes);
         }
         if ((domainName == null) != (certificateArn == null)) {
             throw new IllegalArgumentException("domainName and certificateArn go together: a custom domain needs its ACM certificate");
@@ -188,6 +217,15 @@ public record StackSettings(
         if ((value = text(node, "accessKeyCacheSeconds")) != null) {
             b.accessKeyCacheSeconds(integer("accessKeyCacheSeconds", value));
         }
+        if ((value = text(node, "sourceExpirationDays")) != null) {
+            b.sourceExpirationDays(integer("sourceExpirationDays", value));
+        }
+        if ((value = text(node, "sweepIntervalMinutes")) != null) {
+            b.sweepIntervalMinutes(integer("sweepIntervalMinutes", value));
+        }
+        if ((value = text(node, "accountIndexOnly")) != null) {
+            b.accountIndexOnly(Boolean.parseBoolean(value.trim()));
+        }
         return b.build();
     }
 
@@ -221,7 +259,9 @@ public record StackSettings(
                 .throttlingBurstLimit(throttlingBurstLimit).logRetention(logRetention).alarmTopicArn(alarmTopicArn)
                 .apiGatewayCloudWatchRole(apiGatewayCloudWatchRole).samLocal(samLocal)
                 .partnerAccounts(partnerAccounts).domainName(domainName).certificateArn(certificateArn)
-                .authMode(authMode).accessKeyCacheSeconds(accessKeyCacheSeconds);
+                .authMode(authMode).accessKeyCacheSeconds(accessKeyCacheSeconds)
+                .sourceExpirationDays(sourceExpirationDays).sweepIntervalMinutes(sweepIntervalMinutes)
+                .accountIndexOnly(accountIndexOnly);
     }
 
     public static final class Builder {
@@ -241,6 +281,9 @@ public record StackSettings(
         private String certificateArn;
         private AuthMode authMode = DEFAULT_AUTH_MODE;
         private int accessKeyCacheSeconds = DEFAULT_ACCESS_KEY_CACHE_SECONDS;
+        private int sourceExpirationDays = DEFAULT_SOURCE_EXPIRATION_DAYS;
+        private int sweepIntervalMinutes = DEFAULT_SWEEP_INTERVAL_MINUTES;
+        private boolean accountIndexOnly;
 
         public Builder stageName(String v) { this.stageName = v; return this; }
         public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
@@ -258,11 +301,15 @@ public record StackSettings(
         public Builder certificateArn(String v) { this.certificateArn = v; return this; }
         public Builder authMode(AuthMode v) { this.authMode = v; return this; }
         public Builder accessKeyCacheSeconds(int v) { this.accessKeyCacheSeconds = v; return this; }
+        public Builder sourceExpirationDays(int v) { this.sourceExpirationDays = v; return this; }
+        public Builder sweepIntervalMinutes(int v) { this.sweepIntervalMinutes = v; return this; }
+        public Builder accountIndexOnly(boolean v) { this.accountIndexOnly = v; return this; }
 
         public StackSettings build() {
             return new StackSettings(stageName, partnerSourceLimit, memorySize, endpointType, vpcEndpointId,
                     throttlingRateLimit, throttlingBurstLimit, logRetention, alarmTopicArn, apiGatewayCloudWatchRole,
-                    samLocal, partnerAccounts, domainName, certificateArn, authMode, accessKeyCacheSeconds);
+                    samLocal, partnerAccounts, domainName, certificateArn, authMode, accessKeyCacheSeconds,
+                    sourceExpirationDays, sweepIntervalMinutes, accountIndexOnly);
         }
     }
 }

@@ -30,6 +30,9 @@ class StackSettingsTest {
         assertFalse(settings.samLocal());
         assertEquals(AuthMode.REGISTRY_KEYS, settings.authMode());
         assertEquals(60, settings.accessKeyCacheSeconds());
+        assertEquals(7, settings.sourceExpirationDays());
+        assertEquals(5, settings.sweepIntervalMinutes());
+        assertFalse(settings.accountIndexOnly(), "both indexes and the sweep unless an upgrade asks otherwise");
         assertEquals(settings, StackSettings.defaults());
     }
 
@@ -98,6 +101,39 @@ class StackSettingsTest {
         IllegalArgumentException words = assertThrows(IllegalArgumentException.class,
                 () -> StackSettings.fromContext(app(Map.of("accessKeyCacheSeconds", "a minute")).getNode()));
         assertTrue(words.getMessage().contains("accessKeyCacheSeconds"), words.getMessage());
+    }
+
+    @Test
+    void sourceExpiryAndTheSweepIntervalFromContext() {
+        StackSettings settings = StackSettings.fromContext(app(Map.of(
+                "sourceExpirationDays", "30", "sweepIntervalMinutes", 15, "accountIndexOnly", "true")).getNode());
+        assertEquals(30, settings.sourceExpirationDays());
+        assertEquals(15, settings.sweepIntervalMinutes());
+        assertTrue(settings.accountIndexOnly());
+        assertEquals(settings, settings.toBuilder().build(), "toBuilder carries the new settings too");
+    }
+
+    @Test
+    void aSourceMayStayPendingOneDayToAYear() {
+        assertEquals(1, StackSettings.builder().sourceExpirationDays(1).build().sourceExpirationDays());
+        assertEquals(365, StackSettings.builder().sourceExpirationDays(365).build().sourceExpirationDays());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().sourceExpirationDays(0).build());
+        assertEquals("sourceExpirationDays must be 1..365, was 0", zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().sourceExpirationDays(366).build());
+    }
+
+    @Test
+    void theSweepRunsEveryMinuteToEveryHour() {
+        assertEquals(1, StackSettings.builder().sweepIntervalMinutes(1).build().sweepIntervalMinutes());
+        assertEquals(60, StackSettings.builder().sweepIntervalMinutes(60).build().sweepIntervalMinutes());
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().sweepIntervalMinutes(0).build());
+        assertEquals("sweepIntervalMinutes must be 1..60, was 0", zero.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().sweepIntervalMinutes(61).build());
+        IllegalArgumentException words = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.fromContext(app(Map.of("sweepIntervalMinutes", "5m")).getNode()));
+        assertTrue(words.getMessage().contains("sweepIntervalMinutes"), words.getMessage());
     }
 
     @Test
