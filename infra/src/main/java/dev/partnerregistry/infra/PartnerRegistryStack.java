@@ -34,7 +34,9 @@ public final class PartnerRegistryStack extends Stack {
                 .build());
         StackSettings settings = props.settings();
 
-        this.table = new PartnerSourceTable(this, "PartnerSources", PartnerSourceTable.Props.builder().build());
+        this.table = new PartnerSourceTable(this, "PartnerSources", PartnerSourceTable.Props.builder()
+                .accountIndexOnly(settings.accountIndexOnly())
+                .build());
         // Only where the function verifies signatures itself: with aws-iam there are no secrets to keep.
         this.accessKeyEncryption = settings.authMode() == AuthMode.REGISTRY_KEYS
                 ? new AccessKeyEncryption(this, "AccessKeyEncryption")
@@ -50,6 +52,7 @@ public final class PartnerRegistryStack extends Stack {
                 .authMode(settings.authMode())
                 .accessKeyEncryption(accessKeyEncryption)
                 .accessKeyCacheSeconds(settings.accessKeyCacheSeconds())
+                .sourceExpirationDays(settings.sourceExpirationDays())
                 .build());
 
         this.api = new RegistryApi(this, "Api", RegistryApi.Props.builder()

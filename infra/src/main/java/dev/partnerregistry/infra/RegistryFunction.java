@@ -40,8 +40,8 @@ import software.constructs.Construct;
  * every cold start's log.
  *
  * <p>Least privilege: the role may write only to its own log group and call only the DynamoDB
- * actions the store uses, on the registry table alone, and write only sources and counters. It
- * has no managed policy. With {@link AuthMode#REGISTRY_KEYS} it may also decrypt access-key
+ * actions the store uses, on the registry table and its account index alone (Query only), and
+ * write only sources and counters. It has no managed policy. With {@link AuthMode#REGISTRY_KEYS} it may also decrypt access-key
  * secrets (nothing else of the KMS key) and note when a key was last used (no other attribute
  * of a key's item), so that it can verify callers' signatures but never issue, activate or
  * re-point a key.
@@ -50,18 +50,23 @@ public final class RegistryFunction extends Construct {
 
     public static final String ALIAS_NAME = "live";
     /*
-     * What the function's store may do, in three statements (four with registry-issued keys); a test checks each list against the
+     * What the function's store may do, in four statements (five with registry-issued keys); a test checks each list against the
      * store's own constants (RegistryTable). TransactWriteItems is authorized per part and
      * TransactGetItems as GetItem. Writes are held by partition key and attribute names to the
      * sources and counters the function owns: it can read, but never write, the items that grant
      * access (principals), set limits, switch operations off or sign NextTokens.
      */
     public static final List<String> READ_ACTIONS = List.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query");
-    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:PutItem");
+    /** The indexes the function queries (a customer's sources), and only with Query. */
+    public static final List<String> QUERIED_INDEXES = List.of(PartnerSourceTable.ACCOUNT_INDEX);
+    /** Create (put), the lifecycle's state changes (update) and delete of a source. */
+    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
     public static final List<String> COUNTER_ACTIONS = List.of("dynamodb:UpdateItem");
     public static final String SOURCE_PARTITIONS = "SOURCES#*";
     public static final String COUNTER_PARTITIONS = "COUNT#*";
-    public static final List<String> SOURCE_ATTRIBUTES = List.of("pk", "sk", "name", "account", "createdAt", "state", "callId");
+    /** A source's attributes: its own, its expiry while PENDING, and the customer's partner event bus once matched. */
+    public static final List<String> SOURCE_ATTRIBUTES = List.of("pk", "sk", "name", "account", "createdAt", "state", "callId",
+            "expiresAt", "expiryQueue", "busAccount", "busCreatedAt");
     public static final List<String> COUNTER_ATTRIBUTES = List.of("pk", "sk", "sourceCount", "countChanges");
     /* With registry-issued keys: the note of a key's last use, the only write to a key's item. */
     public static final List<String> ACCESS_KEY_ACTIONS = List.of("dynamodb:UpdateItem");
@@ -92,6 +97,7 @@ public final class RegistryFunction extends Construct {
                 .actions(READ_ACTIONS)
                 .resources(List.of(table))
                 .build());
+        role.addToPrincipalPolicy(indexQueries("ListCustomerSources", QUERIED_INDEXES, table));
         role.addToPrincipalPolicy(writes("WriteSources", SOURCE_ACTIONS, SOURCE_PARTITIONS, SOURCE_ATTRIBUTES, table));
         role.addToPrincipalPolicy(writes("CountSources", COUNTER_ACTIONS, COUNTER_PARTITIONS, COUNTER_ATTRIBUTES, table));
 
@@ -99,6 +105,7 @@ public final class RegistryFunction extends Construct {
         environment.put("TABLE_NAME", props.table().getTableName());
         environment.put("PARTNER_SOURCE_LIMIT", Integer.toString(props.partnerSourceLimit()));
         environment.put("METRICS_NAMESPACE", RequestMetrics.NAMESPACE);
+        environment.put("SOURCE_EXPIRATION_DAYS", Integer.toString(props.sourceExpirationDays()));
         // Always stated, never left to the function's default: the template says how callers get in.
         environment.put("AUTH_MODE", props.authMode().setting());
         if (props.authMode() == AuthMode.REGISTRY_KEYS) {
@@ -155,9 +162,10 @@ public final class RegistryFunction extends Construct {
     /**
      * Writes only to items whose partition key matches {@code partitions}, naming only
      * {@code attributes} (so no write can set principals or a limit), returning nothing. The Null
-     * test keeps ForAllValues from holding vacuously for a request that names no key.
+     * test keeps ForAllValues from holding vacuously for a request that names no key. The expiry
+     * sweep's role is built with it too, so both hold a source or counter write to the same rules.
      */
-    private static PolicyStatement writes(String sid, List<String> actions, String partitions, List<String> attributes, String table) {
+    static PolicyStatement writes(String sid, List<String> actions, String partitions, List<String> attributes, String table) {
         Map<String, Object> conditions = new LinkedHashMap<>();
         conditions.put("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(partitions)));
         conditions.put("ForAllValues:StringEquals", Map.of("dynamodb:Attributes", attributes));
@@ -169,6 +177,20 @@ public final class RegistryFunction extends Construct {
                 .actions(actions)
                 .resources(List.of(table))
                 .conditions(conditions)
+                .build();
+    }
+
+    /**
+     * Query on the named global secondary indexes of {@code table} (their ARNs are the table's
+     * plus {@code /index/<name>}), nothing else: a read permission on the table does not extend to
+     * its indexes, nor one on an index to the table or another index.
+     */
+    static PolicyStatement indexQueries(String sid, List<String> indexes, String table) {
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .effect(Effect.ALLOW)
+                .actions(List.of("dynamodb:Query"))
+                .resources(indexes.stream().map(index -> table + "/index/" + index).toList())
                 .build();
     }
 
@@ -190,10 +212,12 @@ public final class RegistryFunction extends Construct {
      * @param accessKeyEncryption the key access-key secrets are encrypted under: required with
      *                            {@link AuthMode#REGISTRY_KEYS}, absent with {@link AuthMode#AWS_IAM}
      * @param accessKeyCacheSeconds the function's {@code ACCESS_KEY_CACHE_SECONDS} (registry keys only)
+     * @param sourceExpirationDays  the function's {@code SOURCE_EXPIRATION_DAYS}: how long a new or deactivated source
+     *                              stays PENDING before it expires
      */
     public record Props(ITable table, Path jar, int partnerSourceLimit, int memorySize, RetentionDays logRetention,
                         boolean declareLocalEndpoint, AuthMode authMode, AccessKeyEncryption accessKeyEncryption,
-                        int accessKeyCacheSeconds) {
+                        int accessKeyCacheSeconds, int sourceExpirationDays) {
 
         public Props {
             Objects.requireNonNull(table, "table");
@@ -220,6 +244,7 @@ public final class RegistryFunction extends Construct {
             private AuthMode authMode = StackSettings.DEFAULT_AUTH_MODE;
             private AccessKeyEncryption accessKeyEncryption;
             private int accessKeyCacheSeconds = StackSettings.DEFAULT_ACCESS_KEY_CACHE_SECONDS;
+            private int sourceExpirationDays = StackSettings.DEFAULT_SOURCE_EXPIRATION_DAYS;
 
             public Builder table(ITable v) { this.table = v; return this; }
             public Builder jar(Path v) { this.jar = v; return this; }
@@ -230,10 +255,11 @@ public final class RegistryFunction extends Construct {
             public Builder authMode(AuthMode v) { this.authMode = v; return this; }
             public Builder accessKeyEncryption(AccessKeyEncryption v) { this.accessKeyEncryption = v; return this; }
             public Builder accessKeyCacheSeconds(int v) { this.accessKeyCacheSeconds = v; return this; }
+            public Builder sourceExpirationDays(int v) { this.sourceExpirationDays = v; return this; }
 
             public Props build() {
                 return new Props(table, jar, partnerSourceLimit, memorySize, logRetention, declareLocalEndpoint,
-                        authMode, accessKeyEncryption, accessKeyCacheSeconds);
+                        authMode, accessKeyEncryption, accessKeyCacheSeconds, sourceExpirationDays);
             }
         }
     }

@@ -22,7 +22,7 @@ class CdkNagTest {
 
     static Stream<Synthesized> variants() {
         return Stream.of(Synthesized.regional(), Synthesized.awsIam(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(),
-                Synthesized.privateWithPartner(), Synthesized.samLocal());
+                Synthesized.privateWithPartner(), Synthesized.samLocal(), Synthesized.accountIndexOnly());
     }
 
     @ParameterizedTest(name = "{0}")

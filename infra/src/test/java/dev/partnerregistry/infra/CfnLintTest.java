@@ -25,7 +25,7 @@ class CfnLintTest {
     static Stream<Synthesized> variants() {
         // samLocal is what `make localstack-deploy` deploys.
         return Stream.of(Synthesized.regional(), Synthesized.awsIam(), Synthesized.privateEndpoint(), Synthesized.partnerFacing(),
-                Synthesized.privateWithPartner(), Synthesized.samLocal());
+                Synthesized.privateWithPartner(), Synthesized.samLocal(), Synthesized.accountIndexOnly());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -38,14 +38,43 @@ class FunctionContractTest {
                 "KeySchema", List.of(
                         Map.of("AttributeName", RegistryTable.PARTITION_KEY, "KeyType", "HASH"),
                         Map.of("AttributeName", RegistryTable.SORT_KEY, "KeyType", "RANGE")),
-                "AttributeDefinitions", List.of(
+                "AttributeDefinitions", Match.arrayWith(List.of(
                         Map.of("AttributeName", RegistryTable.PARTITION_KEY, "AttributeType", "S"),
-                        Map.of("AttributeName", RegistryTable.SORT_KEY, "AttributeType", "S")))));
+                        Map.of("AttributeName", RegistryTable.SORT_KEY, "AttributeType", "S"))))));
+    }
+
+    @Test
+    void theIndexesAreTheLayoutsIndexes() {
+        assertEquals(RegistryTable.ACCOUNT_INDEX, PartnerSourceTable.ACCOUNT_INDEX);
+        assertEquals(RegistryTable.ACCOUNT, PartnerSourceTable.ACCOUNT);
+        assertEquals(RegistryTable.EXPIRY_INDEX, PartnerSourceTable.EXPIRY_INDEX);
+        assertEquals(RegistryTable.EXPIRY_QUEUE, PartnerSourceTable.EXPIRY_QUEUE);
+        assertEquals(RegistryTable.EXPIRES_AT, PartnerSourceTable.EXPIRES_AT);
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "GlobalSecondaryIndexes", List.of(
+                        Map.of("IndexName", RegistryTable.ACCOUNT_INDEX,
+                                "KeySchema", List.of(
+                                        Map.of("AttributeName", RegistryTable.ACCOUNT, "KeyType", "HASH"),
+                                        Map.of("AttributeName", RegistryTable.SORT_KEY, "KeyType", "RANGE")),
+                                // ListEventSources answers from the index: every attribute must be there.
+                                "Projection", Map.of("ProjectionType", "ALL")),
+                        Map.of("IndexName", RegistryTable.EXPIRY_INDEX,
+                                "KeySchema", List.of(
+                                        Map.of("AttributeName", RegistryTable.EXPIRY_QUEUE, "KeyType", "HASH"),
+                                        Map.of("AttributeName", RegistryTable.EXPIRES_AT, "KeyType", "RANGE")),
+                                // The sweep needs the source's key (always projected) and nothing else.
+                                "Projection", Map.of("ProjectionType", "KEYS_ONLY"))),
+                "AttributeDefinitions", Match.arrayWith(List.of(
+                        Map.of("AttributeName", RegistryTable.ACCOUNT, "AttributeType", "S"),
+                        Map.of("AttributeName", RegistryTable.EXPIRY_QUEUE, "AttributeType", "S"),
+                        // Epoch milliseconds: a number, so that the index sorts by time.
+                        Map.of("AttributeName", RegistryTable.EXPIRES_AT, "AttributeType", "N"))))));
     }
 
     @Test
     void theRoleMayCallExactlyTheActionsTheStoreCallsOnTheItemsItOwns() {
         assertEquals(RegistryTable.FUNCTION_READ_ACTIONS, RegistryFunction.READ_ACTIONS);
+        assertEquals(RegistryTable.FUNCTION_QUERIED_INDEXES, RegistryFunction.QUERIED_INDEXES);
         assertEquals(RegistryTable.FUNCTION_SOURCE_ACTIONS, RegistryFunction.SOURCE_ACTIONS);
         assertEquals(RegistryTable.FUNCTION_COUNTER_ACTIONS, RegistryFunction.COUNTER_ACTIONS);
         assertEquals(RegistryTable.SOURCE_PARTITION_PREFIX + "*", RegistryFunction.SOURCE_PARTITIONS);
@@ -113,6 +142,26 @@ class FunctionContractTest {
         assertNull(settings.dynamoDbEndpoint(), "the regional DynamoDB endpoint");
         assertEquals(Duration.ofSeconds(Synthesized.ACCESS_KEY_CACHE_SECONDS),
                 RegistrySettings.fromEnvironment(deployed(Synthesized.privateEndpoint().functionEnvironment())).accessKeys().cacheTtl());
+    }
+
+    @Test
+    void theFunctionReadsTheSourceExpiryAsTheStackMeansIt() {
+        assertEquals(RegistrySettings.DEFAULT_SOURCE_EXPIRATION,
+                RegistrySettings.fromEnvironment(deployed(synth.functionEnvironment())).sourceExpiration());
+        assertEquals(Duration.ofDays(Synthesized.SOURCE_EXPIRATION_DAYS),
+                RegistrySettings.fromEnvironment(deployed(Synthesized.privateEndpoint().functionEnvironment())).sourceExpiration());
+    }
+
+    @Test
+    void theSourceExpiryBoundsAreTheFunctions() {
+        assertEquals(RegistrySettings.DEFAULT_SOURCE_EXPIRATION, Duration.ofDays(StackSettings.DEFAULT_SOURCE_EXPIRATION_DAYS));
+        RegistrySettings settings = new RegistrySettings("table", "eu-west-1", 100);
+        for (int accepted : List.of(StackSettings.MIN_SOURCE_EXPIRATION_DAYS, StackSettings.MAX_SOURCE_EXPIRATION_DAYS)) {
+            assertEquals(Duration.ofDays(accepted), settings.withSourceExpiration(Duration.ofDays(accepted)).sourceExpiration());
+        }
+        for (int refused : List.of(StackSettings.MIN_SOURCE_EXPIRATION_DAYS - 1, StackSettings.MAX_SOURCE_EXPIRATION_DAYS + 1)) {
+            assertThrows(IllegalArgumentException.class, () -> settings.withSourceExpiration(Duration.ofDays(refused)));
+        }
     }
 
     @Test

@@ -25,8 +25,15 @@ class PartnerRegistryStackTest {
 
     // --- DynamoDB table -------------------------------------------------------------------
 
+    private static final Map<String, Object> ACCOUNT_INDEX = Map.of(
+            "IndexName", "byAccount",
+            "KeySchema", List.of(
+                    Map.of("AttributeName", "account", "KeyType", "HASH"),
+                    Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+            "Projection", Map.of("ProjectionType", "ALL"));
+
     @Test
-    void tableHasTheKeysTheStoreUsesAndNothingElse() {
+    void tableHasTheKeysAndIndexesTheStoreUsesAndNothingElse() {
         template.resourceCountIs("AWS::DynamoDB::Table", 1);
         template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectEquals(Map.of(
                 "KeySchema", List.of(
@@ -34,10 +41,32 @@ class PartnerRegistryStackTest {
                         Map.of("AttributeName", "sk", "KeyType", "RANGE")),
                 "AttributeDefinitions", List.of(
                         Map.of("AttributeName", "pk", "AttributeType", "S"),
-                        Map.of("AttributeName", "sk", "AttributeType", "S")),
+                        Map.of("AttributeName", "sk", "AttributeType", "S"),
+                        Map.of("AttributeName", "account", "AttributeType", "S"),
+                        Map.of("AttributeName", "expiryQueue", "AttributeType", "S"),
+                        Map.of("AttributeName", "expiresAt", "AttributeType", "N")),
+                "GlobalSecondaryIndexes", List.of(
+                        ACCOUNT_INDEX,
+                        Map.of("IndexName", "byExpiry",
+                                "KeySchema", List.of(
+                                        Map.of("AttributeName", "expiryQueue", "KeyType", "HASH"),
+                                        Map.of("AttributeName", "expiresAt", "KeyType", "RANGE")),
+                                "Projection", Map.of("ProjectionType", "KEYS_ONLY"))),
                 "BillingMode", "PAY_PER_REQUEST",
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
                 "DeletionProtectionEnabled", true)));
+    }
+
+    @Test
+    void theFirstDeployOfAnIndexUpgradeAddsTheAccountIndexAlone() {
+        // CloudFormation creates one global secondary index per update of an existing table.
+        Map<String, Object> table = Synthesized.properties(Synthesized.accountIndexOnly().only("AWS::DynamoDB::Table").getValue());
+        assertEquals(List.of(ACCOUNT_INDEX), table.get("GlobalSecondaryIndexes"));
+        assertEquals(List.of(
+                        Map.of("AttributeName", "pk", "AttributeType", "S"),
+                        Map.of("AttributeName", "sk", "AttributeType", "S"),
+                        Map.of("AttributeName", "account", "AttributeType", "S")),
+                table.get("AttributeDefinitions"), "no definition for the other index's keys: CloudFormation refuses unused ones");
     }
 
     @Test
@@ -47,7 +76,6 @@ class PartnerRegistryStackTest {
                 "UpdateReplacePolicy", "Retain"));
         Map<String, Object> table = Synthesized.properties(synth.only("AWS::DynamoDB::Table").getValue());
         assertFalse(table.containsKey("TableName"), "no hard-coded physical table name");
-        assertFalse(table.containsKey("GlobalSecondaryIndexes"));
         assertFalse(table.containsKey("LocalSecondaryIndexes"));
         assertFalse(table.containsKey("TimeToLiveSpecification"));
     }
@@ -67,7 +95,7 @@ class PartnerRegistryStackTest {
     }
 
     @Test
-    void functionEnvironmentNamesTheTableTheLimitTheMetricsNamespaceAndTheAccessKeysAndNoJvmOptions() {
+    void functionEnvironmentNamesTheTableTheLimitTheMetricsNamespaceTheExpiryAndTheAccessKeysAndNoJvmOptions() {
         // No JAVA_TOOL_OPTIONS: java21 already stops tiered compilation at C1 by default.
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         String keyId = synth.only("AWS::KMS::Key").getKey();
@@ -76,6 +104,7 @@ class PartnerRegistryStackTest {
                         "TABLE_NAME", Map.of("Ref", tableId),
                         "PARTNER_SOURCE_LIMIT", "100",
                         "METRICS_NAMESPACE", "PartnerRegistry",
+                        "SOURCE_EXPIRATION_DAYS", "7",
                         "AUTH_MODE", "registry-keys",
                         "ACCESS_KEYS_KMS_KEY_ARN", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
                         "ACCESS_KEY_CACHE_SECONDS", "60")))));
@@ -127,7 +156,7 @@ class PartnerRegistryStackTest {
     // --- IAM ------------------------------------------------------------------------------
 
     @Test
-    void functionRoleReadsTheTableButWritesOnlySourcesCountersAndKeyUseAndNoAttributeThatGrantsAccessOrLimits() {
+    void functionRoleReadsTheTableAndQueriesTheAccountIndexButWritesOnlySourcesCountersAndKeyUseAndNoAttributeThatGrantsAccessOrLimits() {
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         String keyId = synth.only("AWS::KMS::Key").getKey();
         String functionLogGroup = functionLogGroupId();
@@ -142,13 +171,18 @@ class PartnerRegistryStackTest {
                         Map.of("Sid", "ReadTheRegistry", "Effect", "Allow",
                                 "Action", List.of("dynamodb:ConditionCheckItem", "dynamodb:GetItem", "dynamodb:Query"),
                                 "Resource", table),
+                        Map.of("Sid", "ListCustomerSources", "Effect", "Allow",
+                                "Action", "dynamodb:Query",
+                                "Resource", Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(tableId, "Arn")),
+                                        "/index/byAccount")))),
                         Map.of("Sid", "WriteSources", "Effect", "Allow",
-                                "Action", List.of("dynamodb:DeleteItem", "dynamodb:PutItem"),
+                                "Action", List.of("dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"),
                                 "Resource", table,
                                 "Condition", Map.of(
                                         "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),
                                         "ForAllValues:StringEquals", Map.of("dynamodb:Attributes",
-                                                List.of("pk", "sk", "name", "account", "createdAt", "state", "callId")),
+                                                List.of("pk", "sk", "name", "account", "createdAt", "state", "callId",
+                                                        "expiresAt", "expiryQueue", "busAccount", "busCreatedAt")),
                                         "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
                                         "Null", Map.of("dynamodb:LeadingKeys", "false"))),
                         Map.of("Sid", "CountSources", "Effect", "Allow",
@@ -194,7 +228,7 @@ class PartnerRegistryStackTest {
         assertFalse(everything.contains("dynamodb:Scan"));
         assertFalse(everything.contains("dynamodb:BatchWriteItem"));
         assertFalse(everything.contains("dynamodb:*"));
-        assertFalse(everything.contains("/index/"), "no index ARNs: the table has no indexes");
+        assertFalse(everything.contains("/index/*"), "no wildcard over the table's indexes");
     }
 
     // --- API ------------------------------------------------------------------------------

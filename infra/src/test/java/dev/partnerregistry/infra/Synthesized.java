@@ -37,15 +37,21 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
         return CACHE.computeIfAbsent("aws-iam", name -> synth(name, Map.of("authMode", "aws-iam")));
     }
 
+    static final int SOURCE_EXPIRATION_DAYS = 30;
+    static final int SWEEP_INTERVAL_MINUTES = 15;
+
     /**
      * PRIVATE endpoint behind {@link #VPC_ENDPOINT_ID} with registry-issued keys (cached for
-     * {@link #ACCESS_KEY_CACHE_SECONDS}), plus an alarm topic, all from context.
+     * {@link #ACCESS_KEY_CACHE_SECONDS}), sources expiring after {@link #SOURCE_EXPIRATION_DAYS}
+     * and swept every {@link #SWEEP_INTERVAL_MINUTES}, plus an alarm topic, all from context.
      */
     static Synthesized privateEndpoint() {
         return CACHE.computeIfAbsent("private", name -> synth(name, Map.of(
                 "endpointType", "PRIVATE",
                 "vpcEndpointId", VPC_ENDPOINT_ID,
                 "accessKeyCacheSeconds", String.valueOf(ACCESS_KEY_CACHE_SECONDS),
+                "sourceExpirationDays", String.valueOf(SOURCE_EXPIRATION_DAYS),
+                "sweepIntervalMinutes", String.valueOf(SWEEP_INTERVAL_MINUTES),
                 "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:partner-registry-alarms",
                 "apiGatewayCloudWatchRole", "false")));
     }
@@ -74,6 +80,11 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
     /** A deployment into an account and region that has no API Gateway CloudWatch Logs role yet. */
     static Synthesized withAccountLogsRole() {
         return CACHE.computeIfAbsent("account-logs-role", name -> synth(name, Map.of("apiGatewayCloudWatchRole", "true")));
+    }
+
+    /** The first of the two deploys that upgrade a table made without indexes: the account index alone. */
+    static Synthesized accountIndexOnly() {
+        return CACHE.computeIfAbsent("account-index-only", name -> synth(name, Map.of("accountIndexOnly", "true")));
     }
 
     /** What infra.mk synthesizes for SAM: DYNAMODB_ENDPOINT declared so --env-vars can set it. */
