@@ -12,7 +12,8 @@ import software.constructs.Construct;
 /**
  * The whole registry in one stack, one construct per concern: the table, the KMS key of
  * registry-issued access keys (with {@link AuthMode#REGISTRY_KEYS} only), the function (with
- * its alias, role and log group), the API, the alarms and the dashboard. The stack is environment-agnostic:
+ * its alias, role and log group), the API, the expiry sweep (with its schedule; not in the first
+ * deploy of an index upgrade, {@link StackSettings#accountIndexOnly()}), the alarms and the dashboard. The stack is environment-agnostic:
  * synth needs no credentials, and the account and region come from the deploying profile.
  */
 public final class PartnerRegistryStack extends Stack {
@@ -25,6 +26,7 @@ public final class PartnerRegistryStack extends Stack {
     private final AccessKeyEncryption accessKeyEncryption;
     private final RegistryFunction function;
     private final RegistryApi api;
+    private final ExpirySweep sweep;
     private final RegistryAlarms alarms;
     private final RegistryDashboard dashboard;
 
@@ -68,6 +70,17 @@ public final class PartnerRegistryStack extends Stack {
                 .partnerAccounts(settings.partnerAccounts())
                 .customDomain(settings.domainName(), settings.certificateArn())
                 .build());
+
+        // The sweep queries the expiry index: where the table has none yet, there is nothing to run.
+        this.sweep = table.hasExpiryIndex()
+                ? new ExpirySweep(this, "ExpirySweep", ExpirySweep.Props.builder()
+                        .table(table.table())
+                        .jar(props.functionJar())
+                        .intervalMinutes(settings.sweepIntervalMinutes())
+                        .logRetention(settings.logRetention())
+                        .declareLocalEndpoint(settings.samLocal())
+                        .build())
+                : null;
 
         this.alarms = new RegistryAlarms(this, "Alarms", RegistryAlarms.Props.builder()
                 .function(function.function())
@@ -120,6 +133,12 @@ public final class PartnerRegistryStack extends Stack {
         }
         CfnOutput.Builder.create(this, "FunctionName").value(function.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "FunctionAliasArn").value(function.alias().getFunctionArn()).build();
+        if (sweep != null) {
+            CfnOutput.Builder.create(this, "ExpirySweepFunctionName")
+                    .description("The expiry sweep's function, to run it now or read its logs (docs/deploy.md, \"The expiry sweep\")")
+                    .value(sweep.function().getFunctionName())
+                    .build();
+        }
     }
 
     public PartnerSourceTable table() {
@@ -137,6 +156,11 @@ public final class PartnerRegistryStack extends Stack {
 
     public RegistryApi api() {
         return api;
+    }
+
+    /** The expiry sweep, or null in the first deploy of an index upgrade ({@link StackSettings#accountIndexOnly()}). */
+    public ExpirySweep sweep() {
+        return sweep;
     }
 
     public RegistryAlarms alarms() {

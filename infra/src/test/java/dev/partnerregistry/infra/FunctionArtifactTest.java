@@ -27,7 +27,7 @@ class FunctionArtifactTest {
 
     @Test
     void handlerNamesAClassInTheBuiltJar() throws Exception {
-        Map<String, Object> function = Synthesized.properties(synth.only("AWS::Lambda::Function").getValue());
+        Map<String, Object> function = Synthesized.properties(synth.resource(synth.functionId()));
         String handler = (String) function.get("Handler");
         assertEquals("dev.partnerregistry.api.PartnerRegistryHandler::handleRequest", handler);
         String className = handler.substring(0, handler.indexOf("::"));
@@ -56,12 +56,41 @@ class FunctionArtifactTest {
 
     @Test
     void stagedCodeAssetIsTheBuiltJar() throws Exception {
-        Map<String, Object> resource = synth.only("AWS::Lambda::Function").getValue();
-        Map<?, ?> metadata = (Map<?, ?>) resource.get("Metadata");
-        assertEquals("Code", metadata.get("aws:asset:property"));
-        Path staged = synth.outdir().resolve((String) metadata.get("aws:asset:path"));
+        Path staged = stagedCode(synth.functionId());
         assertTrue(staged.toString().endsWith(".jar"), staged.toString());
         assertArrayEquals(sha256(jar), sha256(staged), "the asset is " + jar);
+    }
+
+    @Test
+    void theSweepRunsFromTheSameStagedJar() {
+        assertEquals(stagedCode(synth.functionId()), stagedCode(synth.sweepFunctionId()), "one asset, staged once");
+        Map<String, Object> sweep = Synthesized.properties(synth.resource(synth.sweepFunctionId()));
+        assertEquals(Synthesized.properties(synth.resource(synth.functionId())).get("Code"), sweep.get("Code"));
+        assertEquals(ExpirySweep.HANDLER, sweep.get("Handler"));
+    }
+
+    /**
+     * The sweep's handler is the function module's (written alongside this stack): until its class is
+     * in the jar this reports as skipped, never as passed; from then on it must be a RequestHandler
+     * the runtime can make with no arguments.
+     */
+    @Test
+    void theSweepsHandlerIsARequestHandlerInTheBuiltJar() throws Exception {
+        String className = ExpirySweep.HANDLER.substring(0, ExpirySweep.HANDLER.indexOf("::"));
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(zip.getEntry(className.replace('.', '/') + ".class") != null,
+                    className + " is not in " + jar + " yet");
+        }
+        Class<?> handler = Class.forName(className);
+        assertTrue(com.amazonaws.services.lambda.runtime.RequestHandler.class.isAssignableFrom(handler), className);
+        assertNotNull(handler.getConstructor(), className + " needs a public no-argument constructor");
+        assertEquals("handleRequest", ExpirySweep.HANDLER.substring(ExpirySweep.HANDLER.indexOf("::") + 2));
+    }
+
+    private Path stagedCode(String functionId) {
+        Map<?, ?> metadata = (Map<?, ?>) synth.resource(functionId).get("Metadata");
+        assertEquals("Code", metadata.get("aws:asset:property"));
+        return synth.outdir().resolve((String) metadata.get("aws:asset:path"));
     }
 
     @Test

@@ -93,6 +93,45 @@ class FunctionContractTest {
     }
 
     @Test
+    void theSweepMayCallExactlyWhatTheLayoutSaysTheSweepDoes() {
+        assertEquals(RegistryTable.SWEEP_QUERIED_INDEXES, ExpirySweep.QUERIED_INDEXES);
+        assertEquals(RegistryTable.SWEEP_SOURCE_ACTIONS, ExpirySweep.SOURCE_ACTIONS);
+        assertEquals(RegistryTable.FUNCTION_COUNTER_ACTIONS, ExpirySweep.COUNTER_ACTIONS);
+        Map<String, Object> find = synth.sweepRoleStatement("FindExpiredSources");
+        assertEquals("dynamodb:Query", find.get("Action"));
+        assertEquals(RegistryTable.SWEEP_QUERIED_INDEXES.stream().map(index -> "/index/" + index).toList(),
+                List.of(((List<?>) ((Map<?, ?>) find.get("Resource")).get("Fn::Join")).get(1)).stream()
+                        .map(parts -> ((List<?>) parts).get(1)).toList());
+        assertWrites(synth.sweepRoleStatement("DeleteExpiredSources"), RegistryTable.SWEEP_SOURCE_ACTIONS,
+                RegistryTable.SOURCE_PARTITION_PREFIX, RegistryTable.SOURCE_ATTRIBUTES);
+        assertWrites(synth.sweepRoleStatement("CountExpiredSources"), RegistryTable.FUNCTION_COUNTER_ACTIONS,
+                RegistryTable.COUNTER_PARTITION_PREFIX, RegistryTable.COUNTER_ATTRIBUTES);
+        // The index is keys only: the sweep finds the partner in the source's key, and reads no item.
+        for (Map<String, Object> statement : synth.sweepRoleStatements()) {
+            assertFalse(String.valueOf(statement.get("Action")).contains("GetItem"), statement.toString());
+        }
+    }
+
+    @Test
+    void theSweepReadsItsEnvironmentAsTheStackMeansIt() {
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        RegistrySettings settings = RegistrySettings.fromEnvironment(deployed(synth.sweepEnvironment()));
+        assertEquals(deployedValue(Map.of("Ref", tableId)), settings.tableName());
+        assertEquals(RegistrySettings.DEFAULT_METRICS_NAMESPACE, settings.metricsNamespace());
+        assertNull(settings.dynamoDbEndpoint(), "the regional DynamoDB endpoint");
+    }
+
+    /** A write statement as the layout describes it: these actions, only under this prefix, only these attributes. */
+    @SuppressWarnings("unchecked")
+    private static void assertWrites(Map<String, Object> statement, List<String> actions, String partitionPrefix, List<String> attributes) {
+        Object action = statement.get("Action");
+        assertEquals(actions, action instanceof List<?> list ? list : List.of(action));
+        Map<String, Map<String, Object>> condition = (Map<String, Map<String, Object>>) statement.get("Condition");
+        assertEquals(List.of(partitionPrefix + "*"), condition.get("ForAllValues:StringLike").get("dynamodb:LeadingKeys"));
+        assertEquals(attributes, condition.get("ForAllValues:StringEquals").get("dynamodb:Attributes"));
+    }
+
+    @Test
     void theRoleMayNoteAnAccessKeysUseExactlyAsTheStoreDoes() {
         assertEquals(RegistryTable.FUNCTION_ACCESS_KEY_ACTIONS, RegistryFunction.ACCESS_KEY_ACTIONS);
         assertEquals(RegistryTable.ACCESS_KEY_PARTITION_PREFIX + "*", RegistryFunction.ACCESS_KEY_PARTITIONS);

@@ -33,9 +33,22 @@ class SamLocalTemplateTest {
     }
 
     @Test
+    void theSweepDeclaresTheEndpointVariableBlankTooSoTheSameEnvFilesPointItAtTheLocalTable() {
+        Map<String, Object> environment = Synthesized.samLocal().sweepEnvironment();
+        assertEquals("", environment.get("DYNAMODB_ENDPOINT"));
+        for (String file : ENV_FILES) {
+            assertTrue(environment.keySet().containsAll(List.of("TABLE_NAME", "DYNAMODB_ENDPOINT")), file);
+        }
+    }
+
+    @Test
     void samFlavourRunsOnX86SoThatSamAndLocalStackNeedNoArmEmulation() {
-        Synthesized.samLocal().template().hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("x86_64")));
-        Synthesized.regional().template().hasResourceProperties("AWS::Lambda::Function", Map.of("Architectures", List.of("arm64")));
+        for (Map<String, Object> function : Synthesized.samLocal().resources("AWS::Lambda::Function").values()) {
+            assertEquals(List.of("x86_64"), Synthesized.properties(function).get("Architectures"));
+        }
+        for (Map<String, Object> function : Synthesized.regional().resources("AWS::Lambda::Function").values()) {
+            assertEquals(List.of("arm64"), Synthesized.properties(function).get("Architectures"));
+        }
     }
 
     @Test
@@ -67,8 +80,9 @@ class SamLocalTemplateTest {
 
     @Test
     void deployedFlavourLeavesItUnset() {
-        Map<String, Object> function = Synthesized.properties(Synthesized.regional().only("AWS::Lambda::Function").getValue());
-        assertFalse(String.valueOf(function.get("Environment")).contains("DYNAMODB_ENDPOINT"));
+        for (Map<String, Object> function : Synthesized.regional().resources("AWS::Lambda::Function").values()) {
+            assertFalse(String.valueOf(Synthesized.properties(function).get("Environment")).contains("DYNAMODB_ENDPOINT"));
+        }
     }
 
     /** The Parameters of an --env-vars file: variables for every function. */

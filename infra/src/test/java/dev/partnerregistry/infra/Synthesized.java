@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.CfnElement;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Template;
+import software.constructs.IConstruct;
 
 /**
  * The stack exactly as {@link PartnerRegistryApp} builds it (cdk-nag pack included, the real
@@ -129,24 +131,74 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
         return (Map<String, Object>) resource.get("Properties");
     }
 
-    /** The function's environment variables as the template writes them (values may be intrinsics). */
+    /** The template's logical id of a construct's CloudFormation resource (an L2's default child). */
+    String logicalId(IConstruct construct) {
+        IConstruct resource = construct instanceof CfnElement ? construct : construct.getNode().getDefaultChild();
+        return stack.getLogicalId((CfnElement) resource);
+    }
+
+    /** A resource of the template by its logical id. */
     @SuppressWarnings("unchecked")
+    Map<String, Object> resource(String logicalId) {
+        Map<String, Object> resource = (Map<String, Object>) ((Map<String, Object>) template.toJSON().get("Resources")).get(logicalId);
+        if (resource == null) {
+            throw new AssertionError("no resource " + logicalId);
+        }
+        return resource;
+    }
+
+    /** The API's function, the one the {@code live} alias points at. */
+    String functionId() {
+        return logicalId(stack.function().function());
+    }
+
+    /** The expiry sweep's function; there is none in the first deploy of an index upgrade. */
+    String sweepFunctionId() {
+        if (stack.sweep() == null) {
+            throw new AssertionError(name + " has no expiry sweep");
+        }
+        return logicalId(stack.sweep().function());
+    }
+
+    /** The function's environment variables as the template writes them (values may be intrinsics). */
     Map<String, Object> functionEnvironment() {
-        Map<String, Object> environment = (Map<String, Object>) properties(only("AWS::Lambda::Function").getValue()).get("Environment");
+        return environment(functionId());
+    }
+
+    Map<String, Object> sweepEnvironment() {
+        return environment(sweepFunctionId());
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> environment(String functionId) {
+        Map<String, Object> environment = (Map<String, Object>) properties(resource(functionId)).get("Environment");
         return (Map<String, Object>) environment.get("Variables");
     }
 
+    /** The logical id of the role a function runs as. */
+    String roleOf(String functionId) {
+        return ((List<?>) ((Map<?, ?>) properties(resource(functionId)).get("Role")).get("Fn::GetAtt")).get(0).toString();
+    }
+
     /** The statements of the one IAM policy attached to the function's role. */
-    @SuppressWarnings("unchecked")
     List<Map<String, Object>> functionRoleStatements() {
-        Map<String, Object> function = properties(only("AWS::Lambda::Function").getValue());
-        String roleId = ((List<?>) ((Map<?, ?>) function.get("Role")).get("Fn::GetAtt")).get(0).toString();
+        return roleStatements(roleOf(functionId()));
+    }
+
+    /** The statements of the one IAM policy attached to the sweep's role. */
+    List<Map<String, Object>> sweepRoleStatements() {
+        return roleStatements(roleOf(sweepFunctionId()));
+    }
+
+    /** The statements of the one IAM policy attached to a role. */
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> roleStatements(String roleId) {
         List<Map<String, Object>> policies = resources("AWS::IAM::Policy").values().stream()
                 .map(Synthesized::properties)
-                .filter(p -> String.valueOf(p.get("Roles")).contains(roleId))
+                .filter(p -> p.get("Roles").equals(List.of(Map.of("Ref", roleId))))
                 .toList();
         if (policies.size() != 1) {
-            throw new AssertionError("expected one policy on the function's role, found " + policies.size());
+            throw new AssertionError("expected one policy on " + roleId + ", found " + policies.size());
         }
         return (List<Map<String, Object>>) ((Map<String, Object>) policies.get(0).get("PolicyDocument")).get("Statement");
     }
@@ -154,6 +206,11 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
     /** The statement with this Sid in the function role's policy, or null. */
     Map<String, Object> functionRoleStatement(String sid) {
         return functionRoleStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElse(null);
+    }
+
+    /** The statement with this Sid in the sweep role's policy, or null. */
+    Map<String, Object> sweepRoleStatement(String sid) {
+        return sweepRoleStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElse(null);
     }
 
     /** Writes the template as JSON under target/, for tools that read files (cfn-lint). */

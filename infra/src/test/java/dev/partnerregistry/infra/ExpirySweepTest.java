@@ -1,0 +1,225 @@
+package dev.partnerregistry.infra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The expiry sweep as the default stack synthesizes it: a function of its own, run by an
+ * EventBridge Scheduler schedule, one run at a time, allowed to find and delete expired sources
+ * and nothing else. What it may do, pinned to the layout's constants: {@link FunctionContractTest}.
+ */
+class ExpirySweepTest {
+
+    private final Synthesized synth = Synthesized.regional();
+    private final Template template = synth.template();
+
+    // --- The function ---------------------------------------------------------------------
+
+    @Test
+    void theSweepIsJava21OnArm64FromTheFunctionJarWithFiveMinutesAndHalfAGigabyte() {
+        assertEquals(Map.of(
+                        "Runtime", "java21",
+                        "Architectures", List.of("arm64"),
+                        "Handler", "dev.partnerregistry.api.ExpirySweepHandler::handleRequest",
+                        "MemorySize", 512,
+                        "Timeout", 300),
+                PartnerRegistryStackTest.pick(sweep(), "Runtime", "Architectures", "Handler", "MemorySize", "Timeout", "SnapStart"),
+                "no SnapStart: nothing waits on a scheduled run");
+    }
+
+    @Test
+    void theScheduleInvokesTheFunctionItselfSoThereIsNoVersionOrAliasOfTheSweep() {
+        template.resourceCountIs("AWS::Lambda::Version", 1);
+        template.resourceCountIs("AWS::Lambda::Alias", 1);
+        assertEquals(Map.of("Ref", synth.functionId()),
+                Synthesized.properties(synth.only("AWS::Lambda::Alias").getValue()).get("FunctionName"), "the API's alias only");
+    }
+
+    @Test
+    void onlyOneRunAtATime() {
+        assertEquals(1, sweep().get("ReservedConcurrentExecutions"));
+    }
+
+    @Test
+    void lambdaRetriesNoFailedRunAndDropsAHeldBackOneOnceTheNextIsDue() {
+        template.hasResourceProperties("AWS::Lambda::EventInvokeConfig", Map.of(
+                "FunctionName", Map.of("Ref", synth.sweepFunctionId()),
+                "Qualifier", "$LATEST",
+                "MaximumRetryAttempts", 0,
+                "MaximumEventAgeInSeconds", 300));
+        template.resourceCountIs("AWS::Lambda::EventInvokeConfig", 1);
+    }
+
+    @Test
+    void theSweepIsToldTheTableAndTheMetricsNamespaceAndNothingElse() {
+        assertEquals(Map.of(
+                        "TABLE_NAME", Map.of("Ref", synth.only("AWS::DynamoDB::Table").getKey()),
+                        "METRICS_NAMESPACE", "PartnerRegistry"),
+                synth.sweepEnvironment());
+    }
+
+    @Test
+    void theSweepLogsJsonAtInfoToItsOwnLogGroupWithRetention() {
+        Map<?, ?> logging = (Map<?, ?>) sweep().get("LoggingConfig");
+        assertEquals("JSON", logging.get("LogFormat"));
+        assertEquals("INFO", logging.get("ApplicationLogLevel"), "SourcesExpired is an EMF line at INFO");
+        assertEquals("INFO", logging.get("SystemLogLevel"));
+        String logGroupId = ((Map<?, ?>) logging.get("LogGroup")).get("Ref").toString();
+        assertEquals(synth.logicalId(synth.stack().sweep().logGroup()), logGroupId);
+        assertFalse(logGroupId.equals(synth.logicalId(synth.stack().function().logGroup())), "not the API function's group");
+        Map<String, Object> group = synth.resource(logGroupId);
+        assertEquals(30, ((Number) Synthesized.properties(group).get("RetentionInDays")).intValue());
+        assertEquals("Retain", group.get("DeletionPolicy"));
+    }
+
+    // --- The schedule ---------------------------------------------------------------------
+
+    @Test
+    void anEventBridgeSchedulerScheduleRunsTheSweepEveryFiveMinutes() {
+        template.resourceCountIs("AWS::Events::Rule", 0);
+        template.resourceCountIs("AWS::Scheduler::Schedule", 1);
+        Map<String, Object> schedule = Synthesized.properties(synth.only("AWS::Scheduler::Schedule").getValue());
+        assertEquals("rate(5 minutes)", schedule.get("ScheduleExpression"));
+        assertEquals(Map.of("Mode", "OFF"), schedule.get("FlexibleTimeWindow"), "on the minute, not spread over a window");
+        assertEquals("ENABLED", schedule.get("State"));
+        assertEquals("default", schedule.get("GroupName"));
+        assertEquals(Map.of(
+                        "Arn", Map.of("Fn::GetAtt", List.of(synth.sweepFunctionId(), "Arn")),
+                        "RoleArn", Map.of("Fn::GetAtt", List.of(schedulerRoleId(), "Arn")),
+                        "Input", "{}",
+                        "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 300, "MaximumRetryAttempts", 2)),
+                schedule.get("Target"));
+    }
+
+    @Test
+    void theIntervalSettingSetsTheRateAndHowLongARunMayBeHeldBack() {
+        Synthesized every15 = Synthesized.privateEndpoint();
+        Map<String, Object> schedule = Synthesized.properties(every15.only("AWS::Scheduler::Schedule").getValue());
+        assertEquals("rate(" + Synthesized.SWEEP_INTERVAL_MINUTES + " minutes)", schedule.get("ScheduleExpression"));
+        assertEquals(Synthesized.SWEEP_INTERVAL_MINUTES * 60,
+                ((Map<?, ?>) ((Map<?, ?>) schedule.get("Target")).get("RetryPolicy")).get("MaximumEventAgeInSeconds"));
+        assertEquals(Synthesized.SWEEP_INTERVAL_MINUTES * 60,
+                Synthesized.properties(every15.only("AWS::Lambda::EventInvokeConfig").getValue()).get("MaximumEventAgeInSeconds"));
+    }
+
+    @Test
+    void theScheduleMayOnlyInvokeTheSweepAndOnlySchedulesOfThisAccountsDefaultGroupMayUseItsRole() {
+        Map<String, Object> role = Synthesized.properties(synth.resource(schedulerRoleId()));
+        assertEquals(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(
+                        "Action", "sts:AssumeRole",
+                        "Effect", "Allow",
+                        "Principal", Map.of("Service", "scheduler.amazonaws.com"),
+                        "Condition", Map.of("StringEquals", Map.of(
+                                "aws:SourceAccount", Map.of("Ref", "AWS::AccountId"),
+                                "aws:SourceArn", Map.of("Fn::Join", List.of("", List.of(
+                                        "arn:", Map.of("Ref", "AWS::Partition"), ":scheduler:", Map.of("Ref", "AWS::Region"), ":",
+                                        Map.of("Ref", "AWS::AccountId"), ":schedule-group/default")))))))),
+                role.get("AssumeRolePolicyDocument"));
+        assertNull(role.get("ManagedPolicyArns"));
+        // The function's ARN exactly: not <arn>:*, which function.grantInvoke would add for versions and aliases.
+        assertEquals(List.of(Map.of(
+                        "Sid", "InvokeTheSweep",
+                        "Effect", "Allow",
+                        "Action", "lambda:InvokeFunction",
+                        "Resource", Map.of("Fn::GetAtt", List.of(synth.sweepFunctionId(), "Arn")))),
+                synth.roleStatements(schedulerRoleId()));
+    }
+
+    @Test
+    void theScheduleIsCreatedAfterItsRoleMayInvoke() {
+        String policyId = synth.logicalId(synth.stack().sweep().schedulerRole().getNode().findChild("DefaultPolicy"));
+        Object dependsOn = synth.only("AWS::Scheduler::Schedule").getValue().get("DependsOn");
+        assertTrue(String.valueOf(dependsOn).contains(policyId), String.valueOf(dependsOn));
+    }
+
+    @Test
+    void theSweepIsInvokedThroughTheRoleNotByAResourcePolicy() {
+        // The one Lambda permission in the stack is API Gateway's, on the API function's alias.
+        synth.resources("AWS::Lambda::Permission").values().forEach(permission ->
+                assertEquals("apigateway.amazonaws.com", Synthesized.properties(permission).get("Principal")));
+    }
+
+    // --- What the sweep may do ------------------------------------------------------------
+
+    @Test
+    void theSweepFindsExpiredSourcesInTheExpiryIndexAndDeletesAndCountsThemOutAndNothingElse() {
+        String tableId = synth.only("AWS::DynamoDB::Table").getKey();
+        Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableId, "Arn"));
+        String logGroupId = synth.logicalId(synth.stack().sweep().logGroup());
+        assertEquals(List.of(
+                        Map.of("Effect", "Allow",
+                                "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                                "Resource", Map.of("Fn::GetAtt", List.of(logGroupId, "Arn"))),
+                        Map.of("Sid", "FindExpiredSources", "Effect", "Allow",
+                                "Action", "dynamodb:Query",
+                                "Resource", Map.of("Fn::Join", List.of("", List.of(table, "/index/byExpiry")))),
+                        Map.of("Sid", "DeleteExpiredSources", "Effect", "Allow",
+                                "Action", "dynamodb:DeleteItem",
+                                "Resource", table,
+                                "Condition", Map.of(
+                                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),
+                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes",
+                                                List.of("pk", "sk", "name", "account", "createdAt", "state", "callId",
+                                                        "expiresAt", "expiryQueue", "busAccount", "busCreatedAt")),
+                                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
+                                        "Null", Map.of("dynamodb:LeadingKeys", "false"))),
+                        Map.of("Sid", "CountExpiredSources", "Effect", "Allow",
+                                "Action", "dynamodb:UpdateItem",
+                                "Resource", table,
+                                "Condition", Map.of(
+                                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("COUNT#*")),
+                                        "ForAllValues:StringEquals", Map.of("dynamodb:Attributes",
+                                                List.of("pk", "sk", "sourceCount", "countChanges")),
+                                        "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
+                                        "Null", Map.of("dynamodb:LeadingKeys", "false")))),
+                synth.sweepRoleStatements());
+    }
+
+    @Test
+    void theSweepsSourceAndCounterWritesAreHeldToTheRegistryFunctionsOwnRules() {
+        for (String[] pair : new String[][] {{"DeleteExpiredSources", "WriteSources"}, {"CountExpiredSources", "CountSources"}}) {
+            assertEquals(synth.functionRoleStatement(pair[1]).get("Condition"), synth.sweepRoleStatement(pair[0]).get("Condition"), pair[0]);
+        }
+    }
+
+    @Test
+    void theSweepsRoleIsItsOwnWithNoManagedPolicy() {
+        String roleId = synth.roleOf(synth.sweepFunctionId());
+        assertFalse(roleId.equals(synth.roleOf(synth.functionId())), "not the API function's role");
+        Map<String, Object> role = Synthesized.properties(synth.resource(roleId));
+        assertNull(role.get("ManagedPolicyArns"));
+        assertNull(role.get("Policies"));
+        assertEquals(List.of(Map.of(
+                        "Action", "sts:AssumeRole",
+                        "Effect", "Allow",
+                        "Principal", Map.of("Service", "lambda.amazonaws.com"))),
+                ((Map<?, ?>) role.get("AssumeRolePolicyDocument")).get("Statement"));
+    }
+
+    // --- The first deploy of an index upgrade ---------------------------------------------
+
+    @Test
+    void withoutTheExpiryIndexThereIsNoSweepToRun() {
+        Synthesized firstStep = Synthesized.accountIndexOnly();
+        assertNull(firstStep.stack().sweep());
+        firstStep.template().resourceCountIs("AWS::Lambda::Function", 1);
+        firstStep.template().resourceCountIs("AWS::Scheduler::Schedule", 0);
+        assertFalse(firstStep.template().findOutputs("*").containsKey("ExpirySweepFunctionName"));
+        assertFalse(firstStep.template().toJSON().toString().contains("byExpiry"), "nothing refers to the missing index");
+    }
+
+    private Map<String, Object> sweep() {
+        return Synthesized.properties(synth.resource(synth.sweepFunctionId()));
+    }
+
+    private String schedulerRoleId() {
+        return synth.logicalId(synth.stack().sweep().schedulerRole());
+    }
+}
