@@ -87,6 +87,7 @@ public final class PartnerRegistryStack extends Stack {
                 .stage(api.api().getDeploymentStage())
                 .table(table.table())
                 .alarmTopicArn(settings.alarmTopicArn())
+                .sweep(sweep)
                 .build());
 
         this.dashboard = new RegistryDashboard(this, "Dashboard", RegistryDashboard.Props.builder()

@@ -29,6 +29,18 @@ import software.constructs.Construct;
  * for three periods running. The failure alarms fire on one occurrence in a 5-minute period,
  * since a healthy registry has none; missing data (no traffic) is not a breach. With an
  * {@code alarmTopicArn} the alarms notify that existing topic on alarm and on recovery.
+ *
+ * <p>The expiry sweep's alarms count in periods of its interval, one run each, and ask for three
+ * periods running: a run that fails once is retried by the next one a few minutes later, and a
+ * PENDING source outliving its expiry by minutes harms nobody, while a sweep that keeps failing,
+ * stops running or keeps needing nearly all of its time is an operator's problem.
+ * <ul>
+ *   <li>errors in three runs in a row (a bug, a permission, a missing index: they fail every run);</li>
+ *   <li>no run in three intervals, missing data counting as none (the schedule is disabled or gone,
+ *       or Scheduler cannot invoke the function);</li>
+ *   <li>three runs in a row above {@value #SWEEP_DURATION_THRESHOLD_PERCENT}% of its timeout: the
+ *       backlog does not clear within a run, and the next may time out.</li>
+ * </ul>
  */
 public final class RegistryAlarms extends Construct {
 
@@ -37,6 +49,11 @@ public final class RegistryAlarms extends Construct {
 
     /** A create is one TransactWriteItems; seconds at p99 mean DynamoDB or the SDK's retries are struggling. */
     public static final int CREATE_P99_THRESHOLD_MS = 3000;
+
+    /** How many sweep intervals running each sweep alarm waits for. */
+    public static final int SWEEP_PERIODS = 3;
+    /** A run's duration, in percent of the sweep's timeout, that counts as close to it. */
+    public static final int SWEEP_DURATION_THRESHOLD_PERCENT = 80;
 
     private final List<Alarm> alarms = new ArrayList<>();
 
@@ -65,6 +82,9 @@ public final class RegistryAlarms extends Construct {
                 .datapointsToAlarm(3)
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build());
+        if (props.sweep() != null) {
+            sweepAlarms(props.sweep());
+        }
 
         if (props.alarmTopicArn() != null) {
             ITopic topic = Topic.fromTopicArn(this, "AlarmTopic", props.alarmTopicArn());
@@ -74,6 +94,46 @@ public final class RegistryAlarms extends Construct {
                 alarm.addOkAction(action);
             }
         }
+    }
+
+    private void sweepAlarms(ExpirySweep sweep) {
+        Duration interval = sweep.interval();
+        String runs = SWEEP_PERIODS + " runs in a row";
+        alarms.add(Alarm.Builder.create(this, "SweepErrors")
+                .metric(sweep.function().metricErrors(MetricOptions.builder().period(interval).statistic("Sum").build()))
+                .alarmDescription("Partner Registry expiry sweep failed in " + runs
+                        + " (an uncaught exception or a timeout; the sweep's log group has the cause)")
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                .evaluationPeriods(SWEEP_PERIODS)
+                .datapointsToAlarm(SWEEP_PERIODS)
+                // No run, no datapoint: SweepNotRunning's concern, not this one's.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+        alarms.add(Alarm.Builder.create(this, "SweepNotRunning")
+                .metric(sweep.function().metricInvocations(MetricOptions.builder().period(interval).statistic("Sum").build()))
+                .alarmDescription("Partner Registry expiry sweep has not run for " + SWEEP_PERIODS + " intervals of "
+                        + interval.toMinutes().intValue() + " min (schedule disabled or deleted, or Scheduler cannot invoke it): "
+                        + "PENDING sources are not expiring")
+                .threshold(1)
+                .comparisonOperator(ComparisonOperator.LESS_THAN_THRESHOLD)
+                .evaluationPeriods(SWEEP_PERIODS)
+                .datapointsToAlarm(SWEEP_PERIODS)
+                // Lambda reports Invocations only for periods with some: silence is exactly what this alarm is for.
+                .treatMissingData(TreatMissingData.BREACHING)
+                .build());
+        double thresholdMs = ExpirySweep.TIMEOUT.toMilliseconds().doubleValue() * SWEEP_DURATION_THRESHOLD_PERCENT / 100.0;
+        alarms.add(Alarm.Builder.create(this, "SweepDurationNearTimeout")
+                .metric(sweep.function().metricDuration(MetricOptions.builder().period(interval).statistic("Maximum").build()))
+                .alarmDescription("Partner Registry expiry sweep ran above " + SWEEP_DURATION_THRESHOLD_PERCENT + "% of its "
+                        + ExpirySweep.TIMEOUT.toMinutes().intValue() + " min timeout in " + runs
+                        + ": the backlog of expired sources does not clear within a run")
+                .threshold(thresholdMs)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(SWEEP_PERIODS)
+                .datapointsToAlarm(SWEEP_PERIODS)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
     }
 
     /**
@@ -116,7 +176,8 @@ public final class RegistryAlarms extends Construct {
         return List.copyOf(alarms);
     }
 
-    public record Props(IFunction function, Stage stage, ITable table, String alarmTopicArn) {
+    /** @param sweep the expiry sweep, or null where the stack has none (the first deploy of an index upgrade) */
+    public record Props(IFunction function, Stage stage, ITable table, String alarmTopicArn, ExpirySweep sweep) {
 
         public Props {
             Objects.requireNonNull(function, "function");
@@ -133,14 +194,16 @@ public final class RegistryAlarms extends Construct {
             private Stage stage;
             private ITable table;
             private String alarmTopicArn;
+            private ExpirySweep sweep;
 
             public Builder function(IFunction v) { this.function = v; return this; }
             public Builder stage(Stage v) { this.stage = v; return this; }
             public Builder table(ITable v) { this.table = v; return this; }
             public Builder alarmTopicArn(String v) { this.alarmTopicArn = v; return this; }
+            public Builder sweep(ExpirySweep v) { this.sweep = v; return this; }
 
             public Props build() {
-                return new Props(function, stage, table, alarmTopicArn);
+                return new Props(function, stage, table, alarmTopicArn, sweep);
             }
         }
     }

@@ -203,6 +203,68 @@ class ExpirySweepTest {
                 ((Map<?, ?>) role.get("AssumeRolePolicyDocument")).get("Statement"));
     }
 
+    // --- What tells an operator it is not working -------------------------------------------
+
+    @Test
+    void errorsInThreeRunsInARowRaiseAnAlarm() {
+        // One failed run is retried by the next; a bug, a permission or a missing index fails every run.
+        assertEquals(Map.of(
+                        "Namespace", "AWS/Lambda",
+                        "MetricName", "Errors",
+                        "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", synth.sweepFunctionId()))),
+                        "Statistic", "Sum",
+                        "Period", 300,
+                        "Threshold", 1,
+                        "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                        "EvaluationPeriods", 3,
+                        "DatapointsToAlarm", 3,
+                        "TreatMissingData", "notBreaching"),
+                alarmFields(alarm("Partner Registry expiry sweep failed")));
+    }
+
+    @Test
+    void noRunInThreeIntervalsRaisesAnAlarmAndSilenceCountsAsNoRun() {
+        assertEquals(Map.of(
+                        "Namespace", "AWS/Lambda",
+                        "MetricName", "Invocations",
+                        "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", synth.sweepFunctionId()))),
+                        "Statistic", "Sum",
+                        "Period", 300,
+                        "Threshold", 1,
+                        "ComparisonOperator", "LessThanThreshold",
+                        "EvaluationPeriods", 3,
+                        "DatapointsToAlarm", 3,
+                        "TreatMissingData", "breaching"),
+                alarmFields(alarm("Partner Registry expiry sweep has not run")));
+    }
+
+    @Test
+    void threeRunsInARowNearTheTimeoutRaiseAnAlarm() {
+        assertEquals(Map.of(
+                        "Namespace", "AWS/Lambda",
+                        "MetricName", "Duration",
+                        "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", synth.sweepFunctionId()))),
+                        "Statistic", "Maximum",
+                        "Period", 300,
+                        "Threshold", 240_000,
+                        "ComparisonOperator", "GreaterThanThreshold",
+                        "EvaluationPeriods", 3,
+                        "DatapointsToAlarm", 3,
+                        "TreatMissingData", "notBreaching"),
+                alarmFields(alarm("Partner Registry expiry sweep ran above 80% of its 5 min timeout")));
+    }
+
+    @Test
+    void theSweepsAlarmsCountInPeriodsOfItsInterval() {
+        Synthesized every15 = Synthesized.privateEndpoint();
+        for (String alarm : List.of("Partner Registry expiry sweep failed", "Partner Registry expiry sweep has not run",
+                "Partner Registry expiry sweep ran above")) {
+            assertEquals(Synthesized.SWEEP_INTERVAL_MINUTES * 60, alarm(every15, alarm).get("Period"), alarm);
+        }
+        assertTrue(String.valueOf(alarm(every15, "Partner Registry expiry sweep has not run").get("AlarmDescription"))
+                .contains("3 intervals of 15 min"));
+    }
+
     // --- The first deploy of an index upgrade ---------------------------------------------
 
     @Test
@@ -213,6 +275,28 @@ class ExpirySweepTest {
         firstStep.template().resourceCountIs("AWS::Scheduler::Schedule", 0);
         assertFalse(firstStep.template().findOutputs("*").containsKey("ExpirySweepFunctionName"));
         assertFalse(firstStep.template().toJSON().toString().contains("byExpiry"), "nothing refers to the missing index");
+        firstStep.template().resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        assertFalse(firstStep.template().toJSON().toString().contains("expiry sweep"), "no alarm or widget for a sweep that is not there");
+    }
+
+    private Map<String, Object> alarm(String descriptionStart) {
+        return alarm(synth, descriptionStart);
+    }
+
+    private static Map<String, Object> alarm(Synthesized synth, String descriptionStart) {
+        List<Map<String, Object>> found = synth.resources("AWS::CloudWatch::Alarm").values().stream()
+                .map(Synthesized::properties)
+                .filter(p -> String.valueOf(p.get("AlarmDescription")).startsWith(descriptionStart))
+                .toList();
+        assertEquals(1, found.size(), "alarms starting " + descriptionStart);
+        return found.get(0);
+    }
+
+    /** An alarm's properties but its description and actions, for an exact comparison. */
+    private static Map<String, Object> alarmFields(Map<String, Object> alarm) {
+        Map<String, Object> fields = new java.util.HashMap<>(alarm);
+        fields.keySet().removeAll(List.of("AlarmDescription", "AlarmActions", "OKActions"));
+        return fields;
     }
 
     private Map<String, Object> sweep() {

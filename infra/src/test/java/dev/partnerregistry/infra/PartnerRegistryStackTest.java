@@ -376,7 +376,7 @@ class PartnerRegistryStackTest {
 
     @Test
     void alarmsCoverFunctionErrorsAndThrottlesApi5xxAndTableSystemErrors() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 9); // and the expiry sweep's three (ExpirySweepTest)
         String functionId = synth.functionId();
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         for (String metric : List.of("Errors", "Throttles")) {
