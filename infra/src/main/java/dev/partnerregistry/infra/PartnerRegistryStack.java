@@ -93,6 +93,7 @@ public final class PartnerRegistryStack extends Stack {
         this.dashboard = new RegistryDashboard(this, "Dashboard", RegistryDashboard.Props.builder()
                 .function(function.function())
                 .logGroup(function.logGroup())
+                .sweep(sweep)
                 .build());
 
         CfnOutput.Builder.create(this, "ApiEndpoint")

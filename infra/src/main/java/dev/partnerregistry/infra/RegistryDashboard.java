@@ -6,6 +6,7 @@ import java.util.Objects;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Dashboard;
 import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.HorizontalAnnotation;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
 import software.amazon.awscdk.services.cloudwatch.LogQueryWidget;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
@@ -17,7 +18,9 @@ import software.constructs.Construct;
  * One CloudWatch dashboard for an operator: requests and outcomes (errors by code) per operation,
  * p50/p99 latency, faults next to the function's own errors and throttles, and the latest
  * failed requests from the request log. Everything comes from the function's request metrics
- * ({@link RequestMetrics}) and its log group.
+ * ({@link RequestMetrics}) and its log group; then the expiry sweep: its runs and errors beside
+ * the sources it expired ({@value ExpirySweep#SOURCES_EXPIRED}, which it writes itself), and how
+ * long its runs take against its timeout.
  */
 public final class RegistryDashboard extends Construct {
 
@@ -49,6 +52,29 @@ public final class RegistryDashboard extends Construct {
                         "limit 50"))
                 .width(24)
                 .build());
+        if (props.sweep() != null) {
+            ExpirySweep sweep = props.sweep();
+            dashboard.addWidgets(
+                    GraphWidget.Builder.create()
+                            .title("Expiry sweep: runs, errors and sources expired (sum)")
+                            .left(List.of(
+                                    sweep.function().metricInvocations(sum(period, "Runs")),
+                                    sweep.function().metricErrors(sum(period, "Failed runs"))))
+                            .right(List.of(ExpirySweep.sourcesExpired(period)
+                                    .with(MetricOptions.builder().label(ExpirySweep.SOURCES_EXPIRED).build())))
+                            .width(12)
+                            .build(),
+                    GraphWidget.Builder.create()
+                            .title("Expiry sweep: longest run (ms) against its timeout")
+                            .left(List.of(sweep.function().metricDuration(MetricOptions.builder()
+                                    .period(period).statistic("Maximum").label("Longest run").build())))
+                            .leftAnnotations(List.of(HorizontalAnnotation.builder()
+                                    .value(ExpirySweep.TIMEOUT.toMilliseconds())
+                                    .label("Timeout")
+                                    .build()))
+                            .width(12)
+                            .build());
+        }
     }
 
     private static List<IMetric> perOperation(String metric, String statistic, Duration period) {
@@ -60,6 +86,10 @@ public final class RegistryDashboard extends Construct {
         return metrics;
     }
 
+    private static MetricOptions sum(Duration period, String label) {
+        return MetricOptions.builder().period(period).statistic("Sum").label(label).build();
+    }
+
     private static GraphWidget graph(String title, List<IMetric> metrics) {
         return GraphWidget.Builder.create().title(title).left(metrics).width(12).build();
     }
@@ -68,7 +98,8 @@ public final class RegistryDashboard extends Construct {
         return dashboard;
     }
 
-    public record Props(IFunction function, ILogGroup logGroup) {
+    /** @param sweep the expiry sweep, or null where the stack has none (the first deploy of an index upgrade) */
+    public record Props(IFunction function, ILogGroup logGroup, ExpirySweep sweep) {
 
         public Props {
             Objects.requireNonNull(function, "function");
@@ -82,12 +113,14 @@ public final class RegistryDashboard extends Construct {
         public static final class Builder {
             private IFunction function;
             private ILogGroup logGroup;
+            private ExpirySweep sweep;
 
             public Builder function(IFunction v) { this.function = v; return this; }
             public Builder logGroup(ILogGroup v) { this.logGroup = v; return this; }
+            public Builder sweep(ExpirySweep v) { this.sweep = v; return this; }
 
             public Props build() {
-                return new Props(function, logGroup);
+                return new Props(function, logGroup, sweep);
             }
         }
     }

@@ -265,6 +265,26 @@ class ExpirySweepTest {
                 .contains("3 intervals of 15 min"));
     }
 
+    @Test
+    void theDashboardShowsRunsErrorsAndTheSourcesExpired() {
+        String sweep = "${" + synth.sweepFunctionId() + "}";
+        assertEquals(List.of(
+                        List.of("AWS/Lambda", "Invocations", "FunctionName", sweep, Map.of("label", "Runs", "stat", "Sum")),
+                        List.of("AWS/Lambda", "Errors", "FunctionName", sweep, Map.of("label", "Failed runs", "stat", "Sum")),
+                        // Written by the sweep itself: no dimension, the request metrics' namespace.
+                        List.of("PartnerRegistry", "SourcesExpired", Map.of("label", "SourcesExpired", "stat", "Sum", "yAxis", "right"))),
+                widget("Expiry sweep: runs, errors and sources expired (sum)").get("metrics"));
+    }
+
+    @Test
+    void theDashboardShowsTheLongestRunAgainstTheTimeout() {
+        Map<?, ?> widget = widget("Expiry sweep: longest run (ms) against its timeout");
+        assertEquals(List.of(List.of("AWS/Lambda", "Duration", "FunctionName", "${" + synth.sweepFunctionId() + "}",
+                Map.of("label", "Longest run", "stat", "Maximum"))), widget.get("metrics"));
+        assertEquals(Map.of("horizontal", List.of(Map.of("value", 300_000, "label", "Timeout", "yAxis", "left"))),
+                widget.get("annotations"));
+    }
+
     // --- The first deploy of an index upgrade ---------------------------------------------
 
     @Test
@@ -297,6 +317,26 @@ class ExpirySweepTest {
         Map<String, Object> fields = new java.util.HashMap<>(alarm);
         fields.keySet().removeAll(List.of("AlarmDescription", "AlarmActions", "OKActions"));
         return fields;
+    }
+
+    /** The properties of the dashboard widget with this title, references written as ${logicalId}. */
+    @SuppressWarnings("unchecked")
+    private Map<?, ?> widget(String title) {
+        Object body = Synthesized.properties(synth.only("AWS::CloudWatch::Dashboard").getValue()).get("DashboardBody");
+        List<Object> join = (List<Object>) ((Map<String, Object>) body).get("Fn::Join");
+        StringBuilder json = new StringBuilder();
+        for (Object part : (List<Object>) join.get(1)) {
+            json.append(part instanceof String text ? text : "${" + ((Map<String, Object>) part).get("Ref") + "}");
+        }
+        try {
+            Map<String, Object> dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.toString(), Map.class);
+            return ((List<Map<String, Object>>) dashboard.get("widgets")).stream()
+                    .map(w -> (Map<?, ?>) w.get("properties"))
+                    .filter(p -> title.equals(p.get("title")))
+                    .findFirst().orElseThrow(() -> new AssertionError("no widget " + title));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private Map<String, Object> sweep() {
