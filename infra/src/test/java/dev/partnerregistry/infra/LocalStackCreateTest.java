@@ -26,11 +26,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
 
 /**
  * The function's handler (in aws-iam mode) against a table made from the synthesized template's own
- * AWS::DynamoDB::Table key schema, in LocalStack. Needs a Docker engine: where there is none,
+ * AWS::DynamoDB::Table key schema and global secondary indexes, in LocalStack. Needs a Docker engine: where there is none,
  * JUnit reports this class as skipped (disabledWithoutDocker), never as passed.
  */
 @Testcontainers(disabledWithoutDocker = true)
@@ -58,20 +60,32 @@ class LocalStackCreateTest {
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         Map<String, Object> table = Synthesized.properties(Synthesized.regional().only("AWS::DynamoDB::Table").getValue());
-        List<Map<String, String>> keySchema = (List<Map<String, String>>) table.get("KeySchema");
         List<Map<String, String>> attributes = (List<Map<String, String>>) table.get("AttributeDefinitions");
+        List<Map<String, Object>> indexes = (List<Map<String, Object>>) table.get("GlobalSecondaryIndexes");
         dynamoDb.createTable(r -> r.tableName(TABLE)
                 .billingMode(BillingMode.fromValue((String) table.get("BillingMode")))
-                .keySchema(keySchema.stream().map(k -> KeySchemaElement.builder()
-                        .attributeName(k.get("AttributeName")).keyType(k.get("KeyType")).build()).toList())
+                .keySchema(keySchema(table.get("KeySchema")))
                 .attributeDefinitions(attributes.stream().map(a -> AttributeDefinition.builder()
-                        .attributeName(a.get("AttributeName")).attributeType(a.get("AttributeType")).build()).toList()));
+                        .attributeName(a.get("AttributeName")).attributeType(a.get("AttributeType")).build()).toList())
+                .globalSecondaryIndexes(indexes.stream().map(index -> GlobalSecondaryIndex.builder()
+                        .indexName((String) index.get("IndexName"))
+                        .keySchema(keySchema(index.get("KeySchema")))
+                        .projection(Projection.builder()
+                                .projectionType((String) ((Map<String, Object>) index.get("Projection")).get("ProjectionType"))
+                                .build())
+                        .build()).toList()));
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(TABLE));
         new DynamoDbRegistryAdmin(dynamoDb, TABLE).registerPrincipals(PARTNER, List.of(CALLER));
         // aws-iam mode: the events below carry the caller as API Gateway's AWS_IAM authorization hands it over.
         RegistrySettings settings = new RegistrySettings(TABLE, LOCALSTACK.getRegion(), 100)
                 .withAccessKeys(new AccessKeySettings(AccessKeySettings.Mode.AWS_IAM, null, null, null));
         handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, System.out));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<KeySchemaElement> keySchema(Object templateKeySchema) {
+        return ((List<Map<String, String>>) templateKeySchema).stream().map(k -> KeySchemaElement.builder()
+                .attributeName(k.get("AttributeName")).keyType(k.get("KeyType")).build()).toList();
     }
 
     @AfterAll
