@@ -28,7 +28,7 @@ import software.constructs.Construct;
  *
  * <p>CloudFormation adds or deletes one global secondary index per update of an existing table
  * (DynamoDB's UpdateTable creates one at a time): a table deployed before the indexes gains them
- * in two deploys, the first with {@link Props#accountIndexOnly()} (docs/deploy.md, "Upgrading").
+ * in two deploys, the first with {@link Props#accountIndexOnly()} (docs/deploy.md, "Upgrading to source expiry").
  */
 public final class PartnerSourceTable extends Construct {
 
