@@ -110,6 +110,26 @@ class ExpirySweepTest {
     }
 
     @Test
+    void theRateIsWrittenAsSchedulerReadsItAtTheSettingsBounds() {
+        // Scheduler takes a singular unit for 1 ("rate(1 minute)"); CDK's ScheduleExpression writes it so.
+        assertEquals("rate(1 minute)", scheduleExpression(StackSettings.MIN_SWEEP_INTERVAL_MINUTES));
+        assertEquals("rate(1 hour)", scheduleExpression(StackSettings.MAX_SWEEP_INTERVAL_MINUTES));
+    }
+
+    /** The schedule of a sweep alone in a stack, without the cost of synthesizing the whole app. */
+    private static Object scheduleExpression(int intervalMinutes) {
+        software.amazon.awscdk.Stack stack = new software.amazon.awscdk.Stack(new software.amazon.awscdk.App(), "SweepOnly");
+        PartnerSourceTable table = new PartnerSourceTable(stack, "Table", PartnerSourceTable.Props.builder().build());
+        new ExpirySweep(stack, "Sweep", ExpirySweep.Props.builder()
+                .table(table.table())
+                .jar(FunctionArtifact.jar(null))
+                .intervalMinutes(intervalMinutes)
+                .build());
+        Map<String, Map<String, Object>> schedules = Template.fromStack(stack).findResources("AWS::Scheduler::Schedule");
+        return Synthesized.properties(schedules.values().iterator().next()).get("ScheduleExpression");
+    }
+
+    @Test
     void theScheduleMayOnlyInvokeTheSweepAndOnlySchedulesOfThisAccountsDefaultGroupMayUseItsRole() {
         Map<String, Object> role = Synthesized.properties(synth.resource(schedulerRoleId()));
         assertEquals(Map.of("Version", "2012-10-17", "Statement", List.of(Map.of(

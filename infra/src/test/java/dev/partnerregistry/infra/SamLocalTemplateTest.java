@@ -33,11 +33,14 @@ class SamLocalTemplateTest {
     }
 
     @Test
-    void theSweepDeclaresTheEndpointVariableBlankTooSoTheSameEnvFilesPointItAtTheLocalTable() {
+    void theSweepDeclaresTheEndpointVariableBlankTooSoTheSameEnvFilesPointItAtTheLocalTable() throws Exception {
         Map<String, Object> environment = Synthesized.samLocal().sweepEnvironment();
         assertEquals("", environment.get("DYNAMODB_ENDPOINT"));
         for (String file : ENV_FILES) {
-            assertTrue(environment.keySet().containsAll(List.of("TABLE_NAME", "DYNAMODB_ENDPOINT")), file);
+            // SAM applies a file's variables to every function that declares them: the sweep gets these two.
+            Set<String> applied = new java.util.TreeSet<>(parameters(file).keySet());
+            applied.retainAll(environment.keySet());
+            assertEquals(Set.of("DYNAMODB_ENDPOINT", "TABLE_NAME"), applied, file);
         }
     }
 
