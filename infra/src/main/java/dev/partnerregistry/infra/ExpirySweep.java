@@ -68,12 +68,15 @@ public final class ExpirySweep extends Construct {
     public static final int MEMORY_SIZE = 512;
     public static final int RESERVED_CONCURRENCY = 1;
     /*
-     * What the sweep may do, in three statements; a test checks each list against the layout's
+     * What the sweep may do, in four statements; a test checks each list against the layout's
      * constants (RegistryTable.SWEEP_*). TransactWriteItems is authorized per part: the delete of
-     * the source and the update of its counter.
+     * the source (or its update to DELETED, while its customer's bus exists) and the update of its
+     * counter.
      */
     public static final List<String> QUERIED_INDEXES = List.of(PartnerSourceTable.EXPIRY_INDEX);
-    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem");
+    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem");
+    /** Each source the index names is read again, consistently, only in source partitions: the index lags the table. */
+    public static final List<String> READ_ACTIONS = List.of("dynamodb:GetItem");
     public static final List<String> COUNTER_ACTIONS = RegistryFunction.COUNTER_ACTIONS;
     /** How the schedule may reach the function: invoke it, nothing else. */
     public static final List<String> SCHEDULER_ACTIONS = List.of("lambda:InvokeFunction");
@@ -104,6 +107,15 @@ public final class ExpirySweep extends Construct {
         logGroup.grantWrite(role);
         String table = props.table().getTableArn();
         role.addToPrincipalPolicy(RegistryFunction.indexQueries("FindExpiredSources", QUERIED_INDEXES, table));
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("ReadExpiredSources")
+                .effect(software.amazon.awscdk.services.iam.Effect.ALLOW)
+                .actions(READ_ACTIONS)
+                .resources(List.of(table))
+                .conditions(Map.of(
+                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(RegistryFunction.SOURCE_PARTITIONS)),
+                        "Null", Map.of("dynamodb:LeadingKeys", "false")))
+                .build());
         role.addToPrincipalPolicy(RegistryFunction.writes("DeleteExpiredSources", SOURCE_ACTIONS,
                 RegistryFunction.SOURCE_PARTITIONS, RegistryFunction.SOURCE_ATTRIBUTES, table));
         role.addToPrincipalPolicy(RegistryFunction.writes("CountExpiredSources", COUNTER_ACTIONS,

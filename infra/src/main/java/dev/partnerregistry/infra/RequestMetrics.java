@@ -29,7 +29,14 @@ public final class RequestMetrics {
             "DescribePartnerEventSource",
             "ListPartnerEventSources",
             "ListPartnerEventSourceAccounts",
-            "DeletePartnerEventSource");
+            "DeletePartnerEventSource",
+            "ListEventSources",
+            "DescribeEventSource",
+            "ActivateEventSource",
+            "DeactivateEventSource",
+            "CreateEventBus",
+            "DeleteEventBus",
+            "DescribeEventBus");
 
     private RequestMetrics() {
     }

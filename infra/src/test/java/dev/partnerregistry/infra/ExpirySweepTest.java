@@ -169,7 +169,7 @@ class ExpirySweepTest {
     // --- What the sweep may do ------------------------------------------------------------
 
     @Test
-    void theSweepFindsExpiredSourcesInTheExpiryIndexAndDeletesAndCountsThemOutAndNothingElse() {
+    void theSweepFindsExpiredSourcesInTheExpiryIndexReadsThemAgainAndDeletesAndCountsThemOutAndNothingElse() {
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableId, "Arn"));
         String logGroupId = synth.logicalId(synth.stack().sweep().logGroup());
@@ -180,8 +180,14 @@ class ExpirySweepTest {
                         Map.of("Sid", "FindExpiredSources", "Effect", "Allow",
                                 "Action", "dynamodb:Query",
                                 "Resource", Map.of("Fn::Join", List.of("", List.of(table, "/index/byExpiry")))),
+                        Map.of("Sid", "ReadExpiredSources", "Effect", "Allow",
+                                "Action", "dynamodb:GetItem",
+                                "Resource", table,
+                                "Condition", Map.of(
+                                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),
+                                        "Null", Map.of("dynamodb:LeadingKeys", "false"))),
                         Map.of("Sid", "DeleteExpiredSources", "Effect", "Allow",
-                                "Action", "dynamodb:DeleteItem",
+                                "Action", List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem"),
                                 "Resource", table,
                                 "Condition", Map.of(
                                         "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),

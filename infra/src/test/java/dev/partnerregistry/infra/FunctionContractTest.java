@@ -106,10 +106,12 @@ class FunctionContractTest {
                 RegistryTable.SOURCE_PARTITION_PREFIX, RegistryTable.SOURCE_ATTRIBUTES);
         assertWrites(synth.sweepRoleStatement("CountExpiredSources"), RegistryTable.FUNCTION_COUNTER_ACTIONS,
                 RegistryTable.COUNTER_PARTITION_PREFIX, RegistryTable.COUNTER_ATTRIBUTES);
-        // The index is keys only: the sweep finds the partner in the source's key, and reads no item.
-        for (Map<String, Object> statement : synth.sweepRoleStatements()) {
-            assertFalse(String.valueOf(statement.get("Action")).contains("GetItem"), statement.toString());
-        }
+        // The index is keys only and lags the table: the sweep reads each source again, only in source partitions.
+        assertEquals(RegistryTable.SWEEP_READ_ACTIONS, ExpirySweep.READ_ACTIONS);
+        Map<String, Object> read = synth.sweepRoleStatement("ReadExpiredSources");
+        assertEquals("dynamodb:GetItem", read.get("Action"));
+        assertEquals(List.of(RegistryTable.SOURCE_PARTITION_PREFIX + "*"),
+                ((Map<?, ?>) ((Map<?, ?>) read.get("Condition")).get("ForAllValues:StringLike")).get("dynamodb:LeadingKeys"));
     }
 
     @Test
