@@ -32,9 +32,10 @@ import software.amazon.awscdk.services.scheduler.ScheduleExpression;
 import software.constructs.Construct;
 
 /**
- * The expiry sweep: a Lambda function, from the registry function's jar, that deletes PENDING
- * sources whose expiry has passed (each in one transaction with its partner's counter), run by an
- * EventBridge Scheduler schedule every {@code sweepIntervalMinutes}; its log group and its role.
+ * The expiry sweep: a Lambda function, from the registry function's jar, that removes PENDING
+ * sources whose expiry has passed (deletes them, or marks them DELETED where the customer still
+ * has the bus; each in one transaction with its partner's counter), run by an EventBridge
+ * Scheduler schedule every {@code sweepIntervalMinutes}; its log group and its role.
  *
  * <p>EventBridge Scheduler rather than a scheduled EventBridge rule: AWS calls scheduled rules a
  * legacy feature and recommends Scheduler for invoking targets on a schedule; Scheduler invokes
@@ -50,18 +51,18 @@ import software.constructs.Construct;
  * metrics and logs one run at a time. Lambda does not retry a failed run either: the next one is
  * the retry.
  *
- * <p>Least privilege: Query on the expiry index only (it holds keys, and the source's key
- * names its partner, so the sweep reads no item); delete a source and update a counter, held by
- * partition key and attribute names exactly as the registry function's writes are. It cannot put
- * or update a source, read or write any other item, or use any other index.
+ * <p>Least privilege: Query on the expiry index only; a consistent read of each source it lists
+ * (the index lags the table), only in source partitions; delete or update a source and update a
+ * counter, held by partition key and attribute names exactly as the registry function's writes
+ * are. It cannot put a source, read or write any other item, or use any other index.
  */
 public final class ExpirySweep extends Construct {
 
     public static final String HANDLER = "dev.partnerregistry.api.ExpirySweepHandler::handleRequest";
-    /** Long enough for thousands of expiries in one run; the handler stops taking new ones before it. */
+    /** Long enough for the handler's 5,000 sources per run (a read and a transaction each); the next run takes the rest. */
     public static final Duration TIMEOUT = Duration.minutes(5);
     /**
-     * The sweep waits on DynamoDB round trips, one transaction per source, and keeps no more than
+     * The sweep waits on DynamoDB round trips, a read and a transaction per source, and keeps no more than
      * a page of keys: 512 MB holds the JVM and the SDK with room to spare, and the slower cold
      * start it gives than the API function's memory is paid by nobody waiting.
      */
@@ -69,21 +70,23 @@ public final class ExpirySweep extends Construct {
     public static final int RESERVED_CONCURRENCY = 1;
     /*
      * What the sweep may do, in four statements; a test checks each list against the layout's
-     * constants (RegistryTable.SWEEP_*). TransactWriteItems is authorized per part: the delete of
-     * the source (or its update to DELETED, while its customer's bus exists) and the update of its
-     * counter.
+     * constants (RegistryTable.SWEEP_*). TransactWriteItems is authorized per part: the delete (or
+     * the update to DELETED) of the source, and the update of its counter.
      */
     public static final List<String> QUERIED_INDEXES = List.of(PartnerSourceTable.EXPIRY_INDEX);
-    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem");
-    /** Each source the index names is read again, consistently, only in source partitions: the index lags the table. */
+    /** The source as it is now, before the sweep writes it. */
     public static final List<String> READ_ACTIONS = List.of("dynamodb:GetItem");
+    /** Delete the source, or mark it DELETED while its customer's bus exists. */
+    public static final List<String> SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem");
     public static final List<String> COUNTER_ACTIONS = RegistryFunction.COUNTER_ACTIONS;
     /** How the schedule may reach the function: invoke it, nothing else. */
     public static final List<String> SCHEDULER_ACTIONS = List.of("lambda:InvokeFunction");
     /** The schedule group the schedule lives in, and the only one whose schedules may use its role. */
     public static final String SCHEDULE_GROUP = "default";
-    /** Written by the sweep as EMF in the request metrics' namespace, with no dimension: sources deleted by a run. */
+    /** Written by the sweep as EMF in the request metrics' namespace, with no dimension: sources a run expired. */
     public static final String SOURCES_EXPIRED = "SourcesExpired";
+    /** Likewise: sources a run found changed under it (activated, re-created) and left alone. */
+    public static final String SOURCES_SKIPPED = "SourcesSkipped";
 
     private final Function function;
     private final LogGroup logGroup;
@@ -102,21 +105,13 @@ public final class ExpirySweep extends Construct {
 
         Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Partner Registry expiry sweep: its log group, the expiry index, and deleting expired sources")
+                .description("Partner Registry expiry sweep: its log group, the expiry index, and expiring sources")
                 .build();
         logGroup.grantWrite(role);
         String table = props.table().getTableArn();
         role.addToPrincipalPolicy(RegistryFunction.indexQueries("FindExpiredSources", QUERIED_INDEXES, table));
-        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .sid("ReadExpiredSources")
-                .effect(software.amazon.awscdk.services.iam.Effect.ALLOW)
-                .actions(READ_ACTIONS)
-                .resources(List.of(table))
-                .conditions(Map.of(
-                        "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(RegistryFunction.SOURCE_PARTITIONS)),
-                        "Null", Map.of("dynamodb:LeadingKeys", "false")))
-                .build());
-        role.addToPrincipalPolicy(RegistryFunction.writes("DeleteExpiredSources", SOURCE_ACTIONS,
+        role.addToPrincipalPolicy(RegistryFunction.reads("ReadExpiredSources", READ_ACTIONS, RegistryFunction.SOURCE_PARTITIONS, table));
+        role.addToPrincipalPolicy(RegistryFunction.writes("ExpireSources", SOURCE_ACTIONS,
                 RegistryFunction.SOURCE_PARTITIONS, RegistryFunction.SOURCE_ATTRIBUTES, table));
         role.addToPrincipalPolicy(RegistryFunction.writes("CountExpiredSources", COUNTER_ACTIONS,
                 RegistryFunction.COUNTER_PARTITIONS, RegistryFunction.COUNTER_ATTRIBUTES, table));
@@ -225,11 +220,11 @@ public final class ExpirySweep extends Construct {
         return interval;
     }
 
-    /** {@value #SOURCES_EXPIRED}, summed over {@code period}: the function writes it with no dimension. */
-    public static Metric sourcesExpired(Duration period) {
+    /** One of the sweep's own metrics ({@value #SOURCES_EXPIRED}, {@value #SOURCES_SKIPPED}), summed: it writes them with no dimension. */
+    public static Metric sweepMetric(String name, Duration period) {
         return Metric.Builder.create()
                 .namespace(RequestMetrics.NAMESPACE)
-                .metricName(SOURCES_EXPIRED)
+                .metricName(name)
                 .statistic("Sum")
                 .period(period)
                 .build();

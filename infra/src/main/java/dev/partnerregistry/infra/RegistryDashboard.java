@@ -19,8 +19,9 @@ import software.constructs.Construct;
  * p50/p99 latency, faults next to the function's own errors and throttles, and the latest
  * failed requests from the request log. Everything comes from the function's request metrics
  * ({@link RequestMetrics}) and its log group; then the expiry sweep: its runs and errors beside
- * the sources it expired ({@value ExpirySweep#SOURCES_EXPIRED}, which it writes itself), and how
- * long its runs take against its timeout.
+ * the sources it expired and skipped ({@value ExpirySweep#SOURCES_EXPIRED},
+ * {@value ExpirySweep#SOURCES_SKIPPED}, which it writes itself), and how long its runs take
+ * against its timeout.
  */
 public final class RegistryDashboard extends Construct {
 
@@ -56,12 +57,15 @@ public final class RegistryDashboard extends Construct {
             ExpirySweep sweep = props.sweep();
             dashboard.addWidgets(
                     GraphWidget.Builder.create()
-                            .title("Expiry sweep: runs, errors and sources expired (sum)")
+                            .title("Expiry sweep: runs, errors, sources expired and skipped (sum)")
                             .left(List.of(
                                     sweep.function().metricInvocations(sum(period, "Runs")),
                                     sweep.function().metricErrors(sum(period, "Failed runs"))))
-                            .right(List.of(ExpirySweep.sourcesExpired(period)
-                                    .with(MetricOptions.builder().label(ExpirySweep.SOURCES_EXPIRED).build())))
+                            .right(List.of(
+                                    ExpirySweep.sweepMetric(ExpirySweep.SOURCES_EXPIRED, period)
+                                            .with(MetricOptions.builder().label(ExpirySweep.SOURCES_EXPIRED).build()),
+                                    ExpirySweep.sweepMetric(ExpirySweep.SOURCES_SKIPPED, period)
+                                            .with(MetricOptions.builder().label(ExpirySweep.SOURCES_SKIPPED).build())))
                             .width(12)
                             .build(),
                     GraphWidget.Builder.create()

@@ -181,6 +181,23 @@ public final class RegistryFunction extends Construct {
     }
 
     /**
+     * Reads ({@code actions}) only of items whose partition key matches {@code partitions}; the
+     * Null test keeps ForAllValues from holding vacuously for a request that names no key.
+     */
+    static PolicyStatement reads(String sid, List<String> actions, String partitions, String table) {
+        Map<String, Object> conditions = new LinkedHashMap<>();
+        conditions.put("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of(partitions)));
+        conditions.put("Null", Map.of("dynamodb:LeadingKeys", "false"));
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .effect(Effect.ALLOW)
+                .actions(actions)
+                .resources(List.of(table))
+                .conditions(conditions)
+                .build();
+    }
+
+    /**
      * Query on the named global secondary indexes of {@code table} (their ARNs are the table's
      * plus {@code /index/<name>}), nothing else: a read permission on the table does not extend to
      * its indexes, nor one on an index to the table or another index.

@@ -169,7 +169,7 @@ class ExpirySweepTest {
     // --- What the sweep may do ------------------------------------------------------------
 
     @Test
-    void theSweepFindsExpiredSourcesInTheExpiryIndexReadsThemAgainAndDeletesAndCountsThemOutAndNothingElse() {
+    void theSweepFindsExpiredSourcesInTheExpiryIndexReadsThemAndExpiresAndCountsThemOutAndNothingElse() {
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         Map<String, Object> table = Map.of("Fn::GetAtt", List.of(tableId, "Arn"));
         String logGroupId = synth.logicalId(synth.stack().sweep().logGroup());
@@ -180,13 +180,15 @@ class ExpirySweepTest {
                         Map.of("Sid", "FindExpiredSources", "Effect", "Allow",
                                 "Action", "dynamodb:Query",
                                 "Resource", Map.of("Fn::Join", List.of("", List.of(table, "/index/byExpiry")))),
+                        // The index lags the table: each source is read as it is now before it is written.
                         Map.of("Sid", "ReadExpiredSources", "Effect", "Allow",
                                 "Action", "dynamodb:GetItem",
                                 "Resource", table,
                                 "Condition", Map.of(
                                         "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),
                                         "Null", Map.of("dynamodb:LeadingKeys", "false"))),
-                        Map.of("Sid", "DeleteExpiredSources", "Effect", "Allow",
+                        // Deleted, or marked DELETED where the customer still has its bus.
+                        Map.of("Sid", "ExpireSources", "Effect", "Allow",
                                 "Action", List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem"),
                                 "Resource", table,
                                 "Condition", Map.of(
@@ -210,7 +212,7 @@ class ExpirySweepTest {
 
     @Test
     void theSweepsSourceAndCounterWritesAreHeldToTheRegistryFunctionsOwnRules() {
-        for (String[] pair : new String[][] {{"DeleteExpiredSources", "WriteSources"}, {"CountExpiredSources", "CountSources"}}) {
+        for (String[] pair : new String[][] {{"ExpireSources", "WriteSources"}, {"CountExpiredSources", "CountSources"}}) {
             assertEquals(synth.functionRoleStatement(pair[1]).get("Condition"), synth.sweepRoleStatement(pair[0]).get("Condition"), pair[0]);
         }
     }
@@ -292,14 +294,15 @@ class ExpirySweepTest {
     }
 
     @Test
-    void theDashboardShowsRunsErrorsAndTheSourcesExpired() {
+    void theDashboardShowsRunsErrorsAndTheSourcesExpiredAndSkipped() {
         String sweep = "${" + synth.sweepFunctionId() + "}";
         assertEquals(List.of(
                         List.of("AWS/Lambda", "Invocations", "FunctionName", sweep, Map.of("label", "Runs", "stat", "Sum")),
                         List.of("AWS/Lambda", "Errors", "FunctionName", sweep, Map.of("label", "Failed runs", "stat", "Sum")),
                         // Written by the sweep itself: no dimension, the request metrics' namespace.
-                        List.of("PartnerRegistry", "SourcesExpired", Map.of("label", "SourcesExpired", "stat", "Sum", "yAxis", "right"))),
-                widget("Expiry sweep: runs, errors and sources expired (sum)").get("metrics"));
+                        List.of("PartnerRegistry", "SourcesExpired", Map.of("label", "SourcesExpired", "stat", "Sum", "yAxis", "right")),
+                        List.of("PartnerRegistry", "SourcesSkipped", Map.of("label", "SourcesSkipped", "stat", "Sum", "yAxis", "right"))),
+                widget("Expiry sweep: runs, errors, sources expired and skipped (sum)").get("metrics"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.ExpirySweepHandler;
 import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.store.RegistryTable;
@@ -95,6 +96,7 @@ class FunctionContractTest {
     @Test
     void theSweepMayCallExactlyWhatTheLayoutSaysTheSweepDoes() {
         assertEquals(RegistryTable.SWEEP_QUERIED_INDEXES, ExpirySweep.QUERIED_INDEXES);
+        assertEquals(RegistryTable.SWEEP_READ_ACTIONS, ExpirySweep.READ_ACTIONS);
         assertEquals(RegistryTable.SWEEP_SOURCE_ACTIONS, ExpirySweep.SOURCE_ACTIONS);
         assertEquals(RegistryTable.FUNCTION_COUNTER_ACTIONS, ExpirySweep.COUNTER_ACTIONS);
         Map<String, Object> find = synth.sweepRoleStatement("FindExpiredSources");
@@ -102,16 +104,22 @@ class FunctionContractTest {
         assertEquals(RegistryTable.SWEEP_QUERIED_INDEXES.stream().map(index -> "/index/" + index).toList(),
                 List.of(((List<?>) ((Map<?, ?>) find.get("Resource")).get("Fn::Join")).get(1)).stream()
                         .map(parts -> ((List<?>) parts).get(1)).toList());
-        assertWrites(synth.sweepRoleStatement("DeleteExpiredSources"), RegistryTable.SWEEP_SOURCE_ACTIONS,
+        Map<String, Object> read = synth.sweepRoleStatement("ReadExpiredSources");
+        assertEquals(RegistryTable.SWEEP_READ_ACTIONS, actions(read));
+        assertEquals(List.of(RegistryTable.SOURCE_PARTITION_PREFIX + "*"),
+                ((Map<?, ?>) ((Map<?, ?>) read.get("Condition")).get("ForAllValues:StringLike")).get("dynamodb:LeadingKeys"),
+                "the sweep reads sources, no other item");
+        assertWrites(synth.sweepRoleStatement("ExpireSources"), RegistryTable.SWEEP_SOURCE_ACTIONS,
                 RegistryTable.SOURCE_PARTITION_PREFIX, RegistryTable.SOURCE_ATTRIBUTES);
         assertWrites(synth.sweepRoleStatement("CountExpiredSources"), RegistryTable.FUNCTION_COUNTER_ACTIONS,
                 RegistryTable.COUNTER_PARTITION_PREFIX, RegistryTable.COUNTER_ATTRIBUTES);
-        // The index is keys only and lags the table: the sweep reads each source again, only in source partitions.
-        assertEquals(RegistryTable.SWEEP_READ_ACTIONS, ExpirySweep.READ_ACTIONS);
-        Map<String, Object> read = synth.sweepRoleStatement("ReadExpiredSources");
-        assertEquals("dynamodb:GetItem", read.get("Action"));
-        assertEquals(List.of(RegistryTable.SOURCE_PARTITION_PREFIX + "*"),
-                ((Map<?, ?>) ((Map<?, ?>) read.get("Condition")).get("ForAllValues:StringLike")).get("dynamodb:LeadingKeys"));
+    }
+
+    @Test
+    void theSweepsDashboardReadsTheMetricsItsHandlerWrites() {
+        assertEquals(ExpirySweepHandler.EXPIRED, ExpirySweep.SOURCES_EXPIRED);
+        assertEquals(ExpirySweepHandler.SKIPPED, ExpirySweep.SOURCES_SKIPPED);
+        assertEquals(ExpirySweepHandler.class.getName() + "::handleRequest", ExpirySweep.HANDLER);
     }
 
     @Test
@@ -126,11 +134,15 @@ class FunctionContractTest {
     /** A write statement as the layout describes it: these actions, only under this prefix, only these attributes. */
     @SuppressWarnings("unchecked")
     private static void assertWrites(Map<String, Object> statement, List<String> actions, String partitionPrefix, List<String> attributes) {
-        Object action = statement.get("Action");
-        assertEquals(actions, action instanceof List<?> list ? list : List.of(action));
+        assertEquals(actions, actions(statement));
         Map<String, Map<String, Object>> condition = (Map<String, Map<String, Object>>) statement.get("Condition");
         assertEquals(List.of(partitionPrefix + "*"), condition.get("ForAllValues:StringLike").get("dynamodb:LeadingKeys"));
         assertEquals(attributes, condition.get("ForAllValues:StringEquals").get("dynamodb:Attributes"));
+    }
+
+    private static List<?> actions(Map<String, Object> statement) {
+        Object action = statement.get("Action");
+        return action instanceof List<?> list ? list : List.of(action);
     }
 
     @Test
@@ -193,8 +205,9 @@ class FunctionContractTest {
                 RegistrySettings.fromEnvironment(deployed(Synthesized.privateEndpoint().functionEnvironment())).sourceExpiration());
     }
 
+    /** The function also takes fractions of a day (local trials); what the stack offers it must take. */
     @Test
-    void theSourceExpiryBoundsAreTheFunctions() {
+    void theStacksSourceExpiryRangeIsOneTheFunctionTakes() {
         assertEquals(RegistrySettings.DEFAULT_SOURCE_EXPIRATION, Duration.ofDays(StackSettings.DEFAULT_SOURCE_EXPIRATION_DAYS));
         RegistrySettings settings = new RegistrySettings("table", "eu-west-1", 100);
         for (int accepted : List.of(StackSettings.MIN_SOURCE_EXPIRATION_DAYS, StackSettings.MAX_SOURCE_EXPIRATION_DAYS)) {
