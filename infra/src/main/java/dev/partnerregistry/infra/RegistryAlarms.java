@@ -31,8 +31,8 @@ import software.constructs.Construct;
  * {@code alarmTopicArn} the alarms notify that existing topic on alarm and on recovery.
  *
  * <p>The expiry sweep's alarms count in periods of its interval, one run each, and ask for three
- * periods running: a run that fails once is retried by the next one a few minutes later, and a
- * PENDING source outliving its expiry by minutes harms nobody, while a sweep that keeps failing,
+ * periods running: a run that fails once is retried by the next one a few minutes later, and an
+ * expired source (already hidden from readers) holding its slot minutes longer harms nobody, while a sweep that keeps failing,
  * stops running or keeps needing nearly all of its time is an operator's problem.
  * <ul>
  *   <li>errors in three runs in a row (a bug, a permission, a missing index: they fail every run);</li>

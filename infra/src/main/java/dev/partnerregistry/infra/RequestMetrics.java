@@ -24,6 +24,7 @@ public final class RequestMetrics {
     public static final String OPERATION = "Operation";
     public static final String OUTCOME = "Outcome";
     public static final String SUCCESS = "Success";
+    /** The partner's operations, then the customer's (the source lifecycle and the partner event bus). */
     public static final List<String> OPERATIONS = List.of(
             "CreatePartnerEventSource",
             "DescribePartnerEventSource",

@@ -48,10 +48,11 @@ import software.constructs.Node;
  *       outputs the name to point a DNS record at.</li>
  *   <li>{@code sourceExpirationDays} ({@value #DEFAULT_SOURCE_EXPIRATION_DAYS}, {@value #MIN_SOURCE_EXPIRATION_DAYS}
  *       to {@value #MAX_SOURCE_EXPIRATION_DAYS}): the function's {@code SOURCE_EXPIRATION_DAYS}, how long a source may
- *       stay PENDING (no matching partner event bus) before the expiry sweep deletes it.</li>
+ *       stay PENDING (no matching partner event bus) before it expires: readers stop showing it then, and the
+ *       expiry sweep removes it and frees its slot in the partner's limit.</li>
  *   <li>{@code sweepIntervalMinutes} ({@value #DEFAULT_SWEEP_INTERVAL_MINUTES}, {@value #MIN_SWEEP_INTERVAL_MINUTES}
  *       to {@value #MAX_SWEEP_INTERVAL_MINUTES}): how often the expiry sweep runs, so how long past its expiry a
- *       PENDING source may still be listed; its alarms count runs in periods of this length.</li>
+ *       source may still hold its partner's slot; its alarms count runs in periods of this length.</li>
  *   <li>{@code accountIndexOnly} ({@code false}): only for upgrading a deployment whose table was made without
  *       indexes. CloudFormation adds one global secondary index per stack update, so such a table gains its two in
  *       two deploys: the first with {@code true} (the account index alone, and no expiry sweep, which needs the
@@ -98,7 +99,7 @@ public record StackSettings(
     public static final int MAX_SOURCE_EXPIRATION_DAYS = 365;
     public static final int DEFAULT_SWEEP_INTERVAL_MINUTES = 5;
     public static final int MIN_SWEEP_INTERVAL_MINUTES = 1;
-    /** An hour: a PENDING source outlives its expiry by at most one interval (plus a run). */
+    /** An hour: an expired source holds its partner's slot for at most one interval (plus a run). */
     public static final int MAX_SWEEP_INTERVAL_MINUTES = 60;
 
     public StackSettings {
