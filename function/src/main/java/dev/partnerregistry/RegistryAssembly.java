@@ -5,7 +5,11 @@ import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.auth.CachedAccessKeys;
 import dev.partnerregistry.auth.SignatureVerifier;
 import dev.partnerregistry.domain.CustomerEventSources;
+import dev.partnerregistry.domain.EventQueue;
+import dev.partnerregistry.domain.PartnerEvents;
 import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.store.AwsJsonClient;
+import dev.partnerregistry.store.SqsEventQueue;
 import dev.partnerregistry.store.DynamoDbAccessKeys;
 import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.DynamoDbPageTokenKey;
@@ -39,8 +43,8 @@ public final class RegistryAssembly {
         RegistrySettings settings = RegistrySettings.fromEnvironment(env);
         AwsCredentialsProvider credentials = DynamoDbClients.lambdaCredentials(env);
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials);
-        return new Function(protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace())),
-                verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
+        return new Function(protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace()), Clock.systemUTC(),
+                eventQueue(settings, credentials)), verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
     }
 
     /**
@@ -63,14 +67,33 @@ public final class RegistryAssembly {
         return protocol(dynamoDb, settings, log, Clock.systemUTC());
     }
 
-    /** As above, on {@code clock} (tests move it to expire sources). */
+    /** As above, on {@code clock} (tests move it to expire sources), with no delivery queue. */
     public static AwsJsonProtocol protocol(DynamoDbClient dynamoDb, RegistrySettings settings, RequestLog log, Clock clock) {
+        return protocol(dynamoDb, settings, log, clock, NO_QUEUE);
+    }
+
+    /** The whole protocol, accepted events going to {@code queue}. */
+    public static AwsJsonProtocol protocol(DynamoDbClient dynamoDb, RegistrySettings settings, RequestLog log, Clock clock, EventQueue queue) {
         DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName());
         DynamoDbPageTokenKey pageTokenKey = new DynamoDbPageTokenKey(dynamoDb, settings.tableName());
         return new AwsJsonProtocol(
                 new PartnerRegistry(store, pageTokenKey, settings.region(), settings.defaultPartnerLimit(), settings.sourceExpiration(), clock),
                 new CustomerEventSources(store, pageTokenKey, settings.region(), settings.sourceExpiration(), clock),
+                new PartnerEvents(store, queue, settings.region(), clock),
                 log, DynamoDbRequestCounter::takeCount);
+    }
+
+    /** Without a queue configured, nothing can be queued: an event for an ACTIVE source fails with InternalFailure. */
+    public static final EventQueue NO_QUEUE = events -> java.util.Collections.nCopies(events.size(), false);
+
+    /** The delivery queue of the settings (SQS, by hand over the DynamoDB client's HTTP stack), or {@link #NO_QUEUE}. */
+    public static EventQueue eventQueue(RegistrySettings settings, AwsCredentialsProvider credentials) {
+        EventDeliverySettings delivery = settings.delivery();
+        if (delivery.queueUrl() == null) {
+            return NO_QUEUE;
+        }
+        return new SqsEventQueue(new AwsJsonClient(credentials, settings.region(),
+                AwsJsonClient.endpoint(delivery.sqsEndpoint(), "sqs", settings.region()), "sqs", "1.0"), delivery.queueUrl());
     }
 
     /** The protocol with its request log on {@code log} (a local server's console, a test's buffer). */

@@ -16,9 +16,10 @@ import java.util.Map;
  * @param sourceExpiration    {@code SOURCE_EXPIRATION_DAYS}: how long a source may stay PENDING before it expires (default 7
  *                            days, EventBridge's partner onboarding guide; up to 365; a fraction of a day, down to one
  *                            minute, for local trials: 0.001 is 86.4 seconds)
+ * @param delivery            where accepted partner events go ({@link EventDeliverySettings})
  */
 public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
-                               AccessKeySettings accessKeys, Duration sourceExpiration) {
+                               AccessKeySettings accessKeys, Duration sourceExpiration, EventDeliverySettings delivery) {
 
     public static final Duration DEFAULT_SOURCE_EXPIRATION = Duration.ofDays(7);
     static final Duration MAX_SOURCE_EXPIRATION = Duration.ofDays(365);
@@ -29,6 +30,9 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     public static final String DEFAULT_METRICS_NAMESPACE = "PartnerRegistry";
 
     public RegistrySettings {
+        if (delivery == null) {
+            delivery = EventDeliverySettings.none();
+        }
         if (sourceExpiration == null) {
             sourceExpiration = DEFAULT_SOURCE_EXPIRATION;
         }
@@ -50,6 +54,11 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     }
 
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
+                            AccessKeySettings accessKeys, Duration sourceExpiration) {
+        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, sourceExpiration, null);
+    }
+
+    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
                             AccessKeySettings accessKeys) {
         this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, null);
     }
@@ -63,11 +72,18 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     }
 
     public RegistrySettings withAccessKeys(AccessKeySettings settings) {
-        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, settings, sourceExpiration);
+        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, settings, sourceExpiration,
+                delivery);
     }
 
     public RegistrySettings withSourceExpiration(Duration expiration) {
-        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, expiration);
+        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, expiration,
+                delivery);
+    }
+
+    public RegistrySettings withDelivery(EventDeliverySettings settings) {
+        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, sourceExpiration,
+                settings);
     }
 
     public RegistrySettings(String tableName, String region, int defaultPartnerLimit) {
@@ -85,7 +101,8 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
                 dynamoDbEndpoint,
                 env.get("METRICS_NAMESPACE"),
                 AccessKeySettings.fromEnvironment(env, dynamoDbEndpoint),
-                expirationDays(env.get("SOURCE_EXPIRATION_DAYS")));
+                expirationDays(env.get("SOURCE_EXPIRATION_DAYS")),
+                EventDeliverySettings.fromEnvironment(env));
     }
 
     private static Duration expirationDays(String days) {

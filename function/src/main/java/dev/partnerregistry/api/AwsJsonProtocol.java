@@ -4,6 +4,7 @@ import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.Constraints;
 import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PartnerEventSource;
+import dev.partnerregistry.domain.PartnerEvents;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.domain.RegistryOperation;
@@ -11,6 +12,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
@@ -29,8 +33,14 @@ public final class AwsJsonProtocol {
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
+    /** PutPartnerEvents' counts in its request line: events queued for delivery, accepted and dropped, failed. */
+    public static final String EVENTS_QUEUED = "EventsQueued";
+    public static final String EVENTS_DROPPED = "EventsDropped";
+    public static final String EVENTS_FAILED = "EventsFailed";
+
     private final PartnerRegistry registry;
     private final CustomerEventSources customers;
+    private final PartnerEvents events;
     private final RequestLog log;
     private final IntSupplier storeRequests;
 
@@ -38,9 +48,11 @@ public final class AwsJsonProtocol {
      * @param storeRequests the store requests made on this thread since it was last asked (the
      *                      count restarts on each call), for the request log
      */
-    public AwsJsonProtocol(PartnerRegistry registry, CustomerEventSources customers, RequestLog log, IntSupplier storeRequests) {
+    public AwsJsonProtocol(PartnerRegistry registry, CustomerEventSources customers, PartnerEvents events, RequestLog log,
+                           IntSupplier storeRequests) {
         this.registry = registry;
         this.customers = customers;
+        this.events = events;
         this.log = log;
         this.storeRequests = storeRequests;
     }
@@ -51,7 +63,7 @@ public final class AwsJsonProtocol {
 
     /** The same protocol, with a request log that writes nowhere: for requests that are not traffic (priming). */
     AwsJsonProtocol unlogged() {
-        return new AwsJsonProtocol(registry, customers, RequestLog.to(new PrintStream(OutputStream.nullOutputStream()), "unlogged"),
+        return new AwsJsonProtocol(registry, customers, events, RequestLog.to(new PrintStream(OutputStream.nullOutputStream()), "unlogged"),
                 storeRequests);
     }
 
@@ -67,6 +79,7 @@ public final class AwsJsonProtocol {
         String partner = null;
         ApiResponse response;
         Throwable cause = null;
+        Map<String, Integer> counts = new LinkedHashMap<>();
         try {
             // As at AWS, an unauthenticated request learns nothing else: not even whether its operation exists.
             Caller caller = request.authentication().caller();
@@ -76,7 +89,7 @@ public final class AwsJsonProtocol {
                 throw new RegistryException.UnknownOperation();
             }
             partner = partnerNamedIn(operation, members);
-            response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(request.callId())), requestId);
+            response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(request.callId()), counts), requestId);
         } catch (RegistryException e) {
             cause = e.getCause();
             response = error(e, requestId);
@@ -87,7 +100,7 @@ public final class AwsJsonProtocol {
             response = error(new RegistryException.Internal(bug), requestId);
         }
         log.record(new RequestLog.Entry(requestId, operation, partner, response.statusCode(),
-                response.headers().get(ERROR_TYPE), (System.nanoTime() - started) / 1e6, storeRequests.getAsInt(), cause));
+                response.headers().get(ERROR_TYPE), (System.nanoTime() - started) / 1e6, storeRequests.getAsInt(), cause, counts));
         return response;
     }
 
@@ -131,7 +144,7 @@ public final class AwsJsonProtocol {
         return header;
     }
 
-    private String dispatch(RegistryOperation operation, RequestMembers in, Caller caller, String callId) {
+    private String dispatch(RegistryOperation operation, RequestMembers in, Caller caller, String callId, Map<String, Integer> counts) {
         switch (operation) {
             case CREATE_PARTNER_EVENT_SOURCE: {
                 String arn = registry.createPartnerEventSource(in.string("Name"), in.string("Account"), caller, callId);
@@ -202,12 +215,40 @@ public final class AwsJsonProtocol {
                 return "{}";
             }
             case CREATE_EVENT_BUS: {
-                String arn = customers.createEventBus(in.string("Name"), in.string("EventSourceName"), in.string("Description"), caller);
+                String arn = customers.createEventBus(in.string("Name"), in.string("EventSourceName"), in.string("Description"),
+                        deliverToTag(in), caller);
                 return json(w -> w.writeFieldName("EventBusArn").writeValue(arn));
             }
             case DELETE_EVENT_BUS: {
                 customers.deleteEventBus(in.string("Name"), caller);
                 return "{}";
+            }
+            case PUT_PARTNER_EVENTS: {
+                List<RequestMembers> entries = in.structures("Entries");
+                List<PartnerEvents.Entry> sent = new ArrayList<>();
+                for (RequestMembers entry : entries == null ? List.<RequestMembers>of() : entries) {
+                    sent.add(new PartnerEvents.Entry(entry.timestamp("Time"), entry.string("Source"), entry.strings("Resources"),
+                            entry.string("DetailType"), entry.string("Detail")));
+                }
+                PartnerEvents.Result result = events.putPartnerEvents(entries == null ? null : sent, caller);
+                counts.put(EVENTS_QUEUED, result.queued());
+                counts.put(EVENTS_DROPPED, result.dropped());
+                counts.put(EVENTS_FAILED, result.failed());
+                return json(w -> {
+                    w.writeFieldName("FailedEntryCount").writeValue(result.failed());
+                    w.writeFieldName("Entries").writeStartArray();
+                    for (PartnerEvents.Outcome outcome : result.entries()) {
+                        w.writeStartObject();
+                        if (outcome.eventId() != null) {
+                            w.writeFieldName("EventId").writeValue(outcome.eventId());
+                        } else {
+                            w.writeFieldName("ErrorCode").writeValue(outcome.errorCode())
+                                    .writeFieldName("ErrorMessage").writeValue(outcome.errorMessage());
+                        }
+                        w.writeEndObject();
+                    }
+                    w.writeEndArray();
+                });
             }
             case DESCRIBE_EVENT_BUS: {
                 CustomerEventSources.PartnerEventBus bus = customers.describeEventBus(in.string("Name"), caller);
@@ -222,8 +263,26 @@ public final class AwsJsonProtocol {
         }
     }
 
-    /** For the log: the partner named by the operation's name member, if it reads as one. */
+    /** The value of CreateEventBus' {@value CustomerEventSources#DELIVER_TO_TAG} tag, if given; other tags are accepted and not kept. */
+    private static String deliverToTag(RequestMembers in) {
+        List<RequestMembers> tags = in.structures("Tags");
+        String deliverTo = null;
+        for (RequestMembers tag : tags == null ? List.<RequestMembers>of() : tags) {
+            if (CustomerEventSources.DELIVER_TO_TAG.equals(tag.string("Key"))) {
+                deliverTo = tag.string("Value");
+            }
+        }
+        return deliverTo;
+    }
+
+    /** For the log: the partner named by the operation's name member (PutPartnerEvents: the first entry's Source), if it reads as one. */
     private static String partnerNamedIn(RegistryOperation operation, JsonNode members) {
+        if (operation == RegistryOperation.PUT_PARTNER_EVENTS) {
+            JsonNode entries = members.isObject() ? members.asObject().get("Entries") : null;
+            JsonNode first = entries != null && entries.isArray() && !entries.asArray().isEmpty() ? entries.asArray().get(0) : null;
+            JsonNode source = first != null && first.isObject() ? first.asObject().get("Source") : null;
+            return source != null && source.isString() ? Constraints.partnerNamedIn(source.asString()) : null;
+        }
         String member = switch (operation) {
             case LIST_PARTNER_EVENT_SOURCES, LIST_EVENT_SOURCES -> "NamePrefix";
             case LIST_PARTNER_EVENT_SOURCE_ACCOUNTS -> "EventSourceName";

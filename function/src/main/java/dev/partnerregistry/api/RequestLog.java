@@ -2,6 +2,7 @@ package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.RegistryOperation;
 import java.io.PrintStream;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -46,9 +47,17 @@ public final class RequestLog {
         return new RequestLog(out, namespace);
     }
 
-    /** What one request did. {@code errorCode} is null for a success; {@code cause} only for a fault. */
+    /**
+     * What one request did. {@code errorCode} is null for a success; {@code cause} only for a fault;
+     * {@code counts} are more metrics of the request's own (PutPartnerEvents: events queued, dropped, failed).
+     */
     public record Entry(String requestId, RegistryOperation operation, String partner, int status, String errorCode,
-                        double latencyMs, int storeRequests, Throwable cause) {
+                        double latencyMs, int storeRequests, Throwable cause, Map<String, Integer> counts) {
+
+        public Entry(String requestId, RegistryOperation operation, String partner, int status, String errorCode,
+                     double latencyMs, int storeRequests, Throwable cause) {
+            this(requestId, operation, partner, status, errorCode, latencyMs, storeRequests, cause, Map.of());
+        }
     }
 
     void record(Entry entry) {
@@ -75,6 +84,7 @@ public final class RequestLog {
         metric(w, ERRORS, "Count");
         metric(w, FAULTS, "Count");
         metric(w, LATENCY, "Milliseconds");
+        entry.counts().keySet().forEach(name -> metric(w, name, "Count"));
         w.writeEndArray().writeEndObject().writeEndArray().writeEndObject();
 
         w.writeFieldName("level").writeValue(entry.status() >= 500 ? "ERROR" : "INFO")
@@ -90,6 +100,7 @@ public final class RequestLog {
                 .writeFieldName(ERRORS).writeValue(entry.errorCode() == null ? 0 : 1)
                 .writeFieldName(FAULTS).writeValue(entry.status() >= 500 ? 1 : 0)
                 .writeFieldName(LATENCY).writeValue(Math.round(entry.latencyMs() * 1000) / 1000.0);
+        entry.counts().forEach((name, count) -> w.writeFieldName(name).writeValue(count));
         if (entry.cause() != null) {
             w.writeFieldName("cause").writeValue(stackTrace(entry.cause()));
         }

@@ -1,5 +1,9 @@
 package dev.partnerregistry.api;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.partnerregistry.domain.RegistryException;
 import java.math.BigDecimal;
 import java.util.Map;
@@ -57,6 +61,65 @@ final class RequestMembers {
         throw new RegistryException.Serialization(value.isString() || value.isBoolean()
                 ? valueKind(value) + " can not be converted to an Integer"
                 : notExpected(value));
+    }
+
+    /** A list of structures (PutPartnerEvents' Entries, CreateEventBus' Tags); null when absent. */
+    List<RequestMembers> structures(String member) {
+        List<JsonNode> list = list(member);
+        if (list == null) {
+            return null;
+        }
+        List<RequestMembers> structures = new ArrayList<>(list.size());
+        for (JsonNode element : list) {
+            structures.add(element == null || element.isNull() ? new RequestMembers(Map.of()) : of(element));
+        }
+        return structures;
+    }
+
+    /** A list of strings; null when absent. */
+    List<String> strings(String member) {
+        List<JsonNode> list = list(member);
+        if (list == null) {
+            return null;
+        }
+        List<String> strings = new ArrayList<>(list.size());
+        for (JsonNode element : list) {
+            if (element != null && !element.isNull() && !element.isString()) {
+                throw new RegistryException.Serialization(element.isNumber() || element.isBoolean()
+                        ? valueKind(element) + " can not be converted to a String" : notExpected(element));
+            }
+            strings.add(element == null || element.isNull() ? null : element.asString());
+        }
+        return strings;
+    }
+
+    /** An AWS JSON timestamp: epoch seconds, a fraction allowed; null when absent. */
+    Instant timestamp(String member) {
+        JsonNode value = members.get(member);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isNumber()) {
+            throw new RegistryException.Serialization(valueKind(value) + " can not be converted to a Timestamp");
+        }
+        try {
+            BigDecimal seconds = new BigDecimal(value.asNumber());
+            return Instant.ofEpochMilli(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+        } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException notATime) {
+            throw new RegistryException.Serialization("NUMBER_VALUE can not be converted to a Timestamp");
+        }
+    }
+
+    private List<JsonNode> list(String member) {
+        JsonNode value = members.get(member);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw new RegistryException.Serialization(value.isObject() ? "Start of structure or map found where not expected."
+                    : valueKind(value) + " can not be converted to a List");
+        }
+        return value.asArray();
     }
 
     private static String valueKind(JsonNode value) {

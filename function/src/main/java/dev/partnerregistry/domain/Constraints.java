@@ -35,6 +35,7 @@ public final class Constraints {
     public static final String BUS_NAME_OR_ARN_PATTERN = "(arn:aws[\\w-]*:events:[a-z]+-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+";
     public static final int BUS_NAME_OR_ARN_MAX_LENGTH = 1600;
     public static final int DESCRIPTION_MAX_LENGTH = 512;
+    public static final int RESOURCE_MAX_LENGTH = 2048;
 
     public static final int NEXT_TOKEN_MIN_LENGTH = 1;
     public static final int NEXT_TOKEN_MAX_LENGTH = 2048;
@@ -94,6 +95,23 @@ public final class Constraints {
 
     public Constraints description(String member, String value) {
         return string(member, value, false, 0, DESCRIPTION_MAX_LENGTH, null, null);
+    }
+
+    /** A required list of 1 to {@code max} elements (PutPartnerEvents' Entries). */
+    public Constraints entries(String member, java.util.List<?> value, int max) {
+        if (value == null) {
+            fail(member, "null", "Member must not be null");
+        } else if (value.isEmpty()) {
+            fail(member, "'[]'", "Member must have length greater than or equal to 1");
+        } else if (value.size() > max) {
+            fail(member, "'[" + value.size() + " entries]'", "Member must have length less than or equal to " + max);
+        }
+        return this;
+    }
+
+    /** One of an entry's Resources (EventResource): at most 2048 characters. */
+    public Constraints resource(String member, String value) {
+        return string(member, value, false, 0, RESOURCE_MAX_LENGTH, null, null);
     }
 
     public Constraints nextToken(String member, String value) {
@@ -256,6 +274,19 @@ public final class Constraints {
             return false;
         }
         return isPathCharacters(value.substring(i + ":event-bus/".length()));
+    }
+
+    /**
+     * An event bus ARN of {@code account} whose name is a custom bus's ({@code [\.\-_A-Za-z0-9]+}, so
+     * never a partner bus, whose name has '/'): where a customer may have its events delivered.
+     */
+    public static boolean isOwnEventBusArn(String value, String account) {
+        if (value.length() > BUS_NAME_OR_ARN_MAX_LENGTH || !value.startsWith("arn:aws") || !isBusNameOrArn(value)) {
+            return false;
+        }
+        int bus = value.indexOf(":event-bus/");
+        String name = value.substring(bus + ":event-bus/".length());
+        return value.substring(bus - ACCOUNT_LENGTH, bus).equals(account) && name.indexOf('/') < 0 && !name.startsWith("aws.");
     }
 
     private static boolean isWordCharacter(char c) {

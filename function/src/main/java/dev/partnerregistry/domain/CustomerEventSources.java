@@ -60,13 +60,22 @@ public final class CustomerEventSources {
                 .orElseThrow(() -> new RegistryException.ResourceNotFound(name));
     }
 
+    /** The CreateEventBus tag that names the customer's own event bus the source's events are delivered to. */
+    public static final String DELIVER_TO_TAG = "partner-registry:deliver-to";
+
+    public String createEventBus(String name, String eventSourceName, String description, Caller caller) {
+        return createEventBus(name, eventSourceName, description, null, caller);
+    }
+
     /**
      * Accepts the source {@code eventSourceName} with its partner event bus, whose name must be the
      * source's: the source becomes ACTIVE.
      *
+     * @param deliverTo the value of the {@value #DELIVER_TO_TAG} tag: the ARN of an event bus of the
+     *                  caller's own account that the source's events go to (null: none, events are dropped)
      * @return the bus's ARN
      */
-    public String createEventBus(String name, String eventSourceName, String description, Caller caller) {
+    public String createEventBus(String name, String eventSourceName, String description, String deliverTo, Caller caller) {
         Constraints.check().busName("name", name).optionalName("eventSourceName", eventSourceName).description("description", description)
                 .orThrow();
         if (eventSourceName == null) {
@@ -79,12 +88,16 @@ public final class CustomerEventSources {
             throw new RegistryException.Validation("The name of a partner event bus must match the name of its event source.");
         }
         CustomerAccess access = access(RegistryOperation.CREATE_EVENT_BUS, caller, name);
+        if (deliverTo != null && !Constraints.isOwnEventBusArn(deliverTo, access.account())) {
+            throw new RegistryException.Validation("The tag " + DELIVER_TO_TAG + " must name an event bus of account " + access.account()
+                    + " other than a partner event bus: arn:aws:events:<region>:" + access.account() + ":event-bus/<name>.");
+        }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             PartnerEventSource source = offered(name, access).orElseThrow(() -> new RegistryException.ResourceNotFound(name));
             if (source.hasBus()) {
                 throw RegistryException.ResourceAlreadyExists.bus(name);
             }
-            if (store.change(source, source.withBus(clock.instant()).in(SourceState.ACTIVE, null), access)) {
+            if (store.change(source, source.withBus(clock.instant(), deliverTo).in(SourceState.ACTIVE, null), access)) {
                 return busArnOf(access.account(), name);
             }
         }

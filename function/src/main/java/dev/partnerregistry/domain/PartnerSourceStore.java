@@ -52,6 +52,17 @@ public interface PartnerSourceStore {
      */
     boolean delete(PartnerEventSource stored, PartnerEventSource keepAs, Access access);
 
+    /** What PutPartnerEvents needs to know, read at once: which partners the caller is registered for, and the sources as stored. */
+    record EventSources(java.util.Set<String> registeredPartners, java.util.Map<String, PartnerEventSource> sources) {
+    }
+
+    /**
+     * For PutPartnerEvents, in one consistent read: the region's switch (OperationDisabled for the
+     * whole request), the partner items of the sources' partners (is the caller registered for each?)
+     * and the sources named.
+     */
+    EventSources eventSources(java.util.Collection<String> names, Caller caller, String region);
+
     /** The source, as stored, if it is offered to the customer's account. */
     Optional<PartnerEventSource> findOffered(String name, CustomerAccess access);
 

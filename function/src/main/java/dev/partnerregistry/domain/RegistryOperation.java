@@ -15,7 +15,8 @@ public enum RegistryOperation {
     DEACTIVATE_EVENT_SOURCE("DeactivateEventSource"),
     CREATE_EVENT_BUS("CreateEventBus"),
     DELETE_EVENT_BUS("DeleteEventBus"),
-    DESCRIBE_EVENT_BUS("DescribeEventBus");
+    DESCRIBE_EVENT_BUS("DescribeEventBus"),
+    PUT_PARTNER_EVENTS("PutPartnerEvents");
 
     private final String operationName;
 

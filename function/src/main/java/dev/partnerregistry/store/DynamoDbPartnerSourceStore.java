@@ -6,13 +6,18 @@ import static dev.partnerregistry.store.RegistryTable.SORT_KEY;
 import static dev.partnerregistry.store.RegistryTable.STATE;
 
 import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.Constraints;
 import dev.partnerregistry.domain.CustomerAccess;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerSourceStore;
 import dev.partnerregistry.domain.RegistryException;
+import dev.partnerregistry.domain.RegistryOperation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,6 +179,58 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
             return false;
         }
         throw cancelled.engineFailure();
+    }
+
+    @Override
+    public EventSources eventSources(Collection<String> names, Caller caller, String region) {
+        Set<String> partners = new LinkedHashSet<>();
+        names.forEach(name -> partners.add(Constraints.partnerOf(name)));
+        List<Map<String, AttributeValue>> keys = new ArrayList<>();
+        keys.add(RegistryTable.regionKey(region));
+        partners.forEach(partner -> keys.add(RegistryTable.partnerKey(partner)));
+        names.forEach(name -> keys.add(RegistryTable.sourceKey(Constraints.partnerOf(name), name)));
+        Map<Map<String, AttributeValue>, Map<String, AttributeValue>> items = batchGet(keys);
+
+        if (!AccessConditions.operationEnabled(items.get(RegistryTable.regionKey(region)), RegistryOperation.PUT_PARTNER_EVENTS)) {
+            throw new RegistryException.OperationDisabled();
+        }
+        Set<String> registered = new java.util.HashSet<>();
+        for (String partner : partners) {
+            Access access = new Access(region, RegistryOperation.PUT_PARTNER_EVENTS, partner, caller, null);
+            if (AccessConditions.callerRegistered(items.get(RegistryTable.partnerKey(partner)), access)) {
+                registered.add(partner);
+                limits.learn(partner, SourceLimit.ownLimitOf(items.get(RegistryTable.partnerKey(partner))));
+            }
+        }
+        Map<String, PartnerEventSource> sources = new HashMap<>();
+        for (String name : names) {
+            Map<String, AttributeValue> item = items.get(RegistryTable.sourceKey(Constraints.partnerOf(name), name));
+            // A source of a partner the caller does not act for is not read out: the answer says AccessDenied, nothing more.
+            if (item != null && registered.contains(Constraints.partnerOf(name))) {
+                sources.put(name, SourceItem.source(item));
+            }
+        }
+        return new EventSources(Set.copyOf(registered), Map.copyOf(sources));
+    }
+
+    /** The items at {@code keys} (at most 100), by key; consistent, unprocessed keys asked again. */
+    private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
+        Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
+        List<Map<String, AttributeValue>> pending = keys;
+        for (int attempt = 0; !pending.isEmpty(); attempt++) {
+            if (attempt == 5) {
+                throw new RegistryException.Throttling();
+            }
+            List<Map<String, AttributeValue>> ask = pending;
+            var response = DynamoDbErrors.call(() -> dynamoDb.batchGetItem(r -> r.requestItems(Map.of(tableName,
+                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(ask).consistentRead(true).build()))));
+            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
+                found.put(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)), item);
+            }
+            var unprocessed = response.unprocessedKeys().get(tableName);
+            pending = unprocessed == null ? List.of() : unprocessed.keys();
+        }
+        return found;
     }
 
     @Override

@@ -14,7 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * COUNT#&lt;partner&gt;      COUNT                counter: sourceCount, countChanges            the function
  * SOURCES#&lt;partner&gt;    SOURCE#&lt;name&gt;        source: name, account, createdAt, state, callId, the function
  *                                            expiresAt + expiryQueue (while PENDING),
- *                                            busAccount + busCreatedAt (the customer's bus)
+ *                                            busAccount + busCreatedAt + deliverTo (the
+ *                                            customer's bus, and its own bus to deliver to)
  * REGION#&lt;region&gt;      REGION               region switches: disabledOperations           the operator
  * CONFIG                PAGE_TOKEN_KEY       the HMAC key of NextTokens: secret            the operator
  * ACCESSKEY#&lt;id&gt;       ACCESSKEY            a registry-issued access key: principal,      the operator
@@ -60,6 +61,8 @@ public final class RegistryTable {
     /** The account whose partner event bus is matched to the source, and when it was created; absent without one. */
     public static final String BUS_ACCOUNT = "busAccount";
     public static final String BUS_CREATED_AT = "busCreatedAt";
+    /** The customer's own event bus (ARN) the source's events are delivered to, named when it created the matching bus. */
+    public static final String DELIVER_TO = "deliverTo";
 
     /**
      * A customer's sources: partition key {@link #ACCOUNT} (only source items carry it), sort key
@@ -111,7 +114,8 @@ public final class RegistryTable {
     public static final List<String> FUNCTION_COUNTER_ACTIONS = List.of("dynamodb:UpdateItem");
     /** Every attribute a source write names (item, key and condition): what IAM lets the function write there. */
     public static final List<String> SOURCE_ATTRIBUTES = List.of(
-            PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID, EXPIRES_AT, EXPIRY_QUEUE, BUS_ACCOUNT, BUS_CREATED_AT);
+            PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID, EXPIRES_AT, EXPIRY_QUEUE, BUS_ACCOUNT, BUS_CREATED_AT,
+            DELIVER_TO);
     /** The indexes the function queries ({@code <table ARN>/index/<name>}): a customer's sources. */
     public static final List<String> FUNCTION_QUERIED_INDEXES = List.of(ACCOUNT_INDEX);
     /**

@@ -5,6 +5,7 @@ import static dev.partnerregistry.store.RegistryTable.BUS_ACCOUNT;
 import static dev.partnerregistry.store.RegistryTable.BUS_CREATED_AT;
 import static dev.partnerregistry.store.RegistryTable.CALL_ID;
 import static dev.partnerregistry.store.RegistryTable.CREATED_AT;
+import static dev.partnerregistry.store.RegistryTable.DELIVER_TO;
 import static dev.partnerregistry.store.RegistryTable.EXPIRES_AT;
 import static dev.partnerregistry.store.RegistryTable.EXPIRY_QUEUE;
 import static dev.partnerregistry.store.RegistryTable.SOURCE_NAME;
@@ -54,6 +55,7 @@ final class SourceItem {
         attributes.put(EXPIRY_QUEUE, source.expirationTime() == null ? null : AttributeValue.fromS(RegistryTable.EXPIRY_QUEUE_VALUE));
         attributes.put(BUS_ACCOUNT, source.busAccount() == null ? null : AttributeValue.fromS(source.busAccount()));
         attributes.put(BUS_CREATED_AT, source.busCreationTime() == null ? null : millis(source.busCreationTime()));
+        attributes.put(DELIVER_TO, source.deliverTo() == null ? null : AttributeValue.fromS(source.deliverTo()));
         return attributes;
     }
 
@@ -70,6 +72,7 @@ final class SourceItem {
         if (keepBus) {
             attributes.remove(BUS_ACCOUNT);
             attributes.remove(BUS_CREATED_AT);
+            attributes.remove(DELIVER_TO);
         }
         attributes.put(CALL_ID, callId == null ? null : AttributeValue.fromS(callId));
         attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(attribute -> {
@@ -116,7 +119,8 @@ final class SourceItem {
                 PartnerEventSource.SourceState.valueOf(item.get(STATE).s()),
                 instant(item.get(EXPIRES_AT)),
                 item.containsKey(BUS_ACCOUNT) ? item.get(BUS_ACCOUNT).s() : null,
-                instant(item.get(BUS_CREATED_AT)));
+                instant(item.get(BUS_CREATED_AT)),
+                item.containsKey(DELIVER_TO) ? item.get(DELIVER_TO).s() : null);
     }
 
     private static AttributeValue millis(Instant instant) {

@@ -323,7 +323,7 @@ class ProtocolPropertiesTest {
 
         @Override
         public Optional<PartnerEventSource> find(String name, Access access) {
-            return Optional.of(PartnerEventSource.created(name, "123456789012", java.time.Instant.EPOCH, java.time.Instant.MAX));
+            return Optional.of(PartnerEventSource.created(name, "123456789012", java.time.Instant.EPOCH, java.time.Instant.now().plusSeconds(3600)));
         }
 
         @Override
@@ -354,6 +354,11 @@ class ProtocolPropertiesTest {
         @Override
         public boolean change(PartnerEventSource stored, PartnerEventSource next, dev.partnerregistry.domain.CustomerAccess access) {
             return true;
+        }
+
+        @Override
+        public EventSources eventSources(java.util.Collection<String> names, dev.partnerregistry.domain.Caller caller, String region) {
+            return new EventSources(java.util.Set.of(), java.util.Map.of());
         }
 
         @Override

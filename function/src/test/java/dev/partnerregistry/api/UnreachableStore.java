@@ -5,6 +5,7 @@ import dev.partnerregistry.domain.CustomerAccess;
 import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PageTokenKey;
 import dev.partnerregistry.domain.PartnerEventSource;
+import dev.partnerregistry.domain.PartnerEvents;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.PartnerSourceStore;
 import java.io.OutputStream;
@@ -32,6 +33,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
 
     static AwsJsonProtocol protocol(UnreachableStore store, PrintStream log) {
         return new AwsJsonProtocol(store.registry(), new CustomerEventSources(store, store, "us-east-1", Duration.ofDays(7), Clock.systemUTC()),
+                new PartnerEvents(store, events -> { throw new AssertionError("reached the queue"); }, "us-east-1", Clock.systemUTC()),
                 RequestLog.to(log, "PartnerRegistry"), () -> 0);
     }
 
@@ -58,6 +60,11 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
 
     @Override
     public Optional<PartnerEventSource> findOffered(String name, CustomerAccess access) {
+        throw new AssertionError("reached the store");
+    }
+
+    @Override
+    public EventSources eventSources(java.util.Collection<String> names, dev.partnerregistry.domain.Caller caller, String region) {
         throw new AssertionError("reached the store");
     }
 

@@ -55,7 +55,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
         }
         sources.put(source.name(), existing == null ? source
                 : new PartnerEventSource(source.name(), source.account(), source.creationTime(), source.state(), source.expirationTime(),
-                        existing.busAccount(), existing.busCreationTime()));
+                        existing.busAccount(), existing.busCreationTime(), existing.deliverTo()));
         if (callId != null) {
             callIds.put(source.name(), callId);
         }
@@ -87,6 +87,30 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
             sources.put(stored.name(), keepAs);
         }
         return true;
+    }
+
+    @Override
+    public EventSources eventSources(java.util.Collection<String> names, Caller caller, String region) {
+        if (disabled.contains(RegistryOperation.PUT_PARTNER_EVENTS)) {
+            throw new RegistryException.OperationDisabled();
+        }
+        Set<String> registered = new java.util.HashSet<>();
+        Map<String, PartnerEventSource> found = new HashMap<>();
+        for (String name : names) {
+            String partner = Constraints.partnerOf(name);
+            if (caller.registrationCandidates().stream().anyMatch(principals.getOrDefault(partner, Set.of())::contains)) {
+                registered.add(partner);
+                if (sources.containsKey(name)) {
+                    found.put(name, sources.get(name));
+                }
+            }
+        }
+        return new EventSources(registered, found);
+    }
+
+    /** Puts a source as it would be stored (tests of states the partner API cannot make by itself). */
+    void put(PartnerEventSource source) {
+        sources.put(source.name(), source);
     }
 
     @Override

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.domain.EventQueue;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalServer;
@@ -75,6 +77,13 @@ final class WireFixture implements AutoCloseable {
     static WireFixture start(DynamoDbEngine.EngineTable table,
                              UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around, Clock clock,
                              Duration sourceExpiration) {
+        return start(table, around, clock, sourceExpiration, RegistryAssembly.NO_QUEUE);
+    }
+
+    /** As above, accepted partner events going to {@code queue}. */
+    static WireFixture start(DynamoDbEngine.EngineTable table,
+                             UnaryOperator<RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent>> around, Clock clock,
+                             Duration sourceExpiration, EventQueue queue) {
         LocalConfig config = LocalConfig.load(Map.of(), root());
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
@@ -82,7 +91,7 @@ final class WireFixture implements AutoCloseable {
         admin.setPartnerLimit(LIMITED_PARTNER, 0);
         issueLocalKeys(table, config);
         PartnerRegistryHandler handler = table.keyVerifyingHandler(table.keySettings(100).withSourceExpiration(sourceExpiration), clock,
-                new PrintStream(OutputStream.nullOutputStream()));
+                new PrintStream(OutputStream.nullOutputStream()), queue);
         return new WireFixture(LocalServer.start(0, around.apply(handler), System.err), admin);
     }
 

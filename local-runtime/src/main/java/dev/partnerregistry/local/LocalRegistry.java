@@ -58,7 +58,25 @@ public final class LocalRegistry {
                 System.err.println("local-registry: the expiry sweep failed: " + e);
             }
         }, SWEEP_INTERVAL.toSeconds(), SWEEP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+        // The stack's SQS event source mapping, locally: the forwarder delivers accepted events into customers' buses.
+        Thread forwarding = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    runtime.delivery().pollOnce(runtime.forwarder(), 1);
+                } catch (RuntimeException e) {
+                    System.err.println("local-registry: delivery failed: " + e.getMessage());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "local-registry-forwarder");
+        forwarding.setDaemon(true);
+        forwarding.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            forwarding.interrupt();
             sweeps.shutdownNow();
             started.close();
             runtime.close();
@@ -103,6 +121,8 @@ public final class LocalRegistry {
         out.println("Try:");
         out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()
                 + " --region " + region + " --name aws.partner/" + partner + "/orders/shop-42 --account 123456789012");
+        out.println("  events:   accepted PutPartnerEvents go to " + runtime.delivery().queueUrl() + ", delivered into customers' own buses on "
+                + runtime.settings().delivery().eventsEndpoint() + " (dead letters: " + runtime.delivery().deadLetterQueueUrl() + ")");
         out.println("Operator controls on this engine (README, 'Operator controls'):");
         out.println("  TABLE_NAME=" + runtime.settings().tableName() + " DYNAMODB_ENDPOINT=" + runtime.settings().dynamoDbEndpoint()
                 + " AWS_REGION=" + region + " make admin ARGS='show-partner --partner " + partner + "'");

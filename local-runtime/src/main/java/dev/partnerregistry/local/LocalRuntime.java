@@ -2,7 +2,12 @@ package dev.partnerregistry.local;
 
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.api.ExpirySweepHandler;
+import dev.partnerregistry.api.RequestLog;
+import dev.partnerregistry.domain.EventDelivery;
+import dev.partnerregistry.store.AwsJsonClient;
+import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.store.ExpiredSourceSweep;
 import dev.partnerregistry.admin.AccessKeyEncryption;
@@ -12,6 +17,7 @@ import dev.partnerregistry.admin.PartnerSourceTable;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.store.DynamoDbClients;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,15 +43,22 @@ public final class LocalRuntime implements AutoCloseable {
     private final MotoEngine moto;
     private final DynamoDbClient dynamoDb;
     private final PartnerRegistryHandler handler;
+    private final LocalDelivery delivery;
+    private final EventForwarderHandler forwarder;
 
     private LocalRuntime(LocalConfig config, RegistrySettings settings, MotoEngine moto, DynamoDbClient dynamoDb,
-                         AwsCredentialsProvider credentials, PrintStream log) {
+                         AwsCredentialsProvider credentials, LocalDelivery delivery, PrintStream log) {
         this.config = config;
         this.settings = settings;
         this.moto = moto;
         this.dynamoDb = dynamoDb;
-        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, log),
+        this.delivery = delivery;
+        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings,
+                RequestLog.to(log, settings.metricsNamespace()), Clock.systemUTC(), RegistryAssembly.eventQueue(settings, credentials)),
                 RegistryAssembly.verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
+        this.forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials,
+                settings.delivery().eventsEndpoint()), EventDelivery.realSleep(Clock.systemUTC())), settings.metricsNamespace(),
+                Clock.systemUTC(), log);
     }
 
     /**
@@ -87,9 +100,16 @@ public final class LocalRuntime implements AutoCloseable {
                 }
             }
             settings = settings.withAccessKeys(settings.accessKeys().withKms(kmsKeyArn, settings.accessKeys().kmsEndpoint()));
+            // The stack's delivery queue and dead-letter queue, on the engine (moto and LocalStack serve SQS and EventBridge too).
+            URI engine = settings.dynamoDbEndpoint();
+            URI sqsEndpoint = settings.delivery().sqsEndpoint() != null ? settings.delivery().sqsEndpoint() : engine;
+            LocalDelivery delivery = LocalDelivery.create(new AwsJsonClient(credentials, settings.region(), sqsEndpoint, "sqs", "1.0"),
+                    settings.tableName());
+            settings = settings.withDelivery(settings.delivery().withQueue(delivery.queueUrl(), sqsEndpoint)
+                    .withEventsEndpoint(settings.delivery().eventsEndpoint() != null ? settings.delivery().eventsEndpoint() : engine));
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
                     + config.partners().keySet() + ", issued access keys " + config.principals().keySet());
-            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, log);
+            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, log);
         } catch (RuntimeException e) {
             if (moto != null) {
                 moto.close();
@@ -114,6 +134,16 @@ public final class LocalRuntime implements AutoCloseable {
     /** The expiry sweep on this table, as the stack's schedule runs it; its line goes to {@code log}. */
     public ExpirySweepHandler sweep(PrintStream log) {
         return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName()), settings.metricsNamespace(), Clock.systemUTC(), log);
+    }
+
+    /** The delivery queues on the engine, as the stack's SQS queue and dead-letter queue. */
+    public LocalDelivery delivery() {
+        return delivery;
+    }
+
+    /** The forwarder, as the stack's SQS event source mapping feeds it. */
+    public EventForwarderHandler forwarder() {
+        return forwarder;
     }
 
     public PartnerRegistryHandler handler() {

@@ -85,8 +85,14 @@ public final class DynamoDbEngine implements ParameterResolver {
 
         /** As above, on settings of the caller's (e.g. another cache TTL). */
         public PartnerRegistryHandler keyVerifyingHandler(RegistrySettings settings, Clock clock, PrintStream requestLog) {
-            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings, RequestLog.to(requestLog, settings.metricsNamespace()), clock),
-                    RegistryAssembly.verifier(client, settings, ToolCredentials.forEndpoint(endpoint), clock));
+            return keyVerifyingHandler(settings, clock, requestLog, RegistryAssembly.NO_QUEUE);
+        }
+
+        /** As above, accepted events going to {@code queue}. */
+        public PartnerRegistryHandler keyVerifyingHandler(RegistrySettings settings, Clock clock, PrintStream requestLog,
+                                                          dev.partnerregistry.domain.EventQueue queue) {
+            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings, RequestLog.to(requestLog, settings.metricsNamespace()),
+                    clock, queue), RegistryAssembly.verifier(client, settings, ToolCredentials.forEndpoint(endpoint), clock));
         }
 
         private static URI kmsEndpoint() {

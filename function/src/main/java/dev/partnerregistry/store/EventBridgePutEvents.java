@@ -1,0 +1,84 @@
+package dev.partnerregistry.store;
+
+import dev.partnerregistry.domain.EventBusWriter;
+import dev.partnerregistry.domain.QueuedEvent;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+
+/**
+ * EventBridge's PutEvents into a customer's own bus, in the bus's region, with the forwarder's
+ * credentials (the customer's bus policy admits the registry's account). Each event keeps its
+ * DetailType, Detail and Time; its {@code source} is {@value #SOURCE_PREFIX} and the partner (AWS
+ * reserves {@code aws.}); its first two resources are the event source's ARN and
+ * {@code partner-registry:event-id/<EventId>}, the id the partner was answered with, then the
+ * partner's own resources: enough for a customer's rule to match and to deduplicate by.
+ */
+public final class EventBridgePutEvents implements EventBusWriter {
+
+    public static final String SOURCE_PREFIX = "partner-registry.";
+    public static final String EVENT_ID_RESOURCE = "partner-registry:event-id/";
+
+    private final AwsCredentialsProvider credentials;
+    private final URI endpointOverride;
+    private final Map<String, AwsJsonClient> byRegion = new ConcurrentHashMap<>();
+
+    /** @param endpointOverride a local EventBridge (moto), or null for each bus's region */
+    public EventBridgePutEvents(AwsCredentialsProvider credentials, URI endpointOverride) {
+        this.credentials = credentials;
+        this.endpointOverride = endpointOverride;
+    }
+
+    @Override
+    public List<String> put(String busArn, List<QueuedEvent> events) {
+        String region = busArn.split(":", 6)[3];
+        AwsJsonClient events1 = byRegion.computeIfAbsent(region,
+                r -> new AwsJsonClient(credentials, r, AwsJsonClient.endpoint(endpointOverride, "events", r), "events", "1.1"));
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
+        w.writeStartObject().writeFieldName("Entries").writeStartArray();
+        for (QueuedEvent event : events) {
+            String sourceArn = busArn.substring(0, busArn.indexOf(":events:")) + ":events:" + region + "::event-source/" + event.source();
+            w.writeStartObject()
+                    .writeFieldName("EventBusName").writeValue(busArn)
+                    .writeFieldName("Source").writeValue(SOURCE_PREFIX + event.partner())
+                    .writeFieldName("DetailType").writeValue(event.detailType())
+                    .writeFieldName("Detail").writeValue(event.detail())
+                    .writeFieldName("Time").writeNumber(BigDecimal.valueOf(event.time().toEpochMilli(), 3).toPlainString())
+                    .writeFieldName("Resources").writeStartArray()
+                    .writeValue(sourceArn)
+                    .writeValue(EVENT_ID_RESOURCE + event.eventId());
+            event.resources().forEach(w::writeValue);
+            w.writeEndArray().writeEndObject();
+        }
+        w.writeEndArray().writeEndObject();
+        AwsJsonClient.Answer answer;
+        try {
+            answer = events1.call("AWSEvents.PutEvents", w.getBytes());
+        } catch (UncheckedIOException unreachable) {
+            return Collections.nCopies(events.size(), "InternalFailure");
+        }
+        if (!answer.ok()) {
+            // The whole call failed: every entry with it, retryable or not as the call's error was.
+            return Collections.nCopies(events.size(), answer.retryable() ? "InternalFailure" : answer.errorType());
+        }
+        JsonNode entries = answer.body().isObject() ? answer.body().asObject().get("Entries") : null;
+        List<String> results = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode entry = entries != null && entries.isArray() && i < entries.asArray().size() ? entries.asArray().get(i) : null;
+            JsonNode code = entry != null && entry.isObject() ? entry.asObject().get("ErrorCode") : null;
+            JsonNode id = entry != null && entry.isObject() ? entry.asObject().get("EventId") : null;
+            results.add(code != null && code.isString() ? code.asString() : id != null && id.isString() ? null : "InternalFailure");
+        }
+        return results;
+    }
+}

@@ -1,0 +1,265 @@
+package dev.partnerregistry.wire;
+
+import static dev.partnerregistry.wire.WireFixture.ACCOUNT;
+import static dev.partnerregistry.wire.WireFixture.EXAMPLE_KEY;
+import static dev.partnerregistry.wire.WireFixture.EXAMPLE_SECRET;
+import static dev.partnerregistry.wire.WireFixture.uniqueName;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.EventDeliverySettings;
+import dev.partnerregistry.admin.ToolCredentials;
+import dev.partnerregistry.api.EventForwarderHandler;
+import dev.partnerregistry.domain.EventDelivery;
+import dev.partnerregistry.local.LocalDelivery;
+import dev.partnerregistry.store.AwsJsonClient;
+import dev.partnerregistry.store.EventBridgePutEvents;
+import dev.partnerregistry.testing.DynamoDbEngine;
+import dev.partnerregistry.testing.FaultInjectingProxy;
+import dev.partnerregistry.testing.MovableClock;
+import dev.partnerregistry.wire.AwsCli.Result;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsResponse;
+import software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsResultEntry;
+
+/**
+ * Partner events end to end on the engine's emulated parts (moto serves SQS and EventBridge): the
+ * partner's PutPartnerEvents through the local endpoint, the delivery queue, the forwarder (its
+ * EventBridge calls through a fault-injecting proxy), the customer's own bus, a rule on it, and the
+ * queue the rule targets, from which the test reads what the customer would get.
+ */
+@ExtendWith(DynamoDbEngine.class)
+class PartnerEventsDeliveryTest {
+
+    private static WireFixture fixture;
+    private static LocalDelivery delivery;
+    private static FaultInjectingProxy eventBridge;
+    private static EventForwarderHandler forwarder;
+    private static AwsJsonClient sqs;
+    private static EventBridgeClient customerEvents;
+    private static String busArn;
+    private static String targetQueue;
+    private static AwsCli cli;
+
+    @TempDir
+    static Path home;
+
+    @BeforeAll
+    static void start(DynamoDbEngine.EngineTable table) throws Exception {
+        URI engine = table.endpoint();
+        AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(engine);
+        sqs = new AwsJsonClient(credentials, DynamoDbEngine.REGION, engine, "sqs", "1.0");
+        delivery = LocalDelivery.create(sqs, table.tableName());
+        RegistrySettings settings = table.keySettings(100).withDelivery(EventDeliverySettings.none().withQueue(delivery.queueUrl(), engine));
+        fixture = WireFixture.start(table, function -> function, new MovableClock(), RegistrySettings.DEFAULT_SOURCE_EXPIRATION,
+                RegistryAssembly.eventQueue(settings, credentials));
+        eventBridge = new FaultInjectingProxy(engine);
+        forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials, eventBridge.endpoint()), millis -> { }),
+                "PartnerRegistry", java.time.Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+
+        // The customer's side, in its own account's EventBridge and SQS (moto): a bus, a rule matching the registry's events, a queue.
+        String busName = "orders-" + UUID.randomUUID().toString().substring(0, 8);
+        customerEvents = WireFixture.eventBridge(engine, "customer", "customer", false);
+        busArn = customerEvents.createEventBus(r -> r.name(busName)).eventBusArn();
+        targetQueue = call("CreateQueue", w -> w.writeFieldName("QueueName").writeValue(busName + "-target")).field("QueueUrl").orElseThrow().asString();
+        String queueArn = call("GetQueueAttributes", w -> w.writeFieldName("QueueUrl").writeValue(targetQueue)
+                .writeFieldName("AttributeNames").writeStartArray().writeValue("QueueArn").writeEndArray())
+                .field("Attributes").orElseThrow().field("QueueArn").orElseThrow().asString();
+        customerEvents.putRule(r -> r.name("from-partners").eventBusName(busName).eventPattern("{\"source\":[{\"prefix\":\"partner-registry.\"}]}"));
+        customerEvents.putTargets(r -> r.rule("from-partners").eventBusName(busName).targets(t -> t.id("queue").arn(queueArn)));
+        cli = new AwsCli(home);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fixture != null) {
+            fixture.close();
+        }
+        if (eventBridge != null) {
+            eventBridge.close();
+        }
+    }
+
+    @AfterEach
+    void clearFaults() {
+        eventBridge.clear();
+    }
+
+    /** A source of example.com offered to ACCOUNT, accepted by the customer with its bus to deliver to. */
+    private static String activeSource() throws Exception {
+        String name = uniqueName("example.com", "delivered", "orders");
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET);
+             EventBridgeClient customer = fixture.client(CustomerStoryWireTest.CUSTOMER_KEY, CustomerStoryWireTest.CUSTOMER_SECRET)) {
+            partner.createPartnerEventSource(r -> r.name(name).account(ACCOUNT));
+            customer.createEventBus(r -> r.name(name).eventSourceName(name).tags(t -> t.key("partner-registry:deliver-to").value(busArn)));
+        }
+        return name;
+    }
+
+    private static PutPartnerEventsResponse put(String source, int count) {
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            return partner.putPartnerEvents(r -> r.entries(java.util.stream.IntStream.range(0, count).mapToObj(i ->
+                    software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                            .source(source).detailType("Order Placed").detail("{\"orderId\":" + i + "}").build()).toList()));
+        }
+    }
+
+    @Test
+    void theStockCliPutsAnEventThatReachesTheQueueBehindARuleOnTheCustomersBus() throws Exception {
+        String source = activeSource();
+
+        Result put = cli.run(List.of("events", "put-partner-events", "--endpoint-url", fixture.endpoint().toString(), "--entries",
+                "[{\"Source\":\"" + source + "\",\"DetailType\":\"Order Placed\",\"Detail\":\"{\\\"orderId\\\":42}\","
+                        + "\"Resources\":[\"arn:aws:shop:::order/42\"]}]"), EXAMPLE_KEY, EXAMPLE_SECRET, 1);
+        assertEquals(0, put.exitCode(), put.toString());
+        JsonNode answer = JsonNode.parser().parse(put.stdout());
+        assertEquals("0", answer.field("FailedEntryCount").orElseThrow().asNumber());
+        String eventId = answer.field("Entries").orElseThrow().asArray().get(0).field("EventId").orElseThrow().asString();
+
+        drain();
+
+        List<JsonNode> received = receiveAll();
+        assertEquals(1, received.size());
+        JsonNode event = received.get(0);
+        assertEquals("partner-registry.example.com", event.field("source").orElseThrow().asString());
+        assertEquals("Order Placed", event.field("detail-type").orElseThrow().asString());
+        assertEquals("42", event.field("detail").orElseThrow().field("orderId").orElseThrow().asNumber());
+        List<String> resources = event.field("resources").orElseThrow().asArray().stream().map(JsonNode::asString).toList();
+        assertEquals(List.of("arn:aws:events:us-east-1::event-source/" + source, "partner-registry:event-id/" + eventId,
+                "arn:aws:shop:::order/42"), resources);
+    }
+
+    @Test
+    void twentyEntriesAreDeliveredInPutEventsOfTenAndEachOnce() throws Exception {
+        String source = activeSource();
+        int before = eventBridge.received("PutEvents").size();
+
+        PutPartnerEventsResponse response = put(source, 20);
+        assertEquals(0, response.failedEntryCount());
+        drain();
+
+        List<String> calls = eventBridge.received("PutEvents").subList(before, eventBridge.received("PutEvents").size());
+        assertEquals(List.of(10, 10), calls.stream().map(body -> JsonNode.parser().parse(body).field("Entries").orElseThrow().asArray().size()).toList());
+        assertEquals(20, receiveAll().size(), "each delivered once in the normal path");
+    }
+
+    @Test
+    void aPendingSourcesEventsAreAcceptedAndDroppedAndADeletedSourcesFailTheirEntries() throws Exception {
+        String pending = uniqueName("example.com", "pending", "orders");
+        String deleted = activeSource();
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            partner.createPartnerEventSource(r -> r.name(pending).account(ACCOUNT));
+            partner.deletePartnerEventSource(r -> r.name(deleted).account(ACCOUNT));
+        }
+
+        PutPartnerEventsResponse toPending = put(pending, 1);
+        PutPartnerEventsResponse toDeleted = put(deleted, 1);
+
+        assertNotNull(toPending.entries().get(0).eventId());
+        assertEquals(0, toPending.failedEntryCount());
+        PutPartnerEventsResultEntry failed = toDeleted.entries().get(0);
+        assertEquals("InvalidArgument", failed.errorCode());
+        assertEquals("Event source " + deleted + " does not exist.", failed.errorMessage());
+        drain();
+        assertEquals(List.of(), receiveAll(), "nothing reaches the customer");
+    }
+
+    @Test
+    void underInjectedFaultsEveryEventIsDeliveredAtLeastOnce() throws Exception {
+        String source = activeSource();
+        PutPartnerEventsResponse response = put(source, 5);
+        Set<String> sent = new HashSet<>();
+        response.entries().forEach(entry -> sent.add(entry.eventId()));
+
+        eventBridge.inject(new FaultInjectingProxy.Fault("PutEvents", 500, "{\"__type\":\"InternalException\",\"message\":\"down\"}"));
+        assertEquals(5, delivery.pollOnce(forwarder, 1), "received, failed, handed back to the queue");
+        eventBridge.clear();
+        drain();
+
+        Set<String> delivered = new HashSet<>();
+        for (JsonNode event : receiveAll()) {
+            delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
+        }
+        assertEquals(sent, delivered);
+    }
+
+    @Test
+    void aMessageThatIsNoEventEndsInTheDeadLetterQueue() throws Exception {
+        call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl()).writeFieldName("MessageBody").writeValue("not an event"));
+
+        for (int receive = 0; receive <= 10 && dlqDepth() == 0; receive++) {
+            delivery.pollOnce(forwarder, 3);
+        }
+
+        assertEquals(1, dlqDepth());
+    }
+
+    /** Polls the delivery queue until a receive (waiting out hidden messages) finds it empty. */
+    private static void drain() throws InterruptedException {
+        for (int empty = 0; empty < 2; ) {
+            empty = delivery.pollOnce(forwarder, 3) == 0 ? empty + 1 : 0;
+        }
+    }
+
+    private static List<JsonNode> receiveAll() {
+        List<JsonNode> events = new ArrayList<>();
+        while (true) {
+            JsonNode answer = call("ReceiveMessage", w -> w.writeFieldName("QueueUrl").writeValue(targetQueue)
+                    .writeFieldName("MaxNumberOfMessages").writeValue(10).writeFieldName("WaitTimeSeconds").writeValue(1));
+            List<JsonNode> messages = answer.field("Messages").map(JsonNode::asArray).orElse(List.of());
+            if (messages.isEmpty()) {
+                return events;
+            }
+            for (JsonNode message : messages) {
+                events.add(JsonNode.parser().parse(message.field("Body").orElseThrow().asString()));
+                call("DeleteMessage", w -> w.writeFieldName("QueueUrl").writeValue(targetQueue)
+                        .writeFieldName("ReceiptHandle").writeValue(message.field("ReceiptHandle").orElseThrow().asString()));
+            }
+        }
+    }
+
+    private static int dlqDepth() {
+        return Integer.parseInt(call("GetQueueAttributes", w -> w.writeFieldName("QueueUrl").writeValue(delivery.deadLetterQueueUrl())
+                .writeFieldName("AttributeNames").writeStartArray().writeValue("ApproximateNumberOfMessages").writeEndArray())
+                .field("Attributes").orElseThrow().field("ApproximateNumberOfMessages").orElseThrow().asString());
+    }
+
+    private interface Members {
+        void write(StructuredJsonGenerator w);
+    }
+
+    private static JsonNode call(String action, Members members) {
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+        w.writeStartObject();
+        members.write(w);
+        w.writeEndObject();
+        AwsJsonClient.Answer answer = sqs.call("AmazonSQS." + action, w.getBytes());
+        assertTrue(answer.ok(), action + ": " + answer.status() + " " + new String(answer.body().toString().getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.UTF_8));
+        return answer.body();
+    }
+}
