@@ -117,12 +117,12 @@ public final class LocalRegistry {
         out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet())
                 + " (local/principals.properties: registry access keys, seeded into the engine; KMS key " + runtime.kmsKeyArn() + ")");
         out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");
+        out.println("  events:   accepted PutPartnerEvents go to " + runtime.delivery().queueUrl() + ", delivered into customers' own buses on "
+                + runtime.settings().delivery().eventsEndpoint() + " (dead letters: " + runtime.delivery().deadLetterQueueUrl() + ")");
         out.println();
         out.println("Try:");
         out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()
                 + " --region " + region + " --name aws.partner/" + partner + "/orders/shop-42 --account 123456789012");
-        out.println("  events:   accepted PutPartnerEvents go to " + runtime.delivery().queueUrl() + ", delivered into customers' own buses on "
-                + runtime.settings().delivery().eventsEndpoint() + " (dead letters: " + runtime.delivery().deadLetterQueueUrl() + ")");
         out.println("Operator controls on this engine (README, 'Operator controls'):");
         out.println("  TABLE_NAME=" + runtime.settings().tableName() + " DYNAMODB_ENDPOINT=" + runtime.settings().dynamoDbEndpoint()
                 + " AWS_REGION=" + region + " make admin ARGS='show-partner --partner " + partner + "'");
