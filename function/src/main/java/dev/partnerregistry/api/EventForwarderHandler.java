@@ -84,16 +84,11 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
     private void log(long now, EventDelivery.Report report, int poison, long maxLag) {
         StructuredJsonGenerator w = JsonOutput.generator();
         w.writeStartObject();
-        w.writeFieldName("_aws").writeStartObject()
-                .writeFieldName("Timestamp").writeValue(now)
-                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
-                .writeFieldName("Namespace").writeValue(namespace)
-                .writeFieldName("Dimensions").writeStartArray().writeStartArray().writeEndArray().writeEndArray()
-                .writeFieldName("Metrics").writeStartArray()
-                .writeStartObject().writeFieldName("Name").writeValue(DELIVERED).writeFieldName("Unit").writeValue("Count").writeEndObject()
-                .writeStartObject().writeFieldName("Name").writeValue(FAILED).writeFieldName("Unit").writeValue("Count").writeEndObject()
-                .writeStartObject().writeFieldName("Name").writeValue(LAG).writeFieldName("Unit").writeValue("Milliseconds").writeEndObject()
-                .writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        metrics.put(DELIVERED, "Count");
+        metrics.put(FAILED, "Count");
+        metrics.put(LAG, "Milliseconds");
+        EmbeddedMetrics.directive(w, now, namespace, List.of(List.of()), metrics);
         w.writeFieldName("forwarder").writeValue("partner events");
         w.writeFieldName(DELIVERED).writeValue(report.delivered().size());
         w.writeFieldName(FAILED).writeValue(report.failed().size() + poison);

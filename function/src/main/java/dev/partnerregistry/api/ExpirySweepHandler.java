@@ -8,6 +8,7 @@ import dev.partnerregistry.store.ExpiredSourceSweep;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 
@@ -55,15 +56,7 @@ public final class ExpirySweepHandler implements RequestHandler<Map<String, Obje
         ExpiredSourceSweep.Result result = sweep.sweep(clock.instant(), max);
         StructuredJsonGenerator w = JsonOutput.generator();
         w.writeStartObject();
-        w.writeFieldName("_aws").writeStartObject()
-                .writeFieldName("Timestamp").writeValue(now)
-                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
-                .writeFieldName("Namespace").writeValue(namespace)
-                .writeFieldName("Dimensions").writeStartArray().writeStartArray().writeEndArray().writeEndArray()
-                .writeFieldName("Metrics").writeStartArray()
-                .writeStartObject().writeFieldName("Name").writeValue(EXPIRED).writeFieldName("Unit").writeValue("Count").writeEndObject()
-                .writeStartObject().writeFieldName("Name").writeValue(SKIPPED).writeFieldName("Unit").writeValue("Count").writeEndObject()
-                .writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+        EmbeddedMetrics.directive(w, now, namespace, List.of(List.of()), Map.of(EXPIRED, "Count", SKIPPED, "Count"));
         w.writeFieldName("sweep").writeValue("expired sources");
         w.writeFieldName(EXPIRED).writeValue(result.expired());
         w.writeFieldName(SKIPPED).writeValue(result.skipped());

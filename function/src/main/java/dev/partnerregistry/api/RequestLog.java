@@ -2,6 +2,7 @@ package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.RegistryOperation;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -70,22 +71,13 @@ public final class RequestLog {
         String operation = entry.operation() == null ? UNKNOWN_OPERATION : entry.operation().operationName();
         String outcome = entry.errorCode() == null ? SUCCESS : entry.errorCode();
         StructuredJsonGenerator w = JsonOutput.generator().writeStartObject();
-        w.writeFieldName("_aws").writeStartObject()
-                .writeFieldName("Timestamp").writeValue(epochMillis)
-                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
-                .writeFieldName("Namespace").writeValue(namespace)
-                .writeFieldName("Dimensions").writeStartArray()
-                .writeStartArray().writeEndArray()
-                .writeStartArray().writeValue(OPERATION).writeEndArray()
-                .writeStartArray().writeValue(OPERATION).writeValue(OUTCOME).writeEndArray()
-                .writeEndArray()
-                .writeFieldName("Metrics").writeStartArray();
-        metric(w, REQUESTS, "Count");
-        metric(w, ERRORS, "Count");
-        metric(w, FAULTS, "Count");
-        metric(w, LATENCY, "Milliseconds");
-        entry.counts().keySet().forEach(name -> metric(w, name, "Count"));
-        w.writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        metrics.put(REQUESTS, "Count");
+        metrics.put(ERRORS, "Count");
+        metrics.put(FAULTS, "Count");
+        metrics.put(LATENCY, "Milliseconds");
+        entry.counts().keySet().forEach(name -> metrics.put(name, "Count"));
+        EmbeddedMetrics.directive(w, epochMillis, namespace, List.of(List.of(), List.of(OPERATION), List.of(OPERATION, OUTCOME)), metrics);
 
         w.writeFieldName("level").writeValue(entry.status() >= 500 ? "ERROR" : "INFO")
                 .writeFieldName("requestId").writeValue(entry.requestId())
@@ -106,10 +98,6 @@ public final class RequestLog {
         }
         w.writeEndObject();
         return new String(w.getBytes(), StandardCharsets.UTF_8);
-    }
-
-    private static void metric(StructuredJsonGenerator w, String name, String unit) {
-        w.writeStartObject().writeFieldName("Name").writeValue(name).writeFieldName("Unit").writeValue(unit).writeEndObject();
     }
 
     private static String stackTrace(Throwable cause) {

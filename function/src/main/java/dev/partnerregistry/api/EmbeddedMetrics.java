@@ -1,0 +1,40 @@
+package dev.partnerregistry.api;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+
+/**
+ * The {@code _aws} member that makes a JSON log line a CloudWatch Embedded Metric Format document:
+ * Lambda's log delivery turns the named members of the line into metrics, with no agent, call or
+ * library. One place for the request log, the sweep's and the forwarder's lines.
+ */
+final class EmbeddedMetrics {
+
+    private EmbeddedMetrics() {
+    }
+
+    /**
+     * Writes {@code "_aws": {...}} into the open object {@code w}.
+     *
+     * @param dimensions the dimension sets ({@code List.of(List.of())}: the metrics without dimensions)
+     * @param metrics    each metric's name and unit, in order
+     */
+    static void directive(StructuredJsonGenerator w, long epochMillis, String namespace, List<List<String>> dimensions,
+                          Map<String, String> metrics) {
+        w.writeFieldName("_aws").writeStartObject()
+                .writeFieldName("Timestamp").writeValue(epochMillis)
+                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
+                .writeFieldName("Namespace").writeValue(namespace)
+                .writeFieldName("Dimensions").writeStartArray();
+        for (List<String> set : dimensions) {
+            w.writeStartArray();
+            set.forEach(w::writeValue);
+            w.writeEndArray();
+        }
+        w.writeEndArray().writeFieldName("Metrics").writeStartArray();
+        metrics.forEach((name, unit) -> w.writeStartObject().writeFieldName("Name").writeValue(name)
+                .writeFieldName("Unit").writeValue(unit).writeEndObject());
+        w.writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+    }
+}
