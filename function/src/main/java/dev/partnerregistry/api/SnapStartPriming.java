@@ -15,7 +15,7 @@ import org.crac.Core;
 import org.crac.Resource;
 
 /**
- * Before SnapStart takes its snapshot, runs a create and a describe through the whole path (JSON,
+ * Before SnapStart takes its snapshot, runs a create, a describe and a PutPartnerEvents through the whole path (JSON,
  * protocol, validation, the SDK's TransactWriteItems and TransactGetItems, signing, HTTP) so that a
  * restored instance does not load and link those classes on its first real request. Both come from
  * an anonymous caller, whom no registration can name: the transaction is cancelled, nothing is
@@ -66,6 +66,9 @@ public final class SnapStartPriming implements Resource {
         unlogged.handleRequest(request("CreatePartnerEventSource",
                 "{\"Name\":\"" + PRIMING_SOURCE + "\",\"Account\":\"000000000000\"}"), null);
         unlogged.handleRequest(request("DescribePartnerEventSource", "{\"Name\":\"" + PRIMING_SOURCE + "\"}"), null);
+        // Its one entry is AccessDenied (no registration names the anonymous caller): nothing is queued.
+        unlogged.handleRequest(request("PutPartnerEvents", "{\"Entries\":[{\"Source\":\"" + PRIMING_SOURCE
+                + "\",\"DetailType\":\"priming\",\"Detail\":\"{}\"}]}"), null);
         if (handler.verifier() != null) {
             SigV4.signature(SigV4.signingKey("priming-not-a-secret", "20260101", "us-east-1", SignatureVerifier.SERVICE), "priming");
             try {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class SnapStartPrimingTest {
 
     @Test
-    void primingReachesTheStoreForACreateAndADescribe() {
+    void primingReachesTheStoreForACreateADescribeAndPartnerEvents() {
         List<String> reached = new ArrayList<>();
         UnreachableStore store = new UnreachableStore() {
             @Override
@@ -32,10 +32,17 @@ class SnapStartPrimingTest {
                 reached.add("find " + name);
                 throw access.denied();
             }
+
+            @Override
+            public EventSources eventSources(java.util.Collection<String> names, dev.partnerregistry.domain.Caller caller, String region) {
+                reached.add("events " + names);
+                return new EventSources(java.util.Set.of(), Map.of());
+            }
         };
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         SnapStartPriming.prime(new PartnerRegistryHandler(UnreachableStore.protocol(store, new PrintStream(log))));
-        assertEquals(List.of("create " + SnapStartPriming.PRIMING_SOURCE, "find " + SnapStartPriming.PRIMING_SOURCE), reached);
+        assertEquals(List.of("create " + SnapStartPriming.PRIMING_SOURCE, "find " + SnapStartPriming.PRIMING_SOURCE,
+                "events [" + SnapStartPriming.PRIMING_SOURCE + "]"), reached);
         assertEquals(0, log.size(), "priming is not traffic: no request log line, no metric");
     }
 
