@@ -24,7 +24,7 @@ public final class RequestMetrics {
     public static final String OPERATION = "Operation";
     public static final String OUTCOME = "Outcome";
     public static final String SUCCESS = "Success";
-    /** The partner's operations, then the customer's (the source lifecycle and the partner event bus). */
+    /** The partner's source operations, the customer's (the source lifecycle and the partner event bus), then the partner's events. */
     public static final List<String> OPERATIONS = List.of(
             "CreatePartnerEventSource",
             "DescribePartnerEventSource",
@@ -37,7 +37,8 @@ public final class RequestMetrics {
             "DeactivateEventSource",
             "CreateEventBus",
             "DeleteEventBus",
-            "DescribeEventBus");
+            "DescribeEventBus",
+            "PutPartnerEvents");
 
     private RequestMetrics() {
     }
