@@ -57,6 +57,10 @@ import software.constructs.Node;
  *       indexes. CloudFormation adds one global secondary index per stack update, so such a table gains its two in
  *       two deploys: the first with {@code true} (the account index alone, and no expiry sweep, which needs the
  *       expiry index), the second without it.</li>
+ *   <li>{@code deliveryMaxConcurrency} ({@value #DEFAULT_DELIVERY_MAX_CONCURRENCY}, {@value #MIN_DELIVERY_MAX_CONCURRENCY}
+ *       to {@value #MAX_DELIVERY_MAX_CONCURRENCY}, Lambda's bounds): how many forwarders the delivery queue's event source
+ *       mapping runs at once, so how fast the registry calls PutEvents into customers' buses; a backlog waits in the
+ *       queue rather than being throttled ({@link EventDelivery}).</li>
  *   <li>{@code samLocal} ({@code false}): declare {@code DYNAMODB_ENDPOINT} as an empty variable so that
  *       {@code sam local --env-vars} can override it (SAM only overrides variables a template declares).
  *       Only for templates fed to SAM; deployed templates leave it unset.</li>
@@ -81,7 +85,8 @@ public record StackSettings(
         int accessKeyCacheSeconds,
         int sourceExpirationDays,
         int sweepIntervalMinutes,
-        boolean accountIndexOnly) {
+        boolean accountIndexOnly,
+        int deliveryMaxConcurrency) {
 
     public static final String DEFAULT_STAGE_NAME = "v1";
     public static final int DEFAULT_PARTNER_SOURCE_LIMIT = 100;
@@ -101,6 +106,15 @@ public record StackSettings(
     public static final int MIN_SWEEP_INTERVAL_MINUTES = 1;
     /** An hour: an expired source holds its partner's slot for at most one interval (plus a run). */
     public static final int MAX_SWEEP_INTERVAL_MINUTES = 60;
+    /**
+     * Ten forwarders, each a batch of ten events (one PutEvents per customer bus in it) at a time: about a thousand events
+     * a second with warm functions, half the most the stage's default throttling lets partners send (100 requests of 20
+     * entries a second), while keeping the registry's PutEvents calls far below EventBridge's per-account rate quota.
+     */
+    public static final int DEFAULT_DELIVERY_MAX_CONCURRENCY = 10;
+    /** Lambda's bounds for an SQS event source mapping's maximum concurrency. */
+    public static final int MIN_DELIVERY_MAX_CONCURRENCY = 2;
+    public static final int MAX_DELIVERY_MAX_CONCURRENCY = 1000;
 
     public StackSettings {
         Objects.requireNonNull(stageName, "stageName");
@@ -150,6 +164,10 @@ public record StackSettings(
         if (sweepIntervalMinutes < MIN_SWEEP_INTERVAL_MINUTES || sweepIntervalMinutes > MAX_SWEEP_INTERVAL_MINUTES) {
             throw new IllegalArgumentException("sweepIntervalMinutes must be " + MIN_SWEEP_INTERVAL_MINUTES + ".."
                     + MAX_SWEEP_INTERVAL_MINUTES + ", was " + sweepIntervalMinutes);
+        }
+        if (deliveryMaxConcurrency < MIN_DELIVERY_MAX_CONCURRENCY || deliveryMaxConcurrency > MAX_DELIVERY_MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("deliveryMaxConcurrency must be " + MIN_DELIVERY_MAX_CONCURRENCY + ".."
+                    + MAX_DELIVERY_MAX_CONCURRENCY + ", was " + deliveryMaxConcurrency);
         }
         if ((domainName == null) != (certificateArn == null)) {
             throw new IllegalArgumentException("domainName and certificateArn go together: a custom domain needs its ACM certificate");
@@ -227,6 +245,9 @@ public record StackSettings(
         if ((value = text(node, "accountIndexOnly")) != null) {
             b.accountIndexOnly(Boolean.parseBoolean(value.trim()));
         }
+        if ((value = text(node, "deliveryMaxConcurrency")) != null) {
+            b.deliveryMaxConcurrency(integer("deliveryMaxConcurrency", value));
+        }
         return b.build();
     }
 
@@ -262,7 +283,7 @@ public record StackSettings(
                 .partnerAccounts(partnerAccounts).domainName(domainName).certificateArn(certificateArn)
                 .authMode(authMode).accessKeyCacheSeconds(accessKeyCacheSeconds)
                 .sourceExpirationDays(sourceExpirationDays).sweepIntervalMinutes(sweepIntervalMinutes)
-                .accountIndexOnly(accountIndexOnly);
+                .accountIndexOnly(accountIndexOnly).deliveryMaxConcurrency(deliveryMaxConcurrency);
     }
 
     public static final class Builder {
@@ -285,6 +306,7 @@ public record StackSettings(
         private int sourceExpirationDays = DEFAULT_SOURCE_EXPIRATION_DAYS;
         private int sweepIntervalMinutes = DEFAULT_SWEEP_INTERVAL_MINUTES;
         private boolean accountIndexOnly;
+        private int deliveryMaxConcurrency = DEFAULT_DELIVERY_MAX_CONCURRENCY;
 
         public Builder stageName(String v) { this.stageName = v; return this; }
         public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
@@ -305,12 +327,13 @@ public record StackSettings(
         public Builder sourceExpirationDays(int v) { this.sourceExpirationDays = v; return this; }
         public Builder sweepIntervalMinutes(int v) { this.sweepIntervalMinutes = v; return this; }
         public Builder accountIndexOnly(boolean v) { this.accountIndexOnly = v; return this; }
+        public Builder deliveryMaxConcurrency(int v) { this.deliveryMaxConcurrency = v; return this; }
 
         public StackSettings build() {
             return new StackSettings(stageName, partnerSourceLimit, memorySize, endpointType, vpcEndpointId,
                     throttlingRateLimit, throttlingBurstLimit, logRetention, alarmTopicArn, apiGatewayCloudWatchRole,
                     samLocal, partnerAccounts, domainName, certificateArn, authMode, accessKeyCacheSeconds,
-                    sourceExpirationDays, sweepIntervalMinutes, accountIndexOnly);
+                    sourceExpirationDays, sweepIntervalMinutes, accountIndexOnly, deliveryMaxConcurrency);
         }
     }
 }

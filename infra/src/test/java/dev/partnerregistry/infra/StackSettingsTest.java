@@ -137,6 +137,24 @@ class StackSettingsTest {
     }
 
     @Test
+    void deliveryRunsTenForwardersAtOnceUnlessTold() {
+        assertEquals(10, StackSettings.defaults().deliveryMaxConcurrency());
+        StackSettings settings = StackSettings.fromContext(app(Map.of("deliveryMaxConcurrency", "25")).getNode());
+        assertEquals(25, settings.deliveryMaxConcurrency());
+        assertEquals(settings, settings.toBuilder().build(), "toBuilder carries it too");
+    }
+
+    @Test
+    void theForwardersConcurrencyIsWithinLambdasBoundsForAnSqsEventSource() {
+        assertEquals(2, StackSettings.builder().deliveryMaxConcurrency(2).build().deliveryMaxConcurrency());
+        assertEquals(1000, StackSettings.builder().deliveryMaxConcurrency(1000).build().deliveryMaxConcurrency());
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+                () -> StackSettings.builder().deliveryMaxConcurrency(1).build());
+        assertEquals("deliveryMaxConcurrency must be 2..1000, was 1", one.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> StackSettings.builder().deliveryMaxConcurrency(1001).build());
+    }
+
+    @Test
     void partnerAccountsAreRefusedWithRegistryKeysBecauseTheyWouldAdmitNobody() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StackSettings.fromContext(app(Map.of("partnerAccounts", "111122223333")).getNode()));
