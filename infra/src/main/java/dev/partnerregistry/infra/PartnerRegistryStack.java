@@ -12,7 +12,7 @@ import software.constructs.Construct;
 /**
  * The whole registry in one stack, one construct per concern: the table, the KMS key of
  * registry-issued access keys (with {@link AuthMode#REGISTRY_KEYS} only), the function (with
- * its alias, role and log group), the API, the expiry sweep (with its schedule; not in the first
+ * its alias, role and log group), the delivery of partner events (queue, dead-letter queue, forwarder), the API, the expiry sweep (with its schedule; not in the first
  * deploy of an index upgrade, {@link StackSettings#accountIndexOnly()}), the alarms and the dashboard. The stack is environment-agnostic:
  * synth needs no credentials, and the account and region come from the deploying profile.
  */
@@ -24,6 +24,7 @@ public final class PartnerRegistryStack extends Stack {
 
     private final PartnerSourceTable table;
     private final AccessKeyEncryption accessKeyEncryption;
+    private final EventDelivery delivery;
     private final RegistryFunction function;
     private final RegistryApi api;
     private final ExpirySweep sweep;
@@ -43,6 +44,14 @@ public final class PartnerRegistryStack extends Stack {
         this.accessKeyEncryption = settings.authMode() == AuthMode.REGISTRY_KEYS
                 ? new AccessKeyEncryption(this, "AccessKeyEncryption")
                 : null;
+        // Before the function, which is told the queue and may send to it.
+        this.delivery = new EventDelivery(this, "EventDelivery", EventDelivery.Props.builder()
+                .tableName(table.table().getTableName())
+                .jar(props.functionJar())
+                .maxConcurrency(settings.deliveryMaxConcurrency())
+                .logRetention(settings.logRetention())
+                .declareLocalEndpoint(settings.samLocal())
+                .build());
 
         this.function = new RegistryFunction(this, "Function", RegistryFunction.Props.builder()
                 .table(table.table())
@@ -55,6 +64,7 @@ public final class PartnerRegistryStack extends Stack {
                 .accessKeyEncryption(accessKeyEncryption)
                 .accessKeyCacheSeconds(settings.accessKeyCacheSeconds())
                 .sourceExpirationDays(settings.sourceExpirationDays())
+                .eventQueue(delivery.queue())
                 .build());
 
         this.api = new RegistryApi(this, "Api", RegistryApi.Props.builder()
@@ -154,6 +164,11 @@ public final class PartnerRegistryStack extends Stack {
 
     public RegistryFunction function() {
         return function;
+    }
+
+    /** The delivery queue, its dead-letter queue and the forwarder. */
+    public EventDelivery delivery() {
+        return delivery;
     }
 
     public RegistryApi api() {

@@ -27,6 +27,7 @@ import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
@@ -41,7 +42,8 @@ import software.constructs.Construct;
  *
  * <p>Least privilege: the role may write only to its own log group and call only the DynamoDB
  * actions the store uses, on the registry table and its account index alone (Query only), and
- * write only sources and counters. It has no managed policy. With {@link AuthMode#REGISTRY_KEYS} it may also decrypt access-key
+ * write only sources and counters, and send messages to the delivery queue (accepted partner events) and to no
+ * other queue. It has no managed policy. With {@link AuthMode#REGISTRY_KEYS} it may also decrypt access-key
  * secrets (nothing else of the KMS key) and note when a key was last used (no other attribute
  * of a key's item), so that it can verify callers' signatures but never issue, activate or
  * re-point a key.
@@ -90,7 +92,7 @@ public final class RegistryFunction extends Construct {
 
         Role role = Role.Builder.create(this, "Role")
                 .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Partner Registry function: its log group and the registry table, nothing else")
+                .description("Partner Registry function: its log group, the registry table and the delivery queue, nothing else")
                 .build();
         logGroup.grantWrite(role);
         String table = props.table().getTableArn();
@@ -103,6 +105,13 @@ public final class RegistryFunction extends Construct {
         role.addToPrincipalPolicy(indexQueries("ListCustomerSources", QUERIED_INDEXES, table));
         role.addToPrincipalPolicy(writes("WriteSources", SOURCE_ACTIONS, SOURCE_PARTITIONS, SOURCE_ATTRIBUTES, table));
         role.addToPrincipalPolicy(writes("CountSources", COUNTER_ACTIONS, COUNTER_PARTITIONS, COUNTER_ATTRIBUTES, table));
+        // PutPartnerEvents' accepted events, with SendMessageBatch (which SQS authorizes as SendMessage); no other queue action.
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("QueueAcceptedEvents")
+                .effect(Effect.ALLOW)
+                .actions(EventDelivery.SEND_ACTIONS)
+                .resources(List.of(props.eventQueue().getQueueArn()))
+                .build());
 
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("TABLE_NAME", props.table().getTableName());
@@ -111,6 +120,7 @@ public final class RegistryFunction extends Construct {
         environment.put("SOURCE_EXPIRATION_DAYS", Integer.toString(props.sourceExpirationDays()));
         // Always stated, never left to the function's default: the template says how callers get in.
         environment.put("AUTH_MODE", props.authMode().setting());
+        environment.put("EVENT_QUEUE_URL", props.eventQueue().getQueueUrl());
         if (props.authMode() == AuthMode.REGISTRY_KEYS) {
             // Reading a key's item needs nothing new (ReadTheRegistry reads any item); its secret
             // needs the KMS key, and the note of its use one narrow write.
@@ -234,13 +244,15 @@ public final class RegistryFunction extends Construct {
      * @param accessKeyCacheSeconds the function's {@code ACCESS_KEY_CACHE_SECONDS} (registry keys only)
      * @param sourceExpirationDays  the function's {@code SOURCE_EXPIRATION_DAYS}: how long a new or deactivated source
      *                              stays PENDING before it expires
+     * @param eventQueue            the delivery queue ({@link EventDelivery}): the function's {@code EVENT_QUEUE_URL}
      */
     public record Props(ITable table, Path jar, int partnerSourceLimit, int memorySize, RetentionDays logRetention,
                         boolean declareLocalEndpoint, AuthMode authMode, AccessKeyEncryption accessKeyEncryption,
-                        int accessKeyCacheSeconds, int sourceExpirationDays) {
+                        int accessKeyCacheSeconds, int sourceExpirationDays, IQueue eventQueue) {
 
         public Props {
             Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(eventQueue, "eventQueue");
             Objects.requireNonNull(jar, "jar");
             Objects.requireNonNull(logRetention, "logRetention");
             Objects.requireNonNull(authMode, "authMode");
@@ -265,6 +277,7 @@ public final class RegistryFunction extends Construct {
             private AccessKeyEncryption accessKeyEncryption;
             private int accessKeyCacheSeconds = StackSettings.DEFAULT_ACCESS_KEY_CACHE_SECONDS;
             private int sourceExpirationDays = StackSettings.DEFAULT_SOURCE_EXPIRATION_DAYS;
+            private IQueue eventQueue;
 
             public Builder table(ITable v) { this.table = v; return this; }
             public Builder jar(Path v) { this.jar = v; return this; }
@@ -276,10 +289,11 @@ public final class RegistryFunction extends Construct {
             public Builder accessKeyEncryption(AccessKeyEncryption v) { this.accessKeyEncryption = v; return this; }
             public Builder accessKeyCacheSeconds(int v) { this.accessKeyCacheSeconds = v; return this; }
             public Builder sourceExpirationDays(int v) { this.sourceExpirationDays = v; return this; }
+            public Builder eventQueue(IQueue v) { this.eventQueue = v; return this; }
 
             public Props build() {
                 return new Props(table, jar, partnerSourceLimit, memorySize, logRetention, declareLocalEndpoint,
-                        authMode, accessKeyEncryption, accessKeyCacheSeconds, sourceExpirationDays);
+                        authMode, accessKeyEncryption, accessKeyCacheSeconds, sourceExpirationDays, eventQueue);
             }
         }
     }

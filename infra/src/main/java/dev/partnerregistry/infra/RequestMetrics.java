@@ -21,6 +21,14 @@ public final class RequestMetrics {
     public static final String FAULTS = "Faults";
     public static final String LATENCY = "Latency";
     public static final List<String> METRICS = List.of(REQUESTS, ERRORS, FAULTS, LATENCY);
+    /**
+     * PutPartnerEvents' own counts in its request line (the entries it queued, accepted and dropped, failed), with
+     * the same dimension sets as the metrics above.
+     */
+    public static final String EVENTS_QUEUED = "EventsQueued";
+    public static final String EVENTS_DROPPED = "EventsDropped";
+    public static final String EVENTS_FAILED = "EventsFailed";
+    public static final List<String> EVENT_COUNTS = List.of(EVENTS_QUEUED, EVENTS_DROPPED, EVENTS_FAILED);
     public static final String OPERATION = "Operation";
     public static final String OUTCOME = "Outcome";
     public static final String SUCCESS = "Success";

@@ -26,8 +26,8 @@ class AwsIamModeTest {
     }
 
     @Test
-    void theFunctionRoleReadsTheTableAndWritesOnlySourcesAndCounters() {
-        assertEquals(List.of("ReadTheRegistry", "ListCustomerSources", "WriteSources", "CountSources"),
+    void theFunctionRoleReadsTheTableWritesOnlySourcesAndCountersAndQueuesEvents() {
+        assertEquals(List.of("ReadTheRegistry", "ListCustomerSources", "WriteSources", "CountSources", "QueueAcceptedEvents"),
                 synth.functionRoleStatements().stream().map(s -> s.get("Sid")).filter(sid -> sid != null).toList());
         assertFalse(template.toJSON().toString().contains("ACCESSKEY#"), "no access-key item is ever written");
     }
@@ -62,7 +62,8 @@ class AwsIamModeTest {
     void theFunctionIsToldToTrustApiGatewaysCallerAndNothingAboutKeys() {
         Map<String, Object> environment = synth.functionEnvironment();
         assertEquals("aws-iam", environment.get("AUTH_MODE"));
-        assertEquals(List.of("AUTH_MODE", "METRICS_NAMESPACE", "PARTNER_SOURCE_LIMIT", "SOURCE_EXPIRATION_DAYS", "TABLE_NAME"),
+        assertEquals(List.of("AUTH_MODE", "EVENT_QUEUE_URL", "METRICS_NAMESPACE", "PARTNER_SOURCE_LIMIT", "SOURCE_EXPIRATION_DAYS",
+                        "TABLE_NAME"),
                 environment.keySet().stream().sorted().toList());
     }
 }

@@ -87,6 +87,27 @@ class FunctionArtifactTest {
         assertEquals("handleRequest", ExpirySweep.HANDLER.substring(ExpirySweep.HANDLER.indexOf("::") + 2));
     }
 
+    @Test
+    void theForwarderRunsFromTheSameStagedJar() {
+        assertEquals(stagedCode(synth.functionId()), stagedCode(synth.forwarderFunctionId()), "one asset, staged once");
+        Map<String, Object> forwarder = Synthesized.properties(synth.resource(synth.forwarderFunctionId()));
+        assertEquals(Synthesized.properties(synth.resource(synth.functionId())).get("Code"), forwarder.get("Code"));
+        assertEquals(EventDelivery.HANDLER, forwarder.get("Handler"));
+    }
+
+    /** The forwarder's handler: an SQS RequestHandler in the jar that the runtime can make with no arguments. */
+    @Test
+    void theForwardersHandlerIsARequestHandlerInTheBuiltJar() throws Exception {
+        String className = EventDelivery.HANDLER.substring(0, EventDelivery.HANDLER.indexOf("::"));
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            assertNotNull(zip.getEntry(className.replace('.', '/') + ".class"), className + " in " + jar);
+        }
+        Class<?> handler = Class.forName(className);
+        assertTrue(com.amazonaws.services.lambda.runtime.RequestHandler.class.isAssignableFrom(handler), className);
+        assertNotNull(handler.getConstructor(), className + " needs a public no-argument constructor");
+        assertEquals("handleRequest", EventDelivery.HANDLER.substring(EventDelivery.HANDLER.indexOf("::") + 2));
+    }
+
     private Path stagedCode(String functionId) {
         Map<?, ?> metadata = (Map<?, ?>) synth.resource(functionId).get("Metadata");
         assertEquals("Code", metadata.get("aws:asset:property"));

@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.AwsJsonProtocol;
+import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.domain.RegistryOperation;
+import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.store.RegistryTable;
 import java.time.Duration;
 import java.util.Arrays;
@@ -129,6 +132,49 @@ class FunctionContractTest {
         assertEquals(deployedValue(Map.of("Ref", tableId)), settings.tableName());
         assertEquals(RegistrySettings.DEFAULT_METRICS_NAMESPACE, settings.metricsNamespace());
         assertNull(settings.dynamoDbEndpoint(), "the regional DynamoDB endpoint");
+    }
+
+    @Test
+    void theForwarderIsTheFunctionsHandlerAndWritesTheMetricsItsAlarmsAndDashboardRead() {
+        assertEquals(EventForwarderHandler.class.getName() + "::handleRequest", EventDelivery.HANDLER);
+        assertEquals(EventForwarderHandler.DELIVERED, EventDelivery.EVENTS_DELIVERED);
+        assertEquals(EventForwarderHandler.FAILED, EventDelivery.EVENTS_DELIVERY_FAILED);
+        assertEquals(EventForwarderHandler.LAG, EventDelivery.DELIVERY_LAG);
+    }
+
+    @Test
+    void aBatchOfTheQueueIsWhatOnePutEventsTakes() {
+        assertEquals(dev.partnerregistry.domain.EventDelivery.PUT_EVENTS_BATCH, EventDelivery.BATCH_SIZE);
+    }
+
+    @Test
+    void theForwarderMayPutOnlyEventsWithTheSourceItWrites() {
+        assertEquals(EventBridgePutEvents.SOURCE_PREFIX + "*", EventDelivery.DELIVERED_SOURCES);
+        Map<?, ?> condition = (Map<?, ?>) synth.forwarderRoleStatement("DeliverIntoCustomerBuses").get("Condition");
+        assertEquals(List.of(EventBridgePutEvents.SOURCE_PREFIX + "*"),
+                ((Map<?, ?>) condition.get("ForAllValues:StringLike")).get("events:source"));
+    }
+
+    @Test
+    void thePartnerEventCountsAreTheOnesPutPartnerEventsLogs() {
+        assertEquals(List.of(AwsJsonProtocol.EVENTS_QUEUED, AwsJsonProtocol.EVENTS_DROPPED, AwsJsonProtocol.EVENTS_FAILED),
+                RequestMetrics.EVENT_COUNTS);
+    }
+
+    @Test
+    void theFunctionReadsTheDeliveryQueueAsTheStackMeansIt() {
+        String queueId = synth.logicalId(synth.stack().delivery().queue());
+        RegistrySettings settings = RegistrySettings.fromEnvironment(deployed(synth.functionEnvironment()));
+        assertEquals(deployedValue(Map.of("Ref", queueId)), settings.delivery().queueUrl());
+        assertNull(settings.delivery().sqsEndpoint(), "the regional SQS endpoint");
+    }
+
+    @Test
+    void theForwarderReadsItsEnvironmentAsTheStackMeansIt() {
+        RegistrySettings settings = RegistrySettings.fromEnvironment(deployed(synth.forwarderEnvironment()));
+        assertEquals(RegistrySettings.DEFAULT_METRICS_NAMESPACE, settings.metricsNamespace());
+        assertNull(settings.delivery().eventsEndpoint(), "each customer bus's own region");
+        assertNull(settings.delivery().queueUrl(), "the forwarder sends to no queue");
     }
 
     /** A write statement as the layout describes it: these actions, only under this prefix, only these attributes. */

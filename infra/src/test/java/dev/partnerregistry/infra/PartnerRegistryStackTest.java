@@ -84,7 +84,7 @@ class PartnerRegistryStackTest {
 
     @Test
     void functionIsJava21OnArm64WithSnapStart() {
-        template.resourceCountIs("AWS::Lambda::Function", 2); // this one and the expiry sweep
+        template.resourceCountIs("AWS::Lambda::Function", 3); // this one, the expiry sweep and the forwarder
         assertEquals(Map.of(
                         "Runtime", "java21",
                         "Architectures", List.of("arm64"),
@@ -97,7 +97,7 @@ class PartnerRegistryStackTest {
     }
 
     @Test
-    void functionEnvironmentNamesTheTableTheLimitTheMetricsNamespaceTheExpiryAndTheAccessKeysAndNoJvmOptions() {
+    void functionEnvironmentNamesTheTableTheLimitTheMetricsNamespaceTheExpiryTheAccessKeysAndTheQueueAndNoJvmOptions() {
         // No JAVA_TOOL_OPTIONS: java21 already stops tiered compilation at C1 by default.
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         String keyId = synth.only("AWS::KMS::Key").getKey();
@@ -109,7 +109,8 @@ class PartnerRegistryStackTest {
                         "SOURCE_EXPIRATION_DAYS", "7",
                         "AUTH_MODE", "registry-keys",
                         "ACCESS_KEYS_KMS_KEY_ARN", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
-                        "ACCESS_KEY_CACHE_SECONDS", "60")))));
+                        "ACCESS_KEY_CACHE_SECONDS", "60",
+                        "EVENT_QUEUE_URL", Map.of("Ref", synth.logicalId(synth.stack().delivery().queue())))))));
     }
 
     @Test
@@ -194,6 +195,9 @@ class PartnerRegistryStackTest {
                                         "ForAllValues:StringEquals", Map.of("dynamodb:Attributes", List.of("pk", "sk", "sourceCount", "countChanges")),
                                         "StringEqualsIfExists", Map.of("dynamodb:ReturnValues", "NONE"),
                                         "Null", Map.of("dynamodb:LeadingKeys", "false"))),
+                        Map.of("Sid", "QueueAcceptedEvents", "Effect", "Allow",
+                                "Action", "sqs:SendMessage",
+                                "Resource", Map.of("Fn::GetAtt", List.of(synth.logicalId(synth.stack().delivery().queue()), "Arn"))),
                         Map.of("Sid", "DecryptAccessKeySecrets", "Effect", "Allow",
                                 "Action", "kms:Decrypt",
                                 "Resource", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),

@@ -41,11 +41,13 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
 
     static final int SOURCE_EXPIRATION_DAYS = 30;
     static final int SWEEP_INTERVAL_MINUTES = 15;
+    static final int DELIVERY_MAX_CONCURRENCY = 25;
 
     /**
      * PRIVATE endpoint behind {@link #VPC_ENDPOINT_ID} with registry-issued keys (cached for
      * {@link #ACCESS_KEY_CACHE_SECONDS}), sources expiring after {@link #SOURCE_EXPIRATION_DAYS}
-     * and swept every {@link #SWEEP_INTERVAL_MINUTES}, plus an alarm topic, all from context.
+     * and swept every {@link #SWEEP_INTERVAL_MINUTES}, {@link #DELIVERY_MAX_CONCURRENCY} forwarders at once, plus an
+     * alarm topic, all from context.
      */
     static Synthesized privateEndpoint() {
         return CACHE.computeIfAbsent("private", name -> synth(name, Map.of(
@@ -54,6 +56,7 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
                 "accessKeyCacheSeconds", String.valueOf(ACCESS_KEY_CACHE_SECONDS),
                 "sourceExpirationDays", String.valueOf(SOURCE_EXPIRATION_DAYS),
                 "sweepIntervalMinutes", String.valueOf(SWEEP_INTERVAL_MINUTES),
+                "deliveryMaxConcurrency", String.valueOf(DELIVERY_MAX_CONCURRENCY),
                 "alarmTopicArn", "arn:aws:sns:eu-west-1:123456789012:partner-registry-alarms",
                 "apiGatewayCloudWatchRole", "false")));
     }
@@ -160,6 +163,11 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
         return logicalId(stack.sweep().function());
     }
 
+    /** The forwarder: the function the delivery queue's event source mapping feeds. */
+    String forwarderFunctionId() {
+        return logicalId(stack.delivery().function());
+    }
+
     /** The function's environment variables as the template writes them (values may be intrinsics). */
     Map<String, Object> functionEnvironment() {
         return environment(functionId());
@@ -167,6 +175,10 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
 
     Map<String, Object> sweepEnvironment() {
         return environment(sweepFunctionId());
+    }
+
+    Map<String, Object> forwarderEnvironment() {
+        return environment(forwarderFunctionId());
     }
 
     @SuppressWarnings("unchecked")
@@ -190,6 +202,11 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
         return roleStatements(roleOf(sweepFunctionId()));
     }
 
+    /** The statements of the one IAM policy attached to the forwarder's role. */
+    List<Map<String, Object>> forwarderRoleStatements() {
+        return roleStatements(roleOf(forwarderFunctionId()));
+    }
+
     /** The statements of the one IAM policy attached to a role. */
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> roleStatements(String roleId) {
@@ -206,6 +223,11 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
     /** The statement with this Sid in the function role's policy, or null. */
     Map<String, Object> functionRoleStatement(String sid) {
         return functionRoleStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElse(null);
+    }
+
+    /** The statement with this Sid in the forwarder role's policy, or null. */
+    Map<String, Object> forwarderRoleStatement(String sid) {
+        return forwarderRoleStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElse(null);
     }
 
     /** The statement with this Sid in the sweep role's policy, or null. */
