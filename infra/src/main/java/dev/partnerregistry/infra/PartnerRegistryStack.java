@@ -98,12 +98,14 @@ public final class PartnerRegistryStack extends Stack {
                 .table(table.table())
                 .alarmTopicArn(settings.alarmTopicArn())
                 .sweep(sweep)
+                .delivery(delivery)
                 .build());
 
         this.dashboard = new RegistryDashboard(this, "Dashboard", RegistryDashboard.Props.builder()
                 .function(function.function())
                 .logGroup(function.logGroup())
                 .sweep(sweep)
+                .delivery(delivery)
                 .build());
 
         CfnOutput.Builder.create(this, "ApiEndpoint")

@@ -41,6 +41,16 @@ import software.constructs.Construct;
  *   <li>three runs in a row above {@value #SWEEP_DURATION_THRESHOLD_PERCENT}% of its timeout: the
  *       backlog does not clear within a run, and the next may time out.</li>
  * </ul>
+ *
+ * <p>Delivery of partner events ({@link EventDelivery}): the forwarder's errors (an uncaught exception or a
+ * timeout: its whole batch is received again) on one occurrence in 5 minutes; any message in the
+ * dead-letter queue (an event given up on after {@value EventDelivery#MAX_RECEIVE_COUNT} receives), on
+ * one; the oldest queued event older than {@link #DELIVERY_BACKLOG_THRESHOLD}, longer than any event
+ * can spend being retried, so events are not being received at all (the mapping disabled, the
+ * forwarder failing before it answers, or too few forwarders for the load); and failed deliveries
+ * ({@value EventDelivery#EVENTS_DELIVERY_FAILED}) in {@value #DELIVERY_FAILURE_PERIODS} periods of 5
+ * minutes running: a customer's bus refusing (its policy, a deleted bus) or EventBridge throttling,
+ * which a single retried failure does not show.
  */
 public final class RegistryAlarms extends Construct {
 
@@ -54,6 +64,15 @@ public final class RegistryAlarms extends Construct {
     public static final int SWEEP_PERIODS = 3;
     /** A run's duration, in percent of the sweep's timeout, that counts as close to it. */
     public static final int SWEEP_DURATION_THRESHOLD_PERCENT = 80;
+
+    /**
+     * Twenty minutes: a message that keeps failing is received {@value EventDelivery#MAX_RECEIVE_COUNT} times, one
+     * visibility timeout apart, before it moves to the dead-letter queue (about 15 minutes in all), and keeps its age
+     * meanwhile; an older one has not been received as it should.
+     */
+    public static final Duration DELIVERY_BACKLOG_THRESHOLD = Duration.minutes(20);
+    /** How many 5-minute periods running with failed deliveries raise the alarm. */
+    public static final int DELIVERY_FAILURE_PERIODS = 3;
 
     private final List<Alarm> alarms = new ArrayList<>();
 
@@ -85,6 +104,7 @@ public final class RegistryAlarms extends Construct {
         if (props.sweep() != null) {
             sweepAlarms(props.sweep());
         }
+        deliveryAlarms(props.delivery(), period);
 
         if (props.alarmTopicArn() != null) {
             ITopic topic = Topic.fromTopicArn(this, "AlarmTopic", props.alarmTopicArn());
@@ -136,6 +156,41 @@ public final class RegistryAlarms extends Construct {
                 .build());
     }
 
+    private void deliveryAlarms(EventDelivery delivery, Duration period) {
+        MetricOptions sum = MetricOptions.builder().period(period).statistic("Sum").build();
+        MetricOptions maximum = MetricOptions.builder().period(period).statistic("Maximum").build();
+        alarm("ForwarderErrors", delivery.function().metricErrors(sum),
+                "Partner Registry forwarder errors (an uncaught exception or a timeout: the whole batch is received again; "
+                        + "the forwarder's log group has the cause)");
+        alarm("DeliveryDeadLetters", delivery.deadLetterQueue().metricApproximateNumberOfMessagesVisible(maximum),
+                "Partner Registry partner events in the dead-letter queue: not delivered after "
+                        + EventDelivery.MAX_RECEIVE_COUNT + " receives (the forwarder's batch lines have the failure codes; "
+                        + "redrive them once the cause is fixed, docs/deploy.md)");
+        alarms.add(Alarm.Builder.create(this, "DeliveryBacklog")
+                .metric(delivery.queue().metricApproximateAgeOfOldestMessage(maximum))
+                .alarmDescription("Partner Registry partner events waiting over " + DELIVERY_BACKLOG_THRESHOLD.toMinutes().intValue()
+                        + " min in the delivery queue, longer than retries take: the forwarder is not receiving them "
+                        + "(event source mapping disabled, forwarder failing, or deliveryMaxConcurrency too low for the load)")
+                .threshold(DELIVERY_BACKLOG_THRESHOLD.toSeconds().doubleValue())
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(1)
+                .datapointsToAlarm(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+        alarms.add(Alarm.Builder.create(this, "DeliveryFailing")
+                .metric(RequestMetrics.forService(EventDelivery.EVENTS_DELIVERY_FAILED, "Sum", period))
+                .alarmDescription("Partner Registry failed to deliver partner events for " + DELIVERY_FAILURE_PERIODS * 5
+                        + " minutes running (a customer's bus refusing, deleted or throttling: the forwarder's batch lines "
+                        + "have failureCodes)")
+                .threshold(0)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(DELIVERY_FAILURE_PERIODS)
+                .datapointsToAlarm(DELIVERY_FAILURE_PERIODS)
+                // The forwarder writes a line per batch, so no line means no batch, not a failure.
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build());
+    }
+
     /**
      * SystemErrors summed over the operations the store calls, each filled with 0 where it has no
      * datapoint: DynamoDB reports an operation's metric only in periods it had errors, and a plain
@@ -176,11 +231,15 @@ public final class RegistryAlarms extends Construct {
         return List.copyOf(alarms);
     }
 
-    /** @param sweep the expiry sweep, or null where the stack has none (the first deploy of an index upgrade) */
-    public record Props(IFunction function, Stage stage, ITable table, String alarmTopicArn, ExpirySweep sweep) {
+    /**
+     * @param sweep    the expiry sweep, or null where the stack has none (the first deploy of an index upgrade)
+     * @param delivery the delivery queue, its dead-letter queue and the forwarder
+     */
+    public record Props(IFunction function, Stage stage, ITable table, String alarmTopicArn, ExpirySweep sweep, EventDelivery delivery) {
 
         public Props {
             Objects.requireNonNull(function, "function");
+            Objects.requireNonNull(delivery, "delivery");
             Objects.requireNonNull(stage, "stage");
             Objects.requireNonNull(table, "table");
         }
@@ -195,15 +254,17 @@ public final class RegistryAlarms extends Construct {
             private ITable table;
             private String alarmTopicArn;
             private ExpirySweep sweep;
+            private EventDelivery delivery;
 
             public Builder function(IFunction v) { this.function = v; return this; }
             public Builder stage(Stage v) { this.stage = v; return this; }
+            public Builder delivery(EventDelivery v) { this.delivery = v; return this; }
             public Builder table(ITable v) { this.table = v; return this; }
             public Builder alarmTopicArn(String v) { this.alarmTopicArn = v; return this; }
             public Builder sweep(ExpirySweep v) { this.sweep = v; return this; }
 
             public Props build() {
-                return new Props(function, stage, table, alarmTopicArn, sweep);
+                return new Props(function, stage, table, alarmTopicArn, sweep, delivery);
             }
         }
     }

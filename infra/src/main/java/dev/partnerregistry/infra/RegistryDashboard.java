@@ -21,7 +21,10 @@ import software.constructs.Construct;
  * ({@link RequestMetrics}) and its log group; then the expiry sweep: its runs and errors beside
  * the sources it expired and skipped ({@value ExpirySweep#SOURCES_EXPIRED},
  * {@value ExpirySweep#SOURCES_SKIPPED}, which it writes itself), and how long its runs take
- * against its timeout.
+ * against its timeout; then partner events: what PutPartnerEvents queued, dropped and failed
+ * beside what the forwarder delivered and failed to, the delivery lag, the forwarder's runs,
+ * errors and throttles, the delivery queue's depth and the age of its oldest event against the
+ * backlog alarm's threshold, and the dead-letter queue's depth.
  */
 public final class RegistryDashboard extends Construct {
 
@@ -79,6 +82,51 @@ public final class RegistryDashboard extends Construct {
                             .width(12)
                             .build());
         }
+        deliveryWidgets(props.delivery(), period);
+    }
+
+    private void deliveryWidgets(EventDelivery delivery, Duration period) {
+        dashboard.addWidgets(
+                graph("Partner events accepted: queued, dropped, failed (sum)", RequestMetrics.EVENT_COUNTS.stream()
+                        .map(name -> (IMetric) RequestMetrics.forService(name, "Sum", period)
+                                .with(MetricOptions.builder().label(name).build()))
+                        .toList()),
+                graph("Partner events delivered and failed to deliver (sum)", List.of(
+                        RequestMetrics.forService(EventDelivery.EVENTS_DELIVERED, "Sum", period)
+                                .with(MetricOptions.builder().label(EventDelivery.EVENTS_DELIVERED).build()),
+                        RequestMetrics.forService(EventDelivery.EVENTS_DELIVERY_FAILED, "Sum", period)
+                                .with(MetricOptions.builder().label(EventDelivery.EVENTS_DELIVERY_FAILED).build()))));
+        dashboard.addWidgets(
+                // Each batch writes its slowest delivered event's lag: these are percentiles over batches.
+                graph("Delivery lag p50 and p99 (ms, each batch's slowest event)", List.of(
+                        RequestMetrics.forService(EventDelivery.DELIVERY_LAG, "p50", period)
+                                .with(MetricOptions.builder().label("p50").build()),
+                        RequestMetrics.forService(EventDelivery.DELIVERY_LAG, "p99", period)
+                                .with(MetricOptions.builder().label("p99").build()))),
+                graph("Forwarder: batches, errors and throttles (sum)", List.of(
+                        delivery.function().metricInvocations(sum(period, "Batches")),
+                        delivery.function().metricErrors(sum(period, "Errors")),
+                        delivery.function().metricThrottles(sum(period, "Throttles")))));
+        MetricOptions maximum = MetricOptions.builder().period(period).statistic("Maximum").build();
+        dashboard.addWidgets(
+                GraphWidget.Builder.create()
+                        .title("Delivery queue: events waiting and in flight, age of the oldest (s)")
+                        .left(List.of(
+                                delivery.queue().metricApproximateNumberOfMessagesVisible(maximum)
+                                        .with(MetricOptions.builder().label("Waiting").build()),
+                                delivery.queue().metricApproximateNumberOfMessagesNotVisible(maximum)
+                                        .with(MetricOptions.builder().label("In flight").build())))
+                        .right(List.of(delivery.queue().metricApproximateAgeOfOldestMessage(maximum)
+                                .with(MetricOptions.builder().label("Oldest (s)").build())))
+                        .rightAnnotations(List.of(HorizontalAnnotation.builder()
+                                .value(RegistryAlarms.DELIVERY_BACKLOG_THRESHOLD.toSeconds())
+                                .label("Backlog alarm")
+                                .build()))
+                        .width(12)
+                        .build(),
+                graph("Dead-letter queue: undelivered events", List.of(
+                        delivery.deadLetterQueue().metricApproximateNumberOfMessagesVisible(maximum)
+                                .with(MetricOptions.builder().label("Dead-lettered").build()))));
     }
 
     private static List<IMetric> perOperation(String metric, String statistic, Duration period) {
@@ -102,11 +150,15 @@ public final class RegistryDashboard extends Construct {
         return dashboard;
     }
 
-    /** @param sweep the expiry sweep, or null where the stack has none (the first deploy of an index upgrade) */
-    public record Props(IFunction function, ILogGroup logGroup, ExpirySweep sweep) {
+    /**
+     * @param sweep    the expiry sweep, or null where the stack has none (the first deploy of an index upgrade)
+     * @param delivery the delivery queue, its dead-letter queue and the forwarder
+     */
+    public record Props(IFunction function, ILogGroup logGroup, ExpirySweep sweep, EventDelivery delivery) {
 
         public Props {
             Objects.requireNonNull(function, "function");
+            Objects.requireNonNull(delivery, "delivery");
             Objects.requireNonNull(logGroup, "logGroup");
         }
 
@@ -118,13 +170,15 @@ public final class RegistryDashboard extends Construct {
             private IFunction function;
             private ILogGroup logGroup;
             private ExpirySweep sweep;
+            private EventDelivery delivery;
 
             public Builder function(IFunction v) { this.function = v; return this; }
+            public Builder delivery(EventDelivery v) { this.delivery = v; return this; }
             public Builder logGroup(ILogGroup v) { this.logGroup = v; return this; }
             public Builder sweep(ExpirySweep v) { this.sweep = v; return this; }
 
             public Props build() {
-                return new Props(function, logGroup, sweep);
+                return new Props(function, logGroup, sweep, delivery);
             }
         }
     }

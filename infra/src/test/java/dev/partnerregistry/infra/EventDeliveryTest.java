@@ -215,6 +215,134 @@ class EventDeliveryTest {
         }
     }
 
+    // --- What tells an operator events are not arriving -------------------------------------
+
+    @Test
+    void anyEventInTheDeadLetterQueueRaisesAnAlarm() {
+        assertEquals(Map.of(
+                        "Namespace", "AWS/SQS",
+                        "MetricName", "ApproximateNumberOfMessagesVisible",
+                        "Dimensions", List.of(Map.of("Name", "QueueName",
+                                "Value", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "QueueName")))),
+                        "Statistic", "Maximum",
+                        "Period", 300,
+                        "Threshold", 1,
+                        "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                        "EvaluationPeriods", 1,
+                        "DatapointsToAlarm", 1,
+                        "TreatMissingData", "notBreaching"),
+                Synthesized.alarmFields(synth.alarm("Partner Registry partner events in the dead-letter queue")));
+    }
+
+    @Test
+    void anyForwarderErrorRaisesAnAlarm() {
+        // A timeout or an uncaught exception: the whole batch comes back, delivered events with it.
+        assertEquals(Map.of(
+                        "Namespace", "AWS/Lambda",
+                        "MetricName", "Errors",
+                        "Dimensions", List.of(Map.of("Name", "FunctionName", "Value", Map.of("Ref", synth.forwarderFunctionId()))),
+                        "Statistic", "Sum",
+                        "Period", 300,
+                        "Threshold", 1,
+                        "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                        "EvaluationPeriods", 1,
+                        "DatapointsToAlarm", 1,
+                        "TreatMissingData", "notBreaching"),
+                Synthesized.alarmFields(synth.alarm("Partner Registry forwarder errors")));
+    }
+
+    @Test
+    void anEventWaitingLongerThanItsRetriesCouldTakeRaisesTheBacklogAlarm() {
+        assertEquals(Map.of(
+                        "Namespace", "AWS/SQS",
+                        "MetricName", "ApproximateAgeOfOldestMessage",
+                        "Dimensions", List.of(Map.of("Name", "QueueName", "Value", Map.of("Fn::GetAtt", List.of(queueId(), "QueueName")))),
+                        "Statistic", "Maximum",
+                        "Period", 300,
+                        "Threshold", 1200,
+                        "ComparisonOperator", "GreaterThanThreshold",
+                        "EvaluationPeriods", 1,
+                        "DatapointsToAlarm", 1,
+                        "TreatMissingData", "notBreaching"),
+                Synthesized.alarmFields(synth.alarm("Partner Registry partner events waiting over 20 min")));
+    }
+
+    @Test
+    void theBacklogThresholdIsLongerThanAFailingEventSpendsInTheQueue() {
+        // Five receives, a visibility timeout apart, before the dead-letter queue: a retried event is not a backlog.
+        assertTrue(RegistryAlarms.DELIVERY_BACKLOG_THRESHOLD.toSeconds().intValue()
+                > EventDelivery.MAX_RECEIVE_COUNT * EventDelivery.VISIBILITY_TIMEOUT.toSeconds().intValue());
+    }
+
+    @Test
+    void failedDeliveriesForFifteenMinutesRunningRaiseAnAlarm() {
+        assertEquals(Map.of(
+                        "Namespace", "PartnerRegistry",
+                        "MetricName", "EventsDeliveryFailed",
+                        "Statistic", "Sum",
+                        "Period", 300,
+                        "Threshold", 0,
+                        "ComparisonOperator", "GreaterThanThreshold",
+                        "EvaluationPeriods", 3,
+                        "DatapointsToAlarm", 3,
+                        "TreatMissingData", "notBreaching"),
+                Synthesized.alarmFields(synth.alarm("Partner Registry failed to deliver partner events for 15 minutes running")));
+    }
+
+    @Test
+    void theDashboardShowsWhatPutPartnerEventsAcceptedBesideWhatTheForwarderDelivered() {
+        assertEquals(List.of(
+                        List.of("PartnerRegistry", "EventsQueued", Map.of("label", "EventsQueued", "stat", "Sum")),
+                        List.of("PartnerRegistry", "EventsDropped", Map.of("label", "EventsDropped", "stat", "Sum")),
+                        List.of("PartnerRegistry", "EventsFailed", Map.of("label", "EventsFailed", "stat", "Sum"))),
+                synth.widget("Partner events accepted: queued, dropped, failed (sum)").get("metrics"));
+        assertEquals(List.of(
+                        List.of("PartnerRegistry", "EventsDelivered", Map.of("label", "EventsDelivered", "stat", "Sum")),
+                        List.of("PartnerRegistry", "EventsDeliveryFailed", Map.of("label", "EventsDeliveryFailed", "stat", "Sum"))),
+                synth.widget("Partner events delivered and failed to deliver (sum)").get("metrics"));
+    }
+
+    @Test
+    void theDashboardShowsTheDeliveryLagP50AndP99() {
+        assertEquals(List.of(
+                        List.of("PartnerRegistry", "DeliveryLag", Map.of("label", "p50", "stat", "p50")),
+                        List.of("PartnerRegistry", "DeliveryLag", Map.of("label", "p99", "stat", "p99"))),
+                synth.widget("Delivery lag p50 and p99 (ms, each batch's slowest event)").get("metrics"));
+    }
+
+    @Test
+    void theDashboardShowsTheForwardersBatchesErrorsAndThrottles() {
+        String forwarder = "${" + synth.forwarderFunctionId() + "}";
+        assertEquals(List.of(
+                        List.of("AWS/Lambda", "Invocations", "FunctionName", forwarder, Map.of("label", "Batches", "stat", "Sum")),
+                        List.of("AWS/Lambda", "Errors", "FunctionName", forwarder, Map.of("label", "Errors", "stat", "Sum")),
+                        List.of("AWS/Lambda", "Throttles", "FunctionName", forwarder, Map.of("label", "Throttles", "stat", "Sum"))),
+                synth.widget("Forwarder: batches, errors and throttles (sum)").get("metrics"));
+    }
+
+    @Test
+    void theDashboardShowsTheQueuesDepthAndItsOldestEventAgainstTheBacklogAlarm() {
+        String queue = "${" + queueId() + ".QueueName}";
+        Map<?, ?> widget = synth.widget("Delivery queue: events waiting and in flight, age of the oldest (s)");
+        assertEquals(List.of(
+                        List.of("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue,
+                                Map.of("label", "Waiting", "stat", "Maximum")),
+                        List.of("AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", queue,
+                                Map.of("label", "In flight", "stat", "Maximum")),
+                        List.of("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", queue,
+                                Map.of("label", "Oldest (s)", "stat", "Maximum", "yAxis", "right"))),
+                widget.get("metrics"));
+        assertEquals(Map.of("horizontal", List.of(Map.of("value", 1200, "label", "Backlog alarm", "yAxis", "right"))),
+                widget.get("annotations"));
+    }
+
+    @Test
+    void theDashboardShowsTheDeadLetterQueuesDepth() {
+        assertEquals(List.of(List.of("AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName",
+                        "${" + deadLetterQueueId() + ".QueueName}", Map.of("label", "Dead-lettered", "stat", "Maximum"))),
+                synth.widget("Dead-letter queue: undelivered events").get("metrics"));
+    }
+
     private String queueId() {
         return synth.logicalId(synth.stack().delivery().queue());
     }

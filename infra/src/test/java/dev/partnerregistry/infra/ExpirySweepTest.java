@@ -323,48 +323,24 @@ class ExpirySweepTest {
         firstStep.template().resourceCountIs("AWS::Scheduler::Schedule", 0);
         assertFalse(firstStep.template().findOutputs("*").containsKey("ExpirySweepFunctionName"));
         assertFalse(firstStep.template().toJSON().toString().contains("byExpiry"), "nothing refers to the missing index");
-        firstStep.template().resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        firstStep.template().resourceCountIs("AWS::CloudWatch::Alarm", 10); // the API's six and delivery's four
         assertFalse(firstStep.template().toJSON().toString().contains("expiry sweep"), "no alarm or widget for a sweep that is not there");
     }
 
     private Map<String, Object> alarm(String descriptionStart) {
-        return alarm(synth, descriptionStart);
+        return synth.alarm(descriptionStart);
     }
 
     private static Map<String, Object> alarm(Synthesized synth, String descriptionStart) {
-        List<Map<String, Object>> found = synth.resources("AWS::CloudWatch::Alarm").values().stream()
-                .map(Synthesized::properties)
-                .filter(p -> String.valueOf(p.get("AlarmDescription")).startsWith(descriptionStart))
-                .toList();
-        assertEquals(1, found.size(), "alarms starting " + descriptionStart);
-        return found.get(0);
+        return synth.alarm(descriptionStart);
     }
 
-    /** An alarm's properties but its description and actions, for an exact comparison. */
     private static Map<String, Object> alarmFields(Map<String, Object> alarm) {
-        Map<String, Object> fields = new java.util.HashMap<>(alarm);
-        fields.keySet().removeAll(List.of("AlarmDescription", "AlarmActions", "OKActions"));
-        return fields;
+        return Synthesized.alarmFields(alarm);
     }
 
-    /** The properties of the dashboard widget with this title, references written as ${logicalId}. */
-    @SuppressWarnings("unchecked")
     private Map<?, ?> widget(String title) {
-        Object body = Synthesized.properties(synth.only("AWS::CloudWatch::Dashboard").getValue()).get("DashboardBody");
-        List<Object> join = (List<Object>) ((Map<String, Object>) body).get("Fn::Join");
-        StringBuilder json = new StringBuilder();
-        for (Object part : (List<Object>) join.get(1)) {
-            json.append(part instanceof String text ? text : "${" + ((Map<String, Object>) part).get("Ref") + "}");
-        }
-        try {
-            Map<String, Object> dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readValue(json.toString(), Map.class);
-            return ((List<Map<String, Object>>) dashboard.get("widgets")).stream()
-                    .map(w -> (Map<?, ?>) w.get("properties"))
-                    .filter(p -> title.equals(p.get("title")))
-                    .findFirst().orElseThrow(() -> new AssertionError("no widget " + title));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return synth.widget(title);
     }
 
     private Map<String, Object> sweep() {

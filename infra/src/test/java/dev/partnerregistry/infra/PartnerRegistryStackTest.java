@@ -379,7 +379,8 @@ class PartnerRegistryStackTest {
 
     @Test
     void alarmsCoverFunctionErrorsAndThrottlesApi5xxAndTableSystemErrors() {
-        template.resourceCountIs("AWS::CloudWatch::Alarm", 9); // and the expiry sweep's three (ExpirySweepTest)
+        // Six of the API's, the expiry sweep's three (ExpirySweepTest) and delivery's four (EventDeliveryTest).
+        template.resourceCountIs("AWS::CloudWatch::Alarm", 13);
         String functionId = synth.functionId();
         String tableId = synth.only("AWS::DynamoDB::Table").getKey();
         for (String metric : List.of("Errors", "Throttles")) {

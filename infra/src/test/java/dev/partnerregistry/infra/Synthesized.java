@@ -235,6 +235,54 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
         return sweepRoleStatements().stream().filter(s -> sid.equals(s.get("Sid"))).findFirst().orElse(null);
     }
 
+    /** The properties of the one alarm whose description starts so. */
+    Map<String, Object> alarm(String descriptionStart) {
+        List<Map<String, Object>> found = resources("AWS::CloudWatch::Alarm").values().stream()
+                .map(Synthesized::properties)
+                .filter(p -> String.valueOf(p.get("AlarmDescription")).startsWith(descriptionStart))
+                .toList();
+        if (found.size() != 1) {
+            throw new AssertionError("expected one alarm starting " + descriptionStart + ", found " + found.size());
+        }
+        return found.get(0);
+    }
+
+    /** An alarm's properties but its description and actions, for an exact comparison. */
+    static Map<String, Object> alarmFields(Map<String, Object> alarm) {
+        Map<String, Object> fields = new HashMap<>(alarm);
+        fields.keySet().removeAll(List.of("AlarmDescription", "AlarmActions", "OKActions"));
+        return fields;
+    }
+
+    /** The properties of the dashboard widget with this title, references written as ${logicalId}. */
+    @SuppressWarnings("unchecked")
+    Map<?, ?> widget(String title) {
+        Object body = properties(only("AWS::CloudWatch::Dashboard").getValue()).get("DashboardBody");
+        List<Object> join = (List<Object>) ((Map<String, Object>) body).get("Fn::Join");
+        StringBuilder json = new StringBuilder();
+        for (Object part : (List<Object>) join.get(1)) {
+            json.append(part instanceof String text ? text : reference((Map<String, Object>) part));
+        }
+        try {
+            Map<String, Object> dashboard = new ObjectMapper().readValue(json.toString(), Map.class);
+            return ((List<Map<String, Object>>) dashboard.get("widgets")).stream()
+                    .map(w -> (Map<?, ?>) w.get("properties"))
+                    .filter(p -> title.equals(p.get("title")))
+                    .findFirst().orElseThrow(() -> new AssertionError("no widget " + title));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Ref as ${logicalId}, a GetAtt as ${logicalId.Attribute}. */
+    private static String reference(Map<String, Object> intrinsic) {
+        if (intrinsic.containsKey("Ref")) {
+            return "${" + intrinsic.get("Ref") + "}";
+        }
+        List<?> getAtt = (List<?>) intrinsic.get("Fn::GetAtt");
+        return "${" + getAtt.get(0) + "." + getAtt.get(1) + "}";
+    }
+
     /** Writes the template as JSON under target/, for tools that read files (cfn-lint). */
     Path writeTemplate(Path dir) {
         try {
