@@ -147,6 +147,24 @@ public final class PartnerRegistryStack extends Stack {
         }
         CfnOutput.Builder.create(this, "FunctionName").value(function.function().getFunctionName()).build();
         CfnOutput.Builder.create(this, "FunctionAliasArn").value(function.alias().getFunctionArn()).build();
+        CfnOutput.Builder.create(this, "DeliveryQueueUrl")
+                .description("The queue accepted partner events wait on for the forwarder")
+                .value(delivery.queue().getQueueUrl())
+                .build();
+        CfnOutput.Builder.create(this, "DeadLetterQueueUrl")
+                .description("Partner events not delivered after " + EventDelivery.MAX_RECEIVE_COUNT
+                        + " receives; redrive them to the delivery queue once the cause is fixed (docs/deploy.md)")
+                .value(delivery.deadLetterQueue().getQueueUrl())
+                .build();
+        CfnOutput.Builder.create(this, "EventForwarderFunctionName")
+                .description("The forwarder, whose log group has each batch's failure codes")
+                .value(delivery.function().getFunctionName())
+                .build();
+        // The forwarder's role calls PutEvents as this account: what a customer's bus policy admits (README, docs/deploy.md).
+        CfnOutput.Builder.create(this, "CustomerBusPolicyPrincipal")
+                .description("The Principal a customer's bus policy names to let the registry deliver its partners' events")
+                .value(Fn.join("", List.of("arn:", getPartition(), ":iam::", getAccount(), ":root")))
+                .build();
         if (sweep != null) {
             CfnOutput.Builder.create(this, "ExpirySweepFunctionName")
                     .description("The expiry sweep's function, to run it now or read its logs (docs/deploy.md, \"The expiry sweep\")")

@@ -53,7 +53,8 @@ class AwsIamModeTest {
 
     @Test
     void theOutputsHaveNoKeyToIssue() {
-        assertEquals(List.of("ApiEndpoint", "ApiId", "ExpirySweepFunctionName", "FunctionAliasArn", "FunctionName", "TableName"),
+        assertEquals(List.of("ApiEndpoint", "ApiId", "CustomerBusPolicyPrincipal", "DeadLetterQueueUrl", "DeliveryQueueUrl",
+                        "EventForwarderFunctionName", "ExpirySweepFunctionName", "FunctionAliasArn", "FunctionName", "TableName"),
                 template.findOutputs("*").keySet().stream().sorted().toList());
         template.hasOutput("ApiEndpoint", Map.of("Description", Match.stringLikeRegexp(".*signed for execute-api")));
     }

@@ -343,6 +343,22 @@ class EventDeliveryTest {
                 synth.widget("Dead-letter queue: undelivered events").get("metrics"));
     }
 
+    // --- What the operator and the customers are told ---------------------------------------
+
+    @Test
+    void theOutputsNameBothQueuesAndTheForwarder() {
+        template.hasOutput("DeliveryQueueUrl", Map.of("Value", Map.of("Ref", queueId())));
+        template.hasOutput("DeadLetterQueueUrl", Map.of("Value", Map.of("Ref", deadLetterQueueId())));
+        template.hasOutput("EventForwarderFunctionName", Map.of("Value", Map.of("Ref", synth.forwarderFunctionId())));
+    }
+
+    @Test
+    void theOutputsGiveCustomersThePrincipalTheirBusPolicyAdmits() {
+        // The registry's account: the forwarder's role signs its PutEvents as a principal of it.
+        template.hasOutput("CustomerBusPolicyPrincipal", Map.of("Value", Map.of("Fn::Join", List.of("", List.of(
+                "arn:", Map.of("Ref", "AWS::Partition"), ":iam::", Map.of("Ref", "AWS::AccountId"), ":root")))));
+    }
+
     private String queueId() {
         return synth.logicalId(synth.stack().delivery().queue());
     }

@@ -473,7 +473,8 @@ class PartnerRegistryStackTest {
     @Test
     void outputsNameWhatCallersAndOperatorsNeed() {
         Map<String, Map<String, Object>> outputs = template.findOutputs("*");
-        assertEquals(List.of("AccessKeysKmsKeyArn", "ApiEndpoint", "ApiId", "ExpirySweepFunctionName", "FunctionAliasArn",
+        assertEquals(List.of("AccessKeysKmsKeyArn", "ApiEndpoint", "ApiId", "CustomerBusPolicyPrincipal", "DeadLetterQueueUrl",
+                        "DeliveryQueueUrl", "EventForwarderFunctionName", "ExpirySweepFunctionName", "FunctionAliasArn",
                         "FunctionName", "IssueFirstKeyCommand", "TableName"),
                 outputs.keySet().stream().sorted().toList());
     }
