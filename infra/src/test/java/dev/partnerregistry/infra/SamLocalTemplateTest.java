@@ -17,7 +17,7 @@ import software.amazon.awscdk.assertions.Match;
  * DYNAMODB_ENDPOINT (blank, which the function reads as unset); the deployed flavour must not.
  * The env files in infra/sam run the function in aws-iam mode: the events in events/ carry the
  * caller API Gateway's AWS_IAM authorization would have verified, and no signature a
- * registry-keys function could check.
+ * registry-keys function could check. The sweep and the forwarder declare DYNAMODB_ENDPOINT too.
  */
 class SamLocalTemplateTest {
 
@@ -41,6 +41,27 @@ class SamLocalTemplateTest {
             Set<String> applied = new java.util.TreeSet<>(parameters(file).keySet());
             applied.retainAll(environment.keySet());
             assertEquals(Set.of("DYNAMODB_ENDPOINT", "TABLE_NAME"), applied, file);
+        }
+    }
+
+    @Test
+    void theForwarderDeclaresTheEndpointVariableBlankTooSoTheEnvFilesPointItsPutEventsAtTheLocalEngine() throws Exception {
+        // The forwarder's EventBridge endpoint falls back to DYNAMODB_ENDPOINT: LocalStack serves both on one port.
+        Map<String, Object> environment = Synthesized.samLocal().forwarderEnvironment();
+        assertEquals("", environment.get("DYNAMODB_ENDPOINT"));
+        for (String file : ENV_FILES) {
+            Set<String> applied = new java.util.TreeSet<>(parameters(file).keySet());
+            applied.retainAll(environment.keySet());
+            assertEquals(Set.of("DYNAMODB_ENDPOINT", "TABLE_NAME"), applied, file);
+        }
+    }
+
+    @Test
+    void theEnvFilesBlankTheQueueUrlWhoseRefMeansNothingToSam() throws Exception {
+        assertTrue(Synthesized.samLocal().functionEnvironment().containsKey("EVENT_QUEUE_URL"), "declared, so a file may set it");
+        for (String file : ENV_FILES) {
+            // Read as unset: PutPartnerEvents then fails an ACTIVE source's entries with InternalFailure, as with no queue.
+            assertEquals("", parameters(file).get("EVENT_QUEUE_URL"), file);
         }
     }
 
