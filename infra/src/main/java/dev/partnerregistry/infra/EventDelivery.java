@@ -48,11 +48,10 @@ import software.constructs.Construct;
  * so the dead-letter queue must keep messages longer than the queue does.
  *
  * <p>Encryption: SQS-managed keys (SSE-SQS) on both queues. Events are encrypted at rest without a
- * KMS key to manage, pay for per request or grant: with a KMS key, the registry function's role
- * would need {@code kms:GenerateDataKey} and the forwarder's {@code kms:Decrypt}, and the
- * forwarder's role would hold no KMS permission at all otherwise. Who may read the events is
- * decided by IAM, where only the forwarder may receive them. Both queues refuse requests that are
- * not over TLS ({@code aws:SecureTransport}).
+ * KMS key to manage, pay for per request or grant: a KMS key would need {@code kms:GenerateDataKey}
+ * in the registry function's role and {@code kms:Decrypt} in the forwarder's, which otherwise holds
+ * no KMS permission. Who may read the events is IAM's decision either way, and only the forwarder
+ * may receive them. Both queues refuse requests that are not over TLS ({@code aws:SecureTransport}).
  *
  * <p>The forwarder: java21, arm64 (x86_64 in the SAM/LocalStack flavour), {@value #MEMORY_SIZE} MB,
  * {@link #TIMEOUT} (one bus's batch takes at most three PutEvents attempts of a 2 s connect and 5 s
