@@ -7,7 +7,7 @@ LOCAL_JAR := local-runtime/target/partner-registry-local.jar
 ADMIN_JAR := admin/target/partner-registry-admin.jar
 JAVA ?= java
 
-.PHONY: help build run test unit-test invoke admin bench bench-guard soak clean
+.PHONY: help build run test unit-test invoke admin bench bench-guard bench-events soak clean
 
 help:
 	@echo "make run     - the registry on http://127.0.0.1:$${PORT:-4010} (starts moto_server unless DYNAMODB_ENDPOINT is set)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench   - cold start of a fresh JVM: init + first request"
 	@echo "make bench-guard - handler (init + one create) vs the leanest TransactWriteItems program, paired fresh JVMs"
 	@echo "make soak    - minutes of mixed hostile load with engine freezes, then every invariant (DURATION=, THREADS=)"
+	@echo "make bench-events - PutPartnerEvents accepted/s, then the forwarder's delivered/s and lag (DURATION=, THREADS=, CONCURRENT=1)"
 	@echo "make synth | cfn-lint | deploy | sam-commands | localstack-deploy - the CDK stack (infra/infra.mk)"
 
 $(JAR): $(shell find function/src/main -type f 2>/dev/null) function/pom.xml pom.xml
@@ -53,6 +54,9 @@ bench: $(JAR) $(ADMIN_JAR)
 
 bench-guard: $(JAR) $(ADMIN_JAR)
 	bench/handler-vs-lean.sh
+
+bench-events: $(LOCAL_JAR)
+	bench/partner-events.sh
 
 soak: $(LOCAL_JAR)
 	bench/soak.sh
