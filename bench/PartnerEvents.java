@@ -528,7 +528,7 @@ public final class PartnerEvents {
         System.out.printf(Locale.ROOT, "  took:      phase 1 %.1f s, delivery until drained %.1f s after phase 1 ended%n",
                 (acceptEnd - acceptStart) / 1000.0, (deliverEnd - acceptEnd) / 1000.0);
 
-        timeline(acceptStart, deliverEnd);
+        timeline(acceptStart, acceptEnd, deliverEnd);
 
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
             System.out.printf(Locale.ROOT, "%ncpu: this JVM (callers, LocalServer, handler, forwarder, readers) used %.1f s of CPU in all%n",
@@ -549,34 +549,50 @@ public final class PartnerEvents {
         return 0;
     }
 
-    /** Accepted and delivered per window since phase 1 began, and the backlog between them. */
-    private void timeline(long begin, long end) {
-        long span = Math.max(1, end - begin);
-        long w = 5000;
-        while (span / w > 24) {
-            w *= 2;
+    /**
+     * Accepted and delivered per window since phase 1 began, and the backlog between them: 5 s
+     * windows until phase 1 ended, then windows wide enough that the drain takes at most 16 lines.
+     */
+    private void timeline(long begin, long acceptEnd, long end) {
+        long fine = 5000;
+        List<Long> bounds = new ArrayList<>();
+        long t = begin;
+        for (; t < acceptEnd; t += fine) {
+            bounds.add(t);
         }
-        long window = w;
-        int buckets = (int) (span / window) + 1;
-        long[] in = new long[buckets];
-        long[] out = new long[buckets];
-        accepted.values().forEach(t -> in[bucket(t, begin, window, buckets)]++);
-        arrived.entrySet().stream().filter(e -> accepted.containsKey(e.getKey()))
-                .forEach(e -> out[bucket(e.getValue(), begin, window, buckets)]++);
+        long coarse = fine;
+        while ((end - t) / coarse > 16) {
+            coarse *= 2;
+        }
+        for (; t <= end; t += coarse) {
+            bounds.add(t);
+        }
+        bounds.add(t);
+        int windows = bounds.size() - 1;
+        long[] in = new long[windows];
+        long[] out = new long[windows];
+        accepted.values().forEach(at -> in[window(bounds, at)]++);
+        arrived.entrySet().stream().filter(e -> accepted.containsKey(e.getKey())).forEach(e -> out[window(bounds, e.getValue())]++);
         System.out.println();
         System.out.println("timeline (s since phase 1 began: accepted, delivered, backlog = accepted but not yet delivered):");
         long backlog = 0;
-        StringBuilder line = new StringBuilder();
-        for (int b = 0; b < buckets; b++) {
-            backlog += in[b] - out[b];
-            line.append(String.format(Locale.ROOT, "  %4d-%-4d %6d in %6d out %6d backlog%n", b * window / 1000, (b + 1) * window / 1000,
-                    in[b], out[b], backlog));
+        StringBuilder lines = new StringBuilder();
+        for (int w = 0; w < windows; w++) {
+            backlog += in[w] - out[w];
+            lines.append(String.format(Locale.ROOT, "  %4d-%-4d %6d in %6d out %6d backlog%n", (bounds.get(w) - begin) / 1000,
+                    (bounds.get(w + 1) - begin) / 1000, in[w], out[w], backlog));
         }
-        System.out.print(line);
+        System.out.print(lines);
     }
 
-    private static int bucket(long t, long begin, long window, int buckets) {
-        return (int) Math.max(0, Math.min(buckets - 1, (t - begin) / window));
+    /** The window {@code at} falls in (the first or last one for a time outside them). */
+    private static int window(List<Long> bounds, long at) {
+        for (int w = bounds.size() - 2; w > 0; w--) {
+            if (at >= bounds.get(w)) {
+                return w;
+            }
+        }
+        return 0;
     }
 
     // ---------------------------------------------------------------- set-up and calls
