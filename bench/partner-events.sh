@@ -40,6 +40,9 @@ for var in CONCURRENT POLL_WAIT WARMUP; do
   value=${!var:-}
   [ -z "$value" ] || [[ "$value" =~ ^[0-9]+$ ]] || { echo "$var must be a whole number, was '$value'" >&2; exit 2; }
 done
+[ "${BATCH:-10}" -le 20 ] || { echo "BATCH must be at most 20 (PutPartnerEvents' limit), was $BATCH" >&2; exit 2; }
+[ "${CONCURRENT:-0}" -le 1 ] || { echo "CONCURRENT must be 0 or 1, was $CONCURRENT" >&2; exit 2; }
+[ "${POLL_WAIT:-0}" -le 20 ] || { echo "POLL_WAIT must be at most 20 (SQS's limit), was $POLL_WAIT" >&2; exit 2; }
 
 if [ ! -f "$JAR" ]; then
   echo "partner-events: building $JAR" >&2
