@@ -55,6 +55,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsResultE
 @ExtendWith(DynamoDbEngine.class)
 class PartnerEventsDeliveryTest {
 
+    /** Short, so that redeliveries come within the test; one poller here, so no batch outlives it. */
+    private static final int VISIBILITY_SECONDS = 2;
     private static WireFixture fixture;
     private static LocalDelivery delivery;
     private static FaultInjectingProxy eventBridge;
@@ -73,7 +75,7 @@ class PartnerEventsDeliveryTest {
         URI engine = table.endpoint();
         AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(engine);
         sqs = new AwsJsonClient(credentials, DynamoDbEngine.REGION, engine, "sqs", "1.0");
-        delivery = LocalDelivery.create(sqs, table.tableName());
+        delivery = LocalDelivery.create(sqs, table.tableName(), VISIBILITY_SECONDS);
         RegistrySettings settings = table.keySettings(100).withDelivery(EventDeliverySettings.none().withQueue(delivery.queueUrl(), engine));
         fixture = WireFixture.start(table, function -> function, new MovableClock(), RegistrySettings.DEFAULT_SOURCE_EXPIRATION,
                 RegistryAssembly.eventQueue(settings, credentials));
@@ -211,17 +213,24 @@ class PartnerEventsDeliveryTest {
     void aMessageThatIsNoEventEndsInTheDeadLetterQueue() throws Exception {
         call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl()).writeFieldName("MessageBody").writeValue("not an event"));
 
-        for (int receive = 0; receive <= 10 && dlqDepth() == 0; receive++) {
-            delivery.pollOnce(forwarder, 3);
+        for (int receive = 0; receive <= 60 && dlqDepth() == 0; receive++) {
+            if (delivery.pollOnce(forwarder, 0) == 0) {
+                Thread.sleep(500);
+            }
         }
 
         assertEquals(1, dlqDepth());
     }
 
-    /** Polls the delivery queue until a receive (waiting out hidden messages) finds it empty. */
+    /** Polls the delivery queue until it has looked empty for longer than a hidden message stays hidden. */
     private static void drain() throws InterruptedException {
-        for (int empty = 0; empty < 2; ) {
-            empty = delivery.pollOnce(forwarder, 3) == 0 ? empty + 1 : 0;
+        for (int empty = 0; empty < 2 * VISIBILITY_SECONDS + 2; ) {
+            if (delivery.pollOnce(forwarder, 0) == 0) {
+                empty++;
+                Thread.sleep(500);
+            } else {
+                empty = 0;
+            }
         }
     }
 

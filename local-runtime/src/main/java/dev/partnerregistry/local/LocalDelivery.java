@@ -25,8 +25,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 public final class LocalDelivery {
 
     static final int MAX_RECEIVES = 5;
-    /** Seconds a received message stays hidden: short, so that a failed delivery is tried again soon. */
-    static final int VISIBILITY_SECONDS = 2;
+    /**
+     * Seconds a received message stays hidden: longer than a forwarder batch takes on moto (seconds:
+     * its EventBridge is slow to hand events to rules), or another poller would deliver it twice.
+     */
+    public static final int VISIBILITY_SECONDS = 30;
 
     private final AwsJsonClient sqs;
     private final String queueUrl;
@@ -40,6 +43,11 @@ public final class LocalDelivery {
 
     /** Creates (or finds) the queues named after {@code prefix} on the engine {@code sqs} talks to. */
     public static LocalDelivery create(AwsJsonClient sqs, String prefix) {
+        return create(sqs, prefix, VISIBILITY_SECONDS);
+    }
+
+    /** As above, a received message hidden for {@code visibilitySeconds} (tests shorten it to see redeliveries). */
+    public static LocalDelivery create(AwsJsonClient sqs, String prefix, int visibilitySeconds) {
         String dlq = url(call(sqs, "CreateQueue", w -> w.writeFieldName("QueueName").writeValue(prefix + "-events-dlq")));
         JsonNode attributes = call(sqs, "GetQueueAttributes", w -> w.writeFieldName("QueueUrl").writeValue(dlq)
                 .writeFieldName("AttributeNames").writeStartArray().writeValue("QueueArn").writeEndArray());
@@ -48,7 +56,7 @@ public final class LocalDelivery {
         String queue = url(call(sqs, "CreateQueue", w -> w.writeFieldName("QueueName").writeValue(prefix + "-events")
                 .writeFieldName("Attributes").writeStartObject()
                 .writeFieldName("RedrivePolicy").writeValue(redrive)
-                .writeFieldName("VisibilityTimeout").writeValue(Integer.toString(VISIBILITY_SECONDS))
+                .writeFieldName("VisibilityTimeout").writeValue(Integer.toString(visibilitySeconds))
                 .writeEndObject()));
         return new LocalDelivery(sqs, queue, dlq);
     }
@@ -61,7 +69,11 @@ public final class LocalDelivery {
         return deadLetterQueueUrl;
     }
 
-    /** One receive, one forwarder run, one delete: the number of messages received (0: the queue was empty). */
+    /**
+     * One receive, one forwarder run, one delete: the number of messages received (0: the queue was
+     * empty). Prefer {@code waitSeconds} 0: the local engine answers one request at a time, so a long
+     * poll of an empty queue holds up every other call for its whole wait.
+     */
     public int pollOnce(EventForwarderHandler forwarder, int waitSeconds) {
         JsonNode received = call(sqs, "ReceiveMessage", w -> w.writeFieldName("QueueUrl").writeValue(queueUrl)
                 .writeFieldName("MaxNumberOfMessages").writeValue(10)

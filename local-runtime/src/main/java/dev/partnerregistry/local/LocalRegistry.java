@@ -62,7 +62,12 @@ public final class LocalRegistry {
         Thread forwarding = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
-                    runtime.delivery().pollOnce(runtime.forwarder(), 1);
+                    // Short polls and a pause when empty: a long poll would hold the engine (one request at a time) for its wait.
+                    if (runtime.delivery().pollOnce(runtime.forwarder(), 0) == 0) {
+                        Thread.sleep(250);
+                    }
+                } catch (InterruptedException stop) {
+                    return;
                 } catch (RuntimeException e) {
                     System.err.println("local-registry: delivery failed: " + e.getMessage());
                     try {
