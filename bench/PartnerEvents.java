@@ -1,5 +1,6 @@
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.local.LocalConfig;
+import dev.partnerregistry.local.LocalDelivery;
 import dev.partnerregistry.local.LocalRuntime;
 import dev.partnerregistry.local.LocalServer;
 import dev.partnerregistry.store.AwsJsonClient;
@@ -514,8 +515,9 @@ public final class PartnerEvents {
                 polls.sum(), emptyPolls.sum(), received.sum(), forwarderLog.delivered.sum(), forwarderLog.failed.sum(),
                 counts(forwarderLog.codes), counts(pollFailures));
         System.out.printf(Locale.ROOT, "  one poll that received (ReceiveMessage, PutEvents, DeleteMessageBatch): p50 %s ms, p99 %s ms, max %s ms;"
-                        + " LocalDelivery hides a received message for 2 s%n",
-                ms(percentile(poll, 50)), ms(percentile(poll, 99)), ms(poll.length == 0 ? -1 : poll[poll.length - 1]));
+                        + " LocalDelivery hides a received message for %d s%n",
+                ms(percentile(poll, 50)), ms(percentile(poll, 99)), ms(poll.length == 0 ? -1 : poll[poll.length - 1]),
+                LocalDelivery.VISIBILITY_SECONDS);
         System.out.printf(Locale.ROOT, "  check:     missing %d, duplicates %d (expected 0), not ours %d; delivery queue after: %d visible, %d in flight; dead-letter queue: %d%s%n",
                 missing, duplicates.sum(), unknown, queueAfter.get("visible"), queueAfter.get("in flight"),
                 deadLetters.get("visible") + deadLetters.get("in flight"),
