@@ -9,21 +9,13 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
-import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.EventSourceMapping;
 import software.amazon.awscdk.services.lambda.EventSourceMappingOptions;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
@@ -127,16 +119,9 @@ public final class EventDelivery extends Construct {
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(MAX_RECEIVE_COUNT).build())
                 .build();
 
-        this.logGroup = LogGroup.Builder.create(this, "LogGroup")
-                .retention(props.logRetention())
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-
-        Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Partner Registry forwarder: its log group, the delivery queue, PutEvents of registry sources into any bus")
-                .build();
-        logGroup.grantWrite(role);
+        this.logGroup = JavaFunctions.logGroup(this, props.logRetention());
+        Role role = JavaFunctions.role(this,
+                "Partner Registry forwarder: its log group, the delivery queue, PutEvents of registry sources into any bus", logGroup);
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReceiveQueuedEvents")
                 .effect(Effect.ALLOW)
@@ -181,23 +166,11 @@ public final class EventDelivery extends Construct {
             environment.put("DYNAMODB_ENDPOINT", "");
         }
 
-        this.function = Function.Builder.create(this, "Handler")
-                .description("Partner Registry: delivers queued partner events into customers' own event buses")
-                .runtime(Runtime.JAVA_21)
-                // As the other functions: arm64 deployed, x86_64 where SAM or LocalStack run it on an x86 host.
-                .architecture(props.declareLocalEndpoint() ? Architecture.X86_64 : Architecture.ARM_64)
-                .handler(HANDLER)
-                // The same file as the registry function's code: CDK stages it once.
-                .code(Code.fromAsset(props.jar().toString()))
+        this.function = JavaFunctions.handler(this, "Partner Registry: delivers queued partner events into customers' own event buses",
+                        HANDLER, props.jar(), props.declareLocalEndpoint(), logGroup, role)
                 .memorySize(MEMORY_SIZE)
                 .timeout(TIMEOUT)
                 .environment(environment)
-                .loggingFormat(LoggingFormat.JSON)
-                // Its batch line is an EMF document at level INFO: a stricter level would drop the metrics.
-                .applicationLogLevelV2(ApplicationLogLevel.INFO)
-                .systemLogLevelV2(SystemLogLevel.INFO)
-                .logGroup(logGroup)
-                .role(role)
                 .build();
         NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-L1")

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.dynamodb.ITable;
@@ -18,13 +17,7 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.iam.ServicePrincipalOpts;
-import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
-import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.scheduler.CfnSchedule;
@@ -98,16 +91,9 @@ public final class ExpirySweep extends Construct {
         super(scope, id);
         this.interval = Duration.minutes(props.intervalMinutes());
 
-        this.logGroup = LogGroup.Builder.create(this, "LogGroup")
-                .retention(props.logRetention())
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-
-        Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Partner Registry expiry sweep: its log group, the expiry index, and expiring sources")
-                .build();
-        logGroup.grantWrite(role);
+        this.logGroup = JavaFunctions.logGroup(this, props.logRetention());
+        Role role = JavaFunctions.role(this, "Partner Registry expiry sweep: its log group, the expiry index, and expiring sources",
+                logGroup);
         String table = props.table().getTableArn();
         role.addToPrincipalPolicy(RegistryFunction.indexQueries("FindExpiredSources", QUERIED_INDEXES, table));
         role.addToPrincipalPolicy(RegistryFunction.reads("ReadExpiredSources", READ_ACTIONS, RegistryFunction.SOURCE_PARTITIONS, table));
@@ -124,14 +110,8 @@ public final class ExpirySweep extends Construct {
             environment.put("DYNAMODB_ENDPOINT", "");
         }
 
-        this.function = Function.Builder.create(this, "Handler")
-                .description("Partner Registry: deletes PENDING event sources past their expiry")
-                .runtime(Runtime.JAVA_21)
-                // As the registry function: arm64 deployed, x86_64 where SAM or LocalStack run it on an x86 host.
-                .architecture(props.declareLocalEndpoint() ? Architecture.X86_64 : Architecture.ARM_64)
-                .handler(HANDLER)
-                // The same file as the registry function's code: CDK stages it once.
-                .code(Code.fromAsset(props.jar().toString()))
+        this.function = JavaFunctions.handler(this, "Partner Registry: deletes PENDING event sources past their expiry", HANDLER,
+                        props.jar(), props.declareLocalEndpoint(), logGroup, role)
                 .memorySize(MEMORY_SIZE)
                 .timeout(TIMEOUT)
                 .reservedConcurrentExecutions(RESERVED_CONCURRENCY)
@@ -140,12 +120,6 @@ public final class ExpirySweep extends Construct {
                 .retryAttempts(0)
                 .maxEventAge(interval)
                 .environment(environment)
-                .loggingFormat(LoggingFormat.JSON)
-                // SourcesExpired is an EMF line at level INFO: a stricter level would drop it.
-                .applicationLogLevelV2(ApplicationLogLevel.INFO)
-                .systemLogLevelV2(SystemLogLevel.INFO)
-                .logGroup(logGroup)
-                .role(role)
                 .build();
         NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-L1")

@@ -9,22 +9,14 @@ import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
-import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
-import software.amazon.awscdk.services.lambda.ApplicationLogLevel;
-import software.amazon.awscdk.services.lambda.Architecture;
-import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.IFunction;
-import software.amazon.awscdk.services.lambda.LoggingFormat;
-import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
-import software.amazon.awscdk.services.lambda.SystemLogLevel;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.sqs.IQueue;
@@ -85,16 +77,9 @@ public final class RegistryFunction extends Construct {
     public RegistryFunction(Construct scope, String id, Props props) {
         super(scope, id);
 
-        this.logGroup = LogGroup.Builder.create(this, "LogGroup")
-                .retention(props.logRetention())
-                .removalPolicy(RemovalPolicy.RETAIN)
-                .build();
-
-        Role role = Role.Builder.create(this, "Role")
-                .assumedBy(new ServicePrincipal("lambda.amazonaws.com"))
-                .description("Partner Registry function: its log group, the registry table and the delivery queue, nothing else")
-                .build();
-        logGroup.grantWrite(role);
+        this.logGroup = JavaFunctions.logGroup(this, props.logRetention());
+        Role role = JavaFunctions.role(this,
+                "Partner Registry function: its log group, the registry table and the delivery queue, nothing else", logGroup);
         String table = props.table().getTableArn();
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReadTheRegistry")
@@ -134,25 +119,13 @@ public final class RegistryFunction extends Construct {
             environment.put("DYNAMODB_ENDPOINT", "");
         }
 
-        this.function = Function.Builder.create(this, "Handler")
-                .description("Partner Registry: EventBridge partner event source API")
-                .runtime(Runtime.JAVA_21)
-                // arm64 is cheaper per GB-second; the jar is architecture-neutral, so the template fed
-                // to SAM or LocalStack on an x86 host says x86_64 (their arm64 emulation needs QEMU).
-                .architecture(props.declareLocalEndpoint() ? Architecture.X86_64 : Architecture.ARM_64)
-                .handler(FunctionArtifact.HANDLER)
-                .code(Code.fromAsset(props.jar().toString()))
+        this.function = JavaFunctions.handler(this, "Partner Registry: EventBridge partner event source API", FunctionArtifact.HANDLER,
+                        props.jar(), props.declareLocalEndpoint(), logGroup, role)
                 .memorySize(props.memorySize())
                 // API Gateway gives up at 29 s; a request is a few DynamoDB calls with SDK retries.
                 .timeout(Duration.seconds(15))
                 .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
                 .environment(environment)
-                .loggingFormat(LoggingFormat.JSON)
-                // The request log lines are the metrics (EMF) at level INFO: a stricter level would drop them.
-                .applicationLogLevelV2(ApplicationLogLevel.INFO)
-                .systemLogLevelV2(SystemLogLevel.INFO)
-                .logGroup(logGroup)
-                .role(role)
                 .build();
         NagSuppressions.addResourceSuppressions(function, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-L1")
