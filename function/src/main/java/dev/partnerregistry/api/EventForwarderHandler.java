@@ -46,7 +46,7 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
 
     private EventForwarderHandler(RegistrySettings settings, Clock clock) {
         this(new EventDelivery(new EventBridgePutEvents(DynamoDbClients.lambdaCredentials(System.getenv()), settings.delivery().eventsEndpoint()),
-                EventDelivery.realSleep(clock)), settings.metricsNamespace(), clock, System.out);
+                EventDelivery.realSleep()), settings.metricsNamespace(), clock, System.out);
     }
 
     /** For the local runtime and tests. */

@@ -1,6 +1,5 @@
 package dev.partnerregistry.domain;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -91,7 +90,7 @@ public final class EventDelivery {
     }
 
     /** The sleep of a running function. */
-    public static LongConsumer realSleep(Clock clock) {
+    public static LongConsumer realSleep() {
         return millis -> {
             try {
                 Thread.sleep(millis);

@@ -112,8 +112,9 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 if (SourceItem.createdByCall(existing, source.account(), callId)) {
                     return;
                 }
-                if (SourceItem.source(existing).expiredAt(now)) {
-                    if (replaceExpired(SourceItem.source(existing), source, callId, access)) {
+                PartnerEventSource stored = SourceItem.source(existing);
+                if (stored.expiredAt(now)) {
+                    if (replaceExpired(stored, source, callId, access)) {
                         return;
                     }
                     continue;

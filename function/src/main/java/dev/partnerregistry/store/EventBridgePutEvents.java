@@ -42,7 +42,7 @@ public final class EventBridgePutEvents implements EventBusWriter {
     @Override
     public List<String> put(String busArn, List<QueuedEvent> events) {
         String region = busArn.split(":", 6)[3];
-        AwsJsonClient events1 = byRegion.computeIfAbsent(region,
+        AwsJsonClient eventBridge = byRegion.computeIfAbsent(region,
                 r -> new AwsJsonClient(credentials, r, AwsJsonClient.endpoint(endpointOverride, "events", r), "events", "1.1"));
         StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
         w.writeStartObject().writeFieldName("Entries").writeStartArray();
@@ -63,7 +63,7 @@ public final class EventBridgePutEvents implements EventBusWriter {
         w.writeEndArray().writeEndObject();
         AwsJsonClient.Answer answer;
         try {
-            answer = events1.call("AWSEvents.PutEvents", w.getBytes());
+            answer = eventBridge.call("AWSEvents.PutEvents", w.getBytes());
         } catch (UncheckedIOException unreachable) {
             return Collections.nCopies(events.size(), "InternalFailure");
         }

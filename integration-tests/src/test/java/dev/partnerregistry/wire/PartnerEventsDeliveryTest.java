@@ -24,7 +24,6 @@ import dev.partnerregistry.wire.AwsCli.Result;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -267,8 +266,7 @@ class PartnerEventsDeliveryTest {
         members.write(w);
         w.writeEndObject();
         AwsJsonClient.Answer answer = sqs.call("AmazonSQS." + action, w.getBytes());
-        assertTrue(answer.ok(), action + ": " + answer.status() + " " + new String(answer.body().toString().getBytes(StandardCharsets.UTF_8),
-                StandardCharsets.UTF_8));
+        assertTrue(answer.ok(), action + ": " + answer.status() + " " + answer.body());
         return answer.body();
     }
 }

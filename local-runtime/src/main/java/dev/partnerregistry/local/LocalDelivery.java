@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.store.AwsJsonClient;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -129,7 +128,7 @@ public final class LocalDelivery {
         }
         if (!answer.ok()) {
             throw new IllegalStateException("SQS " + action + " answered " + answer.status() + " " + answer.errorType() + ": "
-                    + new String(answer.body().toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+                    + answer.body());
         }
         return answer.body();
     }

@@ -57,7 +57,7 @@ public final class LocalRuntime implements AutoCloseable {
                 RequestLog.to(log, settings.metricsNamespace()), Clock.systemUTC(), RegistryAssembly.eventQueue(settings, credentials)),
                 RegistryAssembly.verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
         this.forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials,
-                settings.delivery().eventsEndpoint()), EventDelivery.realSleep(Clock.systemUTC())), settings.metricsNamespace(),
+                settings.delivery().eventsEndpoint()), EventDelivery.realSleep()), settings.metricsNamespace(),
                 Clock.systemUTC(), log);
     }
 
