@@ -1,6 +1,5 @@
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.admin.AccessKeyEncryption;
 import dev.partnerregistry.admin.IssuedAccessKeys;
@@ -461,7 +460,7 @@ public final class Soak {
     int run() throws Exception {
         StaticCredentialsProvider credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("soak", "soak"));
         // Direct to the engine: set-up and the final check never go through the proxy.
-        RegistrySettings direct = new RegistrySettings(settings.table(), REGION, RegistrySettings.DEFAULT_PARTNER_LIMIT, settings.engine());
+        RegistrySettings direct = RegistrySettings.builder().tableName(settings.table()).region(REGION).dynamoDbEndpoint(settings.engine()).build();
         engineClient = DynamoDbClients.create(direct, credentials);
         PartnerSourceTable.createIfAbsent(engineClient, settings.table());
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(engineClient, settings.table());
@@ -500,8 +499,8 @@ public final class Soak {
         // The workers' keys issued as the operator issues them, secrets under the engine's KMS; the
         // function reads them through the stalling proxy like everything else, and decrypts directly.
         String kmsKey;
-        try (KmsClient kms = AccessKeyEncryption.kms(new RegistrySettings(settings.table(), REGION, 1, settings.engine(), null,
-                AccessKeySettings.defaults().withKms(null, settings.engine())))) {
+        try (KmsClient kms = AccessKeyEncryption.kms(RegistrySettings.builder().tableName(settings.table()).region(REGION)
+                .dynamoDbEndpoint(settings.engine()).build())) {
             kmsKey = AccessKeyEncryption.localKey(kms);
             IssuedAccessKeys issued = new IssuedAccessKeys(engineClient, settings.table(), kms, kmsKey, Clock.systemUTC());
             keys.forEach((id, key) -> {
@@ -510,8 +509,8 @@ public final class Soak {
                 accessKeyItems.add(RegistryTable.principalKeysKey(key.principalArn()));
             });
         }
-        RegistrySettings registrySettings = new RegistrySettings(settings.table(), REGION, RegistrySettings.DEFAULT_PARTNER_LIMIT, proxy.endpoint(),
-                null, AccessKeySettings.defaults().withKms(kmsKey, settings.engine()));
+        RegistrySettings registrySettings = RegistrySettings.builder().tableName(settings.table()).region(REGION)
+                .dynamoDbEndpoint(proxy.endpoint()).kmsKeyArn(kmsKey).kmsEndpoint(settings.engine()).build();
         PartnerRegistryHandler handler = new PartnerRegistryHandler(RegistryAssembly.protocol(handlerClient, registrySettings, log),
                 RegistryAssembly.verifier(handlerClient, registrySettings, credentials, Clock.systemUTC()));
         LocalServer server = LocalServer.start(0, handler, log);
@@ -562,7 +561,7 @@ public final class Soak {
     private final Set<Map<String, AttributeValue>> accessKeyItems = new java.util.HashSet<>();
 
     private DynamoDbClient handlerClient(URI endpoint, StaticCredentialsProvider credentials) {
-        RegistrySettings viaProxy = new RegistrySettings(settings.table(), REGION, RegistrySettings.DEFAULT_PARTNER_LIMIT, endpoint);
+        RegistrySettings viaProxy = RegistrySettings.builder().tableName(settings.table()).region(REGION).dynamoDbEndpoint(endpoint).build();
         return DynamoDbClients.create(viaProxy, credentials, settings.shortClient() ? Duration.ofSeconds(2) : DynamoDbClients.CALL_TIMEOUT);
     }
 

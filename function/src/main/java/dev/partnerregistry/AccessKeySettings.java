@@ -2,10 +2,10 @@ package dev.partnerregistry;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * How callers are authenticated, read once from the environment.
+ * How callers are authenticated; part of {@link RegistrySettings}, built by its builder.
  *
  * @param mode      {@code AUTH_MODE}: {@code registry-keys} (default: the function verifies SigV4 signatures made
  *                  with registry-issued keys) or {@code aws-iam} (API Gateway's AWS_IAM authorization has verified
@@ -37,7 +37,7 @@ public record AccessKeySettings(Mode mode, String kmsKeyArn, URI kmsEndpoint, Du
 
         static Mode of(String value) {
             for (Mode mode : values()) {
-                if (mode.setting.equals(value.trim())) {
+                if (mode.setting.equals(value)) {
                     return mode;
                 }
             }
@@ -46,55 +46,26 @@ public record AccessKeySettings(Mode mode, String kmsKeyArn, URI kmsEndpoint, Du
     }
 
     public AccessKeySettings {
-        if (mode == null) {
-            mode = Mode.REGISTRY_KEYS;
-        }
-        if (cacheTtl == null) {
-            cacheTtl = DEFAULT_CACHE_TTL;
-        }
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(cacheTtl, "cacheTtl");
         if (cacheTtl.isNegative() || cacheTtl.isZero() || cacheTtl.compareTo(MAX_CACHE_TTL) > 0) {
             throw new IllegalArgumentException("ACCESS_KEY_CACHE_SECONDS must be 1 to 900, was " + cacheTtl.toSeconds());
         }
     }
 
-    /** Registry keys, no KMS key named (a local engine's KMS then decrypts with the key the ciphertext names). */
-    public static AccessKeySettings defaults() {
-        return new AccessKeySettings(Mode.REGISTRY_KEYS, null, null, DEFAULT_CACHE_TTL);
-    }
-
-    public AccessKeySettings withKms(String keyArn, URI endpoint) {
-        return new AccessKeySettings(mode, keyArn, endpoint, cacheTtl);
-    }
-
-    public AccessKeySettings withCacheTtl(Duration ttl) {
-        return new AccessKeySettings(mode, kmsKeyArn, kmsEndpoint, ttl);
-    }
-
-    static AccessKeySettings fromEnvironment(Map<String, String> env, URI dynamoDbEndpoint) {
-        String mode = env.get("AUTH_MODE");
-        String endpoint = firstSet(env, "KMS_ENDPOINT", "DYNAMODB_ENDPOINT", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL");
-        String ttl = env.get("ACCESS_KEY_CACHE_SECONDS");
-        String keyArn = env.get("ACCESS_KEYS_KMS_KEY_ARN");
+    static AccessKeySettings from(RegistrySettings.Builder variables) {
+        String mode = variables.text(RegistrySettings.Variable.AUTH_MODE.name());
+        String ttl = variables.text(RegistrySettings.Variable.ACCESS_KEY_CACHE_SECONDS.name());
         return new AccessKeySettings(
-                mode == null || mode.isBlank() ? Mode.REGISTRY_KEYS : Mode.of(mode),
-                keyArn == null || keyArn.isBlank() ? null : keyArn.trim(),
-                endpoint == null ? dynamoDbEndpoint : URI.create(endpoint.trim()),
-                ttl == null || ttl.isBlank() ? DEFAULT_CACHE_TTL : Duration.ofSeconds(seconds(ttl)));
-    }
-
-    private static String firstSet(Map<String, String> env, String... names) {
-        for (String name : names) {
-            String value = env.get(name);
-            if (value != null && !value.isBlank()) {
-                return value;
-            }
-        }
-        return null;
+                mode == null ? Mode.REGISTRY_KEYS : Mode.of(mode),
+                variables.text(RegistrySettings.Variable.ACCESS_KEYS_KMS_KEY_ARN.name()),
+                variables.uri("KMS_ENDPOINT", "DYNAMODB_ENDPOINT", "AWS_ENDPOINT_URL_KMS", "AWS_ENDPOINT_URL"),
+                ttl == null ? DEFAULT_CACHE_TTL : Duration.ofSeconds(seconds(ttl)));
     }
 
     private static long seconds(String value) {
         try {
-            return Long.parseLong(value.trim());
+            return Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("ACCESS_KEY_CACHE_SECONDS must be a whole number, was '" + value + "'", e);
         }

@@ -31,8 +31,8 @@ public final class RegistryAssembly {
     private RegistryAssembly() {
     }
 
-    /** What the Lambda handler runs: the protocol, and the verifier of signatures (null in the aws-iam mode). */
-    public record Function(AwsJsonProtocol protocol, SignatureVerifier verifier) {
+    /** What the Lambda handler runs: the protocol, and the verifier of signatures (null in the aws-iam mode), on these settings. */
+    public record Function(RegistrySettings settings, AwsJsonProtocol protocol, SignatureVerifier verifier) {
     }
 
     /**
@@ -43,7 +43,7 @@ public final class RegistryAssembly {
         RegistrySettings settings = RegistrySettings.fromEnvironment(env);
         AwsCredentialsProvider credentials = DynamoDbClients.lambdaCredentials(env);
         DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials);
-        return new Function(protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace()), Clock.systemUTC(),
+        return new Function(settings, protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace()), Clock.systemUTC(),
                 eventQueue(settings, credentials)), verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
     }
 

@@ -1,11 +1,21 @@
 package dev.partnerregistry;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * What a registry instance needs to know, read once from the environment.
+ * What a registry instance needs to know, read once from its environment variables.
+ *
+ * <p>There is one way to make it: {@link #builder(Map)} (or {@link #fromEnvironment(Map)}) starts from an environment,
+ * whose typed overrides set the same variables, and {@link Builder#build()} reads them all in one place. So a runtime that
+ * overrides one value (make run's own engine, a test's table) still gets every other setting its environment names, and a
+ * value derived from another (KMS, SQS and EventBridge endpoints from DYNAMODB_ENDPOINT) follows an override of it.
  *
  * @param tableName           {@code TABLE_NAME}: the DynamoDB table
  * @param region              {@code AWS_REGION}: the region this registry answers for (default us-east-1)
@@ -24,23 +34,25 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     public static final Duration DEFAULT_SOURCE_EXPIRATION = Duration.ofDays(7);
     static final Duration MAX_SOURCE_EXPIRATION = Duration.ofDays(365);
     static final Duration MIN_SOURCE_EXPIRATION = Duration.ofMinutes(1);
+    private static final BigDecimal MILLIS_PER_DAY = BigDecimal.valueOf(86_400_000L);
 
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_PARTNER_LIMIT = 100;
     public static final String DEFAULT_METRICS_NAMESPACE = "PartnerRegistry";
 
+    /** The variables {@link Builder#build()} reads, each documented in the README's settings tables. */
+    public enum Variable {
+        TABLE_NAME, AWS_REGION, PARTNER_SOURCE_LIMIT, DYNAMODB_ENDPOINT, METRICS_NAMESPACE,
+        AUTH_MODE, ACCESS_KEYS_KMS_KEY_ARN, KMS_ENDPOINT, ACCESS_KEY_CACHE_SECONDS,
+        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT
+    }
+
     public RegistrySettings {
-        if (delivery == null) {
-            delivery = EventDeliverySettings.none();
-        }
-        if (sourceExpiration == null) {
-            sourceExpiration = DEFAULT_SOURCE_EXPIRATION;
-        }
+        Objects.requireNonNull(accessKeys, "accessKeys");
+        Objects.requireNonNull(delivery, "delivery");
+        Objects.requireNonNull(sourceExpiration, "sourceExpiration");
         if (sourceExpiration.compareTo(MIN_SOURCE_EXPIRATION) < 0 || sourceExpiration.compareTo(MAX_SOURCE_EXPIRATION) > 0) {
             throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be one minute to 365 days, was " + sourceExpiration);
-        }
-        if (accessKeys == null) {
-            accessKeys = AccessKeySettings.defaults();
         }
         if (metricsNamespace == null || metricsNamespace.isBlank()) {
             metricsNamespace = DEFAULT_METRICS_NAMESPACE;
@@ -53,64 +65,146 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
         }
     }
 
-    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
-                            AccessKeySettings accessKeys, Duration sourceExpiration) {
-        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, sourceExpiration, null);
-    }
-
-    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
-                            AccessKeySettings accessKeys) {
-        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, null);
-    }
-
-    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace) {
-        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, null);
-    }
-
-    public RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint) {
-        this(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, DEFAULT_METRICS_NAMESPACE);
-    }
-
-    public RegistrySettings withAccessKeys(AccessKeySettings settings) {
-        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, settings, sourceExpiration,
-                delivery);
-    }
-
-    public RegistrySettings withSourceExpiration(Duration expiration) {
-        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, expiration,
-                delivery);
-    }
-
-    public RegistrySettings withDelivery(EventDeliverySettings settings) {
-        return new RegistrySettings(tableName, region, defaultPartnerLimit, dynamoDbEndpoint, metricsNamespace, accessKeys, sourceExpiration,
-                settings);
-    }
-
-    public RegistrySettings(String tableName, String region, int defaultPartnerLimit) {
-        this(tableName, region, defaultPartnerLimit, null);
-    }
-
     public static RegistrySettings fromEnvironment(Map<String, String> env) {
-        String limit = env.get("PARTNER_SOURCE_LIMIT");
-        String endpoint = env.get("DYNAMODB_ENDPOINT");
-        URI dynamoDbEndpoint = endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint);
-        return new RegistrySettings(
-                env.get("TABLE_NAME"),
-                env.getOrDefault("AWS_REGION", DEFAULT_REGION),
-                limit == null || limit.isBlank() ? DEFAULT_PARTNER_LIMIT : parseLimit(limit),
-                dynamoDbEndpoint,
-                env.get("METRICS_NAMESPACE"),
-                AccessKeySettings.fromEnvironment(env, dynamoDbEndpoint),
-                expirationDays(env.get("SOURCE_EXPIRATION_DAYS")),
-                EventDeliverySettings.fromEnvironment(env));
+        return builder(env).build();
+    }
+
+    /** Starts from {@code env} (the process's, a stack's, a test's); each override sets the variable it names. */
+    public static Builder builder(Map<String, String> env) {
+        return new Builder(env);
+    }
+
+    /** Starts from no environment at all: every setting at its default until set. */
+    public static Builder builder() {
+        return new Builder(Map.of());
+    }
+
+    /** Environment variables with typed overrides; {@link #build()} is the only reader of them. */
+    public static final class Builder {
+        private final Map<String, String> variables;
+
+        private Builder(Map<String, String> env) {
+            this.variables = new HashMap<>(env);
+        }
+
+        /** Sets a variable as the environment would (null or blank: unset); for values the typed setters do not cover. */
+        public Builder variable(String name, String value) {
+            if (value == null || value.isBlank()) {
+                variables.remove(name);
+            } else {
+                variables.put(name, value);
+            }
+            return this;
+        }
+
+        public Builder variable(Variable variable, Object value) {
+            return variable(variable.name(), value == null ? null : value.toString());
+        }
+
+        /** Sets the variable only where the environment leaves it unset: a runtime's default, not an override. */
+        public Builder defaultValue(Variable variable, Object value) {
+            String current = variables.get(variable.name());
+            return current == null || current.isBlank() ? variable(variable, value) : this;
+        }
+
+        public Builder tableName(String tableName) {
+            return variable(Variable.TABLE_NAME, tableName);
+        }
+
+        public Builder region(String region) {
+            return variable(Variable.AWS_REGION, region);
+        }
+
+        public Builder defaultPartnerLimit(int limit) {
+            return variable(Variable.PARTNER_SOURCE_LIMIT, limit);
+        }
+
+        public Builder dynamoDbEndpoint(URI endpoint) {
+            return variable(Variable.DYNAMODB_ENDPOINT, endpoint);
+        }
+
+        public Builder metricsNamespace(String namespace) {
+            return variable(Variable.METRICS_NAMESPACE, namespace);
+        }
+
+        public Builder authMode(AccessKeySettings.Mode mode) {
+            return variable(Variable.AUTH_MODE, mode == null ? null : mode.setting());
+        }
+
+        public Builder kmsKeyArn(String keyArn) {
+            return variable(Variable.ACCESS_KEYS_KMS_KEY_ARN, keyArn);
+        }
+
+        public Builder kmsEndpoint(URI endpoint) {
+            return variable(Variable.KMS_ENDPOINT, endpoint);
+        }
+
+        public Builder accessKeyCacheTtl(Duration ttl) {
+            return variable(Variable.ACCESS_KEY_CACHE_SECONDS, ttl == null ? null : ttl.toSeconds());
+        }
+
+        public Builder sourceExpiration(Duration expiration) {
+            return variable(Variable.SOURCE_EXPIRATION_DAYS, expiration == null ? null
+                    : BigDecimal.valueOf(expiration.toMillis()).divide(MILLIS_PER_DAY, MathContext.DECIMAL128).toPlainString());
+        }
+
+        public Builder eventQueueUrl(String queueUrl) {
+            return variable(Variable.EVENT_QUEUE_URL, queueUrl);
+        }
+
+        public Builder sqsEndpoint(URI endpoint) {
+            return variable(Variable.SQS_ENDPOINT, endpoint);
+        }
+
+        public Builder eventsEndpoint(URI endpoint) {
+            return variable(Variable.EVENTS_ENDPOINT, endpoint);
+        }
+
+        /** The current value of a variable, as {@link #build()} will read it (null: unset). */
+        public String get(Variable variable) {
+            return text(variable.name());
+        }
+
+        public RegistrySettings build() {
+            String limit = text(Variable.PARTNER_SOURCE_LIMIT.name());
+            URI dynamoDbEndpoint = uri(Variable.DYNAMODB_ENDPOINT.name());
+            String region = text(Variable.AWS_REGION.name());
+            return new RegistrySettings(
+                    text(Variable.TABLE_NAME.name()),
+                    region == null ? DEFAULT_REGION : region,
+                    limit == null ? DEFAULT_PARTNER_LIMIT : parseLimit(limit),
+                    dynamoDbEndpoint,
+                    text(Variable.METRICS_NAMESPACE.name()),
+                    AccessKeySettings.from(this),
+                    expirationDays(text(Variable.SOURCE_EXPIRATION_DAYS.name())),
+                    EventDeliverySettings.from(this));
+        }
+
+        /** A variable's trimmed value, or null when unset or blank. */
+        String text(String name) {
+            String value = variables.get(name);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        /** The first of {@code names} that is set, as a URI, or null. */
+        URI uri(String... names) {
+            for (String name : names) {
+                String value = text(name);
+                if (value != null) {
+                    return URI.create(value);
+                }
+            }
+            return null;
+        }
     }
 
     private static Duration expirationDays(String days) {
-        if (days == null || days.isBlank()) {
+        if (days == null) {
             return DEFAULT_SOURCE_EXPIRATION;
         }
         try {
-            return Duration.ofMillis(new java.math.BigDecimal(days.trim()).multiply(java.math.BigDecimal.valueOf(86_400_000L)).longValueExact());
+            // To the millisecond: a fraction of a day rarely is a whole number of them (one minute is 0.000694... days).
+            return Duration.ofMillis(new BigDecimal(days).multiply(MILLIS_PER_DAY).setScale(0, RoundingMode.HALF_UP).longValueExact());
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be a number of days, was '" + days + "'", e);
         }
@@ -118,7 +212,7 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
 
     private static int parseLimit(String limit) {
         try {
-            return Integer.parseInt(limit.trim());
+            return Integer.parseInt(limit);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("PARTNER_SOURCE_LIMIT must be a whole number, was '" + limit + "'", e);
         }

@@ -215,18 +215,19 @@ class FunctionContractTest {
     void theAuthModesAreSpelledAsTheFunctionReadsThem() {
         assertEquals(Arrays.stream(AccessKeySettings.Mode.values()).map(m -> m.name() + "=" + m.setting()).toList(),
                 Arrays.stream(AuthMode.values()).map(m -> m.name() + "=" + m.setting()).toList());
-        assertEquals(AccessKeySettings.defaults().mode().setting(), StackSettings.DEFAULT_AUTH_MODE.setting());
+        assertEquals(RegistrySettings.builder().tableName("table").build().accessKeys().mode().setting(), StackSettings.DEFAULT_AUTH_MODE.setting());
     }
 
     @Test
     void theAccessKeyCacheBoundsAreTheFunctions() {
         assertEquals(AccessKeySettings.DEFAULT_CACHE_TTL, Duration.ofSeconds(StackSettings.DEFAULT_ACCESS_KEY_CACHE_SECONDS));
         for (int accepted : List.of(StackSettings.MIN_ACCESS_KEY_CACHE_SECONDS, StackSettings.MAX_ACCESS_KEY_CACHE_SECONDS)) {
-            new AccessKeySettings(AccessKeySettings.Mode.REGISTRY_KEYS, null, null, Duration.ofSeconds(accepted));
+            assertEquals(Duration.ofSeconds(accepted), RegistrySettings.builder().tableName("table")
+                    .accessKeyCacheTtl(Duration.ofSeconds(accepted)).build().accessKeys().cacheTtl());
         }
         for (int refused : List.of(StackSettings.MIN_ACCESS_KEY_CACHE_SECONDS - 1, StackSettings.MAX_ACCESS_KEY_CACHE_SECONDS + 1)) {
             assertThrows(IllegalArgumentException.class,
-                    () -> new AccessKeySettings(AccessKeySettings.Mode.REGISTRY_KEYS, null, null, Duration.ofSeconds(refused)));
+                    () -> RegistrySettings.builder().tableName("table").accessKeyCacheTtl(Duration.ofSeconds(refused)).build());
         }
     }
 
@@ -255,12 +256,13 @@ class FunctionContractTest {
     @Test
     void theStacksSourceExpiryRangeIsOneTheFunctionTakes() {
         assertEquals(RegistrySettings.DEFAULT_SOURCE_EXPIRATION, Duration.ofDays(StackSettings.DEFAULT_SOURCE_EXPIRATION_DAYS));
-        RegistrySettings settings = new RegistrySettings("table", "eu-west-1", 100);
         for (int accepted : List.of(StackSettings.MIN_SOURCE_EXPIRATION_DAYS, StackSettings.MAX_SOURCE_EXPIRATION_DAYS)) {
-            assertEquals(Duration.ofDays(accepted), settings.withSourceExpiration(Duration.ofDays(accepted)).sourceExpiration());
+            assertEquals(Duration.ofDays(accepted), RegistrySettings.builder().tableName("table")
+                    .sourceExpiration(Duration.ofDays(accepted)).build().sourceExpiration());
         }
         for (int refused : List.of(StackSettings.MIN_SOURCE_EXPIRATION_DAYS - 1, StackSettings.MAX_SOURCE_EXPIRATION_DAYS + 1)) {
-            assertThrows(IllegalArgumentException.class, () -> settings.withSourceExpiration(Duration.ofDays(refused)));
+            assertThrows(IllegalArgumentException.class,
+                    () -> RegistrySettings.builder().tableName("table").sourceExpiration(Duration.ofDays(refused)).build());
         }
     }
 

@@ -77,8 +77,8 @@ class LocalStackCreateTest {
         dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(TABLE));
         new DynamoDbRegistryAdmin(dynamoDb, TABLE).registerPrincipals(PARTNER, List.of(CALLER));
         // aws-iam mode: the events below carry the caller as API Gateway's AWS_IAM authorization hands it over.
-        RegistrySettings settings = new RegistrySettings(TABLE, LOCALSTACK.getRegion(), 100)
-                .withAccessKeys(new AccessKeySettings(AccessKeySettings.Mode.AWS_IAM, null, null, null));
+        RegistrySettings settings = RegistrySettings.builder().tableName(TABLE).region(LOCALSTACK.getRegion())
+                .authMode(AccessKeySettings.Mode.AWS_IAM).build();
         handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings, System.out));
     }
 

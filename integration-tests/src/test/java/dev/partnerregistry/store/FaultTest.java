@@ -50,7 +50,8 @@ class FaultTest {
     }
 
     private static PartnerRegistry registryAt(URI endpoint, String tableName) {
-        return RegistryAssembly.registry(DynamoDbEngine.client(endpoint), new RegistrySettings(tableName, DynamoDbEngine.REGION, 10, endpoint));
+        return RegistryAssembly.registry(DynamoDbEngine.client(endpoint), RegistrySettings.builder().tableName(tableName).region(DynamoDbEngine.REGION)
+                .defaultPartnerLimit(10).dynamoDbEndpoint(endpoint).build());
     }
 
     @Test

@@ -116,7 +116,7 @@ class PrecedenceTest {
         Caller registered = new Caller("arn:aws:iam::123456789012:role/" + partner);
         admin.registerPrincipals(partner, List.of(registered.principalArn()));
         PartnerRegistry registry = RegistryAssembly.registry(table.client(),
-                new RegistrySettings(table.tableName(), region, 100, table.endpoint()));
+                table.settingsBuilder(100).region(region).build());
         String name = "aws.partner/" + partner + "/orders/one";
         boolean sourceExists = operation == RegistryOperation.CREATE_PARTNER_EVENT_SOURCE
                 ? present.contains(Condition.EXISTS) : !present.contains(Condition.MISSING);

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
-import dev.partnerregistry.EventDeliverySettings;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.domain.EventDelivery;
@@ -75,7 +74,7 @@ class PartnerEventsDeliveryTest {
         AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(engine);
         sqs = new AwsJsonClient(credentials, DynamoDbEngine.REGION, engine, "sqs", "1.0");
         delivery = LocalDelivery.create(sqs, table.tableName(), VISIBILITY_SECONDS);
-        RegistrySettings settings = table.keySettings(100).withDelivery(EventDeliverySettings.none().withQueue(delivery.queueUrl(), engine));
+        RegistrySettings settings = table.keySettingsBuilder(100).eventQueueUrl(delivery.queueUrl()).sqsEndpoint(engine).build();
         fixture = WireFixture.start(table, function -> function, new MovableClock(), RegistrySettings.DEFAULT_SOURCE_EXPIRATION,
                 RegistryAssembly.eventQueue(settings, credentials));
         eventBridge = new FaultInjectingProxy(engine);

@@ -68,12 +68,12 @@ class RetriedCreateWireTest {
     static void start(DynamoDbEngine.EngineTable table) throws Exception {
         engine = table;
         proxy = new FaultInjectingProxy(table.endpoint());
-        RegistrySettings settings = new RegistrySettings(table.tableName(), REGION, 100, proxy.endpoint());
+        RegistrySettings settings = table.settingsBuilder(100).region(REGION).dynamoDbEndpoint(proxy.endpoint()).build();
         DynamoDbClient throughProxy = DynamoDbClients.create(settings,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), CALL_TIMEOUT);
         LocalConfig config = LocalConfig.load(Map.of(), WireFixture.root());
         WireFixture.issueLocalKeys(table, config);
-        RegistrySettings keySettings = settings.withAccessKeys(table.keySettings(100).accessKeys());
+        RegistrySettings keySettings = table.keySettingsBuilder(100).region(REGION).dynamoDbEndpoint(proxy.endpoint()).build();
         PartnerRegistryHandler function = new PartnerRegistryHandler(
                 RegistryAssembly.protocol(throughProxy, keySettings, new PrintStream(OutputStream.nullOutputStream())),
                 RegistryAssembly.verifier(table.client(), keySettings, ToolCredentials.forEndpoint(table.endpoint()), Clock.systemUTC()));

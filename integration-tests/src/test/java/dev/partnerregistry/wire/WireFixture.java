@@ -90,7 +90,7 @@ final class WireFixture implements AutoCloseable {
         admin.registerPrincipals(LIMITED_PARTNER, List.of(EXAMPLE_PRINCIPAL));
         admin.setPartnerLimit(LIMITED_PARTNER, 0);
         issueLocalKeys(table, config);
-        PartnerRegistryHandler handler = table.keyVerifyingHandler(table.keySettings(100).withSourceExpiration(sourceExpiration), clock,
+        PartnerRegistryHandler handler = table.keyVerifyingHandler(table.keySettingsBuilder(100).sourceExpiration(sourceExpiration).build(), clock,
                 new PrintStream(OutputStream.nullOutputStream()), queue);
         return new WireFixture(LocalServer.start(0, around.apply(handler), System.err), admin);
     }

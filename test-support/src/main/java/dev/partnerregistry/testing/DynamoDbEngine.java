@@ -1,6 +1,5 @@
 package dev.partnerregistry.testing;
 
-import dev.partnerregistry.AccessKeySettings;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.AccessKeyEncryption;
@@ -47,7 +46,13 @@ public final class DynamoDbEngine implements ParameterResolver {
     public record EngineTable(URI endpoint, String tableName, DynamoDbClient client) {
 
         public RegistrySettings settings(int defaultPartnerLimit) {
-            return new RegistrySettings(tableName, REGION, defaultPartnerLimit, endpoint);
+            return settingsBuilder(defaultPartnerLimit).build();
+        }
+
+        /** This table on this engine, for a test to set more on; nothing from the test process's environment. */
+        public RegistrySettings.Builder settingsBuilder(int defaultPartnerLimit) {
+            return RegistrySettings.builder().tableName(tableName).region(REGION).defaultPartnerLimit(defaultPartnerLimit)
+                    .dynamoDbEndpoint(endpoint);
         }
 
         /** The registry on this table, assembled as the function assembles it. */
@@ -69,8 +74,12 @@ public final class DynamoDbEngine implements ParameterResolver {
          * (KMS_ENDPOINT if set, else the engine itself: moto and LocalStack serve KMS on the same port).
          */
         public RegistrySettings keySettings(int defaultPartnerLimit) {
-            RegistrySettings settings = settings(defaultPartnerLimit);
-            return settings.withAccessKeys(settings.accessKeys().withKms(AccessKeyEncryption.localKey(kms()), kmsEndpoint()));
+            return keySettingsBuilder(defaultPartnerLimit).build();
+        }
+
+        /** As {@link #keySettings(int)}, for a test to set more on. */
+        public RegistrySettings.Builder keySettingsBuilder(int defaultPartnerLimit) {
+            return settingsBuilder(defaultPartnerLimit).kmsKeyArn(AccessKeyEncryption.localKey(kms())).kmsEndpoint(kmsEndpoint());
         }
 
         /** The operator's side of access keys on this table, as `admin issue-key` and the others run it. */
@@ -102,8 +111,8 @@ public final class DynamoDbEngine implements ParameterResolver {
 
         private static synchronized KmsClient kms() {
             if (kms == null) {
-                kms = AccessKeyEncryption.kms(new RegistrySettings("unused", REGION, 1, DynamoDbEngine.endpoint(), null,
-                        AccessKeySettings.defaults().withKms(null, kmsEndpoint())));
+                kms = AccessKeyEncryption.kms(RegistrySettings.builder().tableName("unused").region(REGION)
+                        .dynamoDbEndpoint(DynamoDbEngine.endpoint()).kmsEndpoint(kmsEndpoint()).build());
             }
             return kms;
         }
@@ -133,7 +142,7 @@ public final class DynamoDbEngine implements ParameterResolver {
     }
 
     public static DynamoDbClient client(URI engine) {
-        return DynamoDbClients.create(new RegistrySettings("unused", REGION, 1, engine),
+        return DynamoDbClients.create(RegistrySettings.builder().tableName("unused").region(REGION).dynamoDbEndpoint(engine).build(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
     }
 
