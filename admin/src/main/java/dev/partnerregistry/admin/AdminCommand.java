@@ -6,6 +6,8 @@ import dev.partnerregistry.store.DynamoDbClients;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,26 +44,69 @@ import software.amazon.awssdk.services.kms.KmsClient;
  */
 public final class AdminCommand {
 
-    static final String USAGE = String.join("\n",
-            "usage: admin <command> [options]   (table: TABLE_NAME; region: AWS_REGION; engine: DYNAMODB_ENDPOINT)",
-            "  register-partner --partner P --principal ARN [--principal ARN ...]",
-            "  deregister-principal --partner P --principal ARN",
-            "  set-limit --partner P (--limit N | --default)",
-            "  disable --operation OPERATION [--region R]",
-            "  enable --operation OPERATION [--region R]",
-            "  show-partner --partner P",
-            "  recount --partner P                (sets the partner's counter to the sources it holds)",
-            "  create-page-token-key              (once per table; the function only reads it)",
-            "  migrate-layout                     (a table from before sources and counters had partitions of their own)",
-            "  audit [--partner P] [--repair]     (checks every invariant of the table, one line per finding; a dry run unless",
-            "                                     --repair; exit 1 while findings remain. SOURCE_EXPIRATION_DAYS as the function's)",
-            "  show-region [--region R]",
-            "  create-table",
-            "  issue-key --principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN)",
-            "  list-keys --principal ARN",
-            "  deactivate-key --access-key-id ID  (refused by the function within ACCESS_KEY_CACHE_SECONDS, 60 s by default)",
-            "  activate-key --access-key-id ID",
-            "  delete-key --access-key-id ID");
+    /** One operator command: its name, its options as the usage shows them, and what it does. */
+    private record Command(String name, String options, Action action) {
+    }
+
+    @FunctionalInterface
+    private interface Action {
+        /** @return the exit code */
+        int run(Invocation invocation);
+    }
+
+    /** Dispatch by exact name: every command is a row here, and the usage is made from the same rows. */
+    private static final Map<String, Command> COMMANDS = table(
+            new Command("register-partner", "--partner P --principal ARN [--principal ARN ...]",
+                    c -> c.print(c.admin().registerPrincipals(c.options().partner(), c.options().principals()))),
+            new Command("deregister-principal", "--partner P --principal ARN",
+                    c -> c.print(c.admin().deregisterPrincipals(c.options().partner(), c.options().principals()))),
+            new Command("set-limit", "--partner P (--limit N | --default)",
+                    c -> c.print(c.admin().setPartnerLimit(c.options().partner(), c.options().limit()))),
+            new Command("disable", "--operation OPERATION [--region R]",
+                    c -> c.print(c.admin().disable(c.region(), c.options().operation()))),
+            new Command("enable", "--operation OPERATION [--region R]",
+                    c -> c.print(c.admin().enable(c.region(), c.options().operation()))),
+            new Command("show-partner", "--partner P", c -> c.print(c.admin().partner(c.options().partner()))),
+            new Command("recount", "--partner P                (sets the partner's counter to the sources it holds)",
+                    c -> c.print(c.admin().recount(c.options().partner()))),
+            new Command("create-page-token-key", "             (once per table; the function only reads it)",
+                    c -> c.print(c.admin().createPageTokenKey())),
+            new Command("migrate-layout", "                    (a table from before sources and counters had partitions of their own)",
+                    c -> c.print(c.admin().migrateLayout())),
+            new Command("audit", "[--partner P] [--repair]     (checks every invariant of the table, one line per finding; a dry run unless\n"
+                    + "                                     --repair; exit 1 while findings remain. SOURCE_EXPIRATION_DAYS as the function's)",
+                    AdminCommand::audit),
+            new Command("show-region", "[--region R]", c -> c.print(c.admin().region(c.region()))),
+            new Command("create-table", "", c -> {
+                PartnerSourceTable.createIfAbsent(c.dynamoDb(), c.settings().tableName());
+                c.out().println("table " + c.settings().tableName() + " is ready");
+                return 0;
+            }),
+            new Command("issue-key", "--principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN)",
+                    c -> {
+                        if (c.settings().accessKeys().kmsKeyArn() == null) {
+                            throw new IllegalArgumentException("issue-key needs ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output"
+                                    + " (make run prints the local one in its operator line)");
+                        }
+                        c.print(c.keys().issue(c.options().principal()));
+                        c.err().println("admin: the secret access key is shown this once and stored only encrypted: hand it to the partner now.");
+                        return 0;
+                    }),
+            new Command("list-keys", "--principal ARN", c -> {
+                StringBuilder json = new StringBuilder("{\"AccessKeyMetadata\": [");
+                List<IssuedAccessKeys.IssuedKey> listed = c.keys().list(c.options().principal());
+                for (int i = 0; i < listed.size(); i++) {
+                    json.append(i == 0 ? "" : ", ").append(metadata(listed.get(i)));
+                }
+                c.out().println(json.append("]}"));
+                return 0;
+            }),
+            new Command("deactivate-key", "--access-key-id ID  (refused by the function within ACCESS_KEY_CACHE_SECONDS, 60 s by default)",
+                    c -> c.print(c.keys().deactivate(c.options().accessKeyId()))),
+            new Command("activate-key", "--access-key-id ID", c -> c.print(c.keys().activate(c.options().accessKeyId()))),
+            new Command("delete-key", "--access-key-id ID", c -> c.print(c.keys().delete(c.options().accessKeyId()))));
+
+    static final String USAGE = usage();
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
 
     private AdminCommand() {
@@ -71,14 +116,23 @@ public final class AdminCommand {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
+    /** The names of every command, in the usage's order. */
+    static List<String> commandNames() {
+        return List.copyOf(COMMANDS.keySet());
+    }
+
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
             err.println(USAGE);
             return args.length == 0 ? 2 : 0;
         }
+        Command command = COMMANDS.get(args[0]);
         RegistrySettings settings;
         Options options;
         try {
+            if (command == null) {
+                throw new IllegalArgumentException("unknown command " + args[0]);
+            }
             settings = RegistrySettings.fromEnvironment(env);
             options = Options.parse(args);
         } catch (IllegalArgumentException e) {
@@ -86,40 +140,8 @@ public final class AdminCommand {
             err.println(USAGE);
             return 2;
         }
-        try (DynamoDbClient dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()))) {
-            DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
-            String region = options.one("--region", settings.region());
-            if (args[0].endsWith("-key") || args[0].equals("list-keys")) {
-                return accessKeys(args[0], options, settings, dynamoDb, out, err);
-            }
-            if (args[0].equals("audit")) {
-                String partner = options.one("--partner", null) == null ? null : options.partner();
-                TableAudit.Report report = new TableAudit(dynamoDb, settings.tableName(), settings.sourceExpiration(), Clock.systemUTC())
-                        .run(partner, options.values().containsKey("--repair"));
-                out.print(report.render());
-                return report.exitCode();
-            }
-            Map<String, AttributeValue> item;
-            switch (args[0]) {
-                case "register-partner" -> item = admin.registerPrincipals(options.partner(), options.principals());
-                case "deregister-principal" -> item = admin.deregisterPrincipals(options.partner(), options.principals());
-                case "set-limit" -> item = admin.setPartnerLimit(options.partner(), options.limit());
-                case "disable" -> item = admin.disable(region, options.operation());
-                case "enable" -> item = admin.enable(region, options.operation());
-                case "show-partner" -> item = admin.partner(options.partner());
-                case "recount" -> item = admin.recount(options.partner());
-                case "migrate-layout" -> item = admin.migrateLayout();
-                case "create-page-token-key" -> item = admin.createPageTokenKey();
-                case "show-region" -> item = admin.region(region);
-                case "create-table" -> {
-                    PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
-                    out.println("table " + settings.tableName() + " is ready");
-                    return 0;
-                }
-                default -> throw new IllegalArgumentException("unknown command " + args[0]);
-            }
-            out.println(render(item));
-            return 0;
+        try (Invocation invocation = new Invocation(options, settings, out, err)) {
+            return command.action().run(invocation);
         } catch (IllegalArgumentException e) {
             err.println("admin: " + e.getMessage());
             err.println(USAGE);
@@ -130,34 +152,107 @@ public final class AdminCommand {
         }
     }
 
-    private static int accessKeys(String command, Options options, RegistrySettings settings, DynamoDbClient dynamoDb, PrintStream out,
-                                  PrintStream err) {
-        String kmsKeyArn = settings.accessKeys().kmsKeyArn();
-        if (command.equals("issue-key") && kmsKeyArn == null) {
-            throw new IllegalArgumentException("issue-key needs ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output");
+    private static int audit(Invocation c) {
+        String partner = c.options().one("--partner", null) == null ? null : c.options().partner();
+        TableAudit.Report report = new TableAudit(c.dynamoDb(), c.settings().tableName(), c.settings().sourceExpiration(), Clock.systemUTC())
+                .run(partner, c.options().values().containsKey("--repair"));
+        c.out().print(report.render());
+        return report.exitCode();
+    }
+
+    /** What a command works with: its clients are made on first use and closed after it, so a usage error touches nothing. */
+    private static final class Invocation implements AutoCloseable {
+        private final Options options;
+        private final RegistrySettings settings;
+        private final PrintStream out;
+        private final PrintStream err;
+        private DynamoDbClient dynamoDb;
+        private KmsClient kms;
+
+        Invocation(Options options, RegistrySettings settings, PrintStream out, PrintStream err) {
+            this.options = options;
+            this.settings = settings;
+            this.out = out;
+            this.err = err;
         }
-        try (KmsClient kms = AccessKeyEncryption.kms(settings)) {
-            IssuedAccessKeys keys = new IssuedAccessKeys(dynamoDb, settings.tableName(), kms, kmsKeyArn, Clock.systemUTC());
-            switch (command) {
-                case "issue-key" -> {
-                    out.println(render(keys.issue(options.principal())));
-                    err.println("admin: the secret access key is shown this once and stored only encrypted: hand it to the partner now.");
-                }
-                case "list-keys" -> {
-                    StringBuilder json = new StringBuilder("{\"AccessKeyMetadata\": [");
-                    List<IssuedAccessKeys.IssuedKey> listed = keys.list(options.principal());
-                    for (int i = 0; i < listed.size(); i++) {
-                        json.append(i == 0 ? "" : ", ").append(metadata(listed.get(i)));
-                    }
-                    out.println(json.append("]}"));
-                }
-                case "deactivate-key" -> out.println(render(keys.deactivate(options.accessKeyId())));
-                case "activate-key" -> out.println(render(keys.activate(options.accessKeyId())));
-                case "delete-key" -> out.println(render(keys.delete(options.accessKeyId())));
-                default -> throw new IllegalArgumentException("unknown command " + command);
+
+        Options options() {
+            return options;
+        }
+
+        RegistrySettings settings() {
+            return settings;
+        }
+
+        PrintStream out() {
+            return out;
+        }
+
+        PrintStream err() {
+            return err;
+        }
+
+        String region() {
+            return options.one("--region", settings.region());
+        }
+
+        DynamoDbClient dynamoDb() {
+            if (dynamoDb == null) {
+                dynamoDb = DynamoDbClients.create(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()));
             }
+            return dynamoDb;
+        }
+
+        DynamoDbRegistryAdmin admin() {
+            return new DynamoDbRegistryAdmin(dynamoDb(), settings.tableName());
+        }
+
+        IssuedAccessKeys keys() {
+            String kmsKeyArn = settings.accessKeys().kmsKeyArn();
+            if (kms == null) {
+                kms = AccessKeyEncryption.kms(settings);
+            }
+            return new IssuedAccessKeys(dynamoDb(), settings.tableName(), kms, kmsKeyArn, Clock.systemUTC());
+        }
+
+        int print(Map<String, AttributeValue> item) {
+            out.println(render(item));
             return 0;
         }
+
+        int print(IssuedAccessKeys.IssuedKey key) {
+            out.println(render(key));
+            return 0;
+        }
+
+        @Override
+        public void close() {
+            if (kms != null) {
+                kms.close();
+            }
+            if (dynamoDb != null) {
+                dynamoDb.close();
+            }
+        }
+    }
+
+    private static Map<String, Command> table(Command... commands) {
+        Map<String, Command> table = new LinkedHashMap<>();
+        for (Command command : commands) {
+            if (table.put(command.name(), command) != null) {
+                throw new IllegalStateException("two commands named " + command.name());
+            }
+        }
+        return Collections.unmodifiableMap(table);
+    }
+
+    private static String usage() {
+        StringBuilder usage = new StringBuilder(
+                "usage: admin <command> [options]   (table: TABLE_NAME; region: AWS_REGION; engine: DYNAMODB_ENDPOINT)");
+        for (Command command : COMMANDS.values()) {
+            usage.append("\n  ").append(command.name()).append(command.options().isEmpty() ? "" : " " + command.options());
+        }
+        return usage.toString();
     }
 
     /** As IAM's create-access-key prints a key: {@code {"AccessKey": {...}}}, the secret only when just issued. */
