@@ -161,8 +161,19 @@ public abstract sealed class RegistryException extends RuntimeException {
 
     /** The X-Amz-Target names no operation of this service. */
     public static final class UnknownOperation extends RegistryException {
-        public UnknownOperation() {
-            super("UnknownOperationException", null);
+        /** @param target the X-Amz-Target as sent (quoted, cut as validation messages cut values), or null when none was */
+        public UnknownOperation(String target) {
+            super("UnknownOperationException", (target == null ? "No operation named: the request has no X-Amz-Target header."
+                    : "Operation " + Constraints.quoted(target) + " is not supported by this registry.")
+                    + " Supported: " + supported() + ".");
+        }
+
+        private static String supported() {
+            StringBuilder names = new StringBuilder();
+            for (RegistryOperation operation : RegistryOperation.values()) {
+                names.append(names.length() == 0 ? "" : ", ").append(RegistryOperation.TARGET_PREFIX).append(operation.operationName());
+            }
+            return names.toString();
         }
     }
 }

@@ -18,6 +18,9 @@ public enum RegistryOperation {
     DESCRIBE_EVENT_BUS("DescribeEventBus"),
     PUT_PARTNER_EVENTS("PutPartnerEvents");
 
+    /** What X-Amz-Target puts before the operation's name: EventBridge's JSON target prefix. */
+    public static final String TARGET_PREFIX = "AWSEvents.";
+
     private final String operationName;
 
     RegistryOperation(String operationName) {

@@ -37,9 +37,20 @@ class AwsJsonProtocolTest {
 
     @Test
     void anUnknownTargetIsUnknownOperationException() {
-        assertError(call("AWSEvents.PutRule", "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
-        assertError(call(null, "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
-        assertError(call("Other.CreatePartnerEventSource", "{}"), 400, "UnknownOperationException", "{\"__type\":\"UnknownOperationException\"}");
+        String supported = " Supported: AWSEvents.CreatePartnerEventSource, AWSEvents.DescribePartnerEventSource, "
+                + "AWSEvents.ListPartnerEventSources, AWSEvents.ListPartnerEventSourceAccounts, AWSEvents.DeletePartnerEventSource, "
+                + "AWSEvents.ListEventSources, AWSEvents.DescribeEventSource, AWSEvents.ActivateEventSource, "
+                + "AWSEvents.DeactivateEventSource, AWSEvents.CreateEventBus, AWSEvents.DeleteEventBus, AWSEvents.DescribeEventBus, "
+                + "AWSEvents.PutPartnerEvents.";
+        assertError(call("AWSEvents.PutRule", "{}"), 400, "UnknownOperationException",
+                "{\"__type\":\"UnknownOperationException\",\"message\":\"Operation 'AWSEvents.PutRule' is not supported by this registry."
+                        + supported + "\"}");
+        assertError(call(null, "{}"), 400, "UnknownOperationException",
+                "{\"__type\":\"UnknownOperationException\",\"message\":\"No operation named: the request has no X-Amz-Target header."
+                        + supported + "\"}");
+        assertError(call("Other.CreatePartnerEventSource", "{}"), 400, "UnknownOperationException",
+                "{\"__type\":\"UnknownOperationException\",\"message\":\"Operation 'Other.CreatePartnerEventSource' is not supported by this registry."
+                        + supported + "\"}");
     }
 
     @Test
