@@ -77,7 +77,7 @@ public final class TableAudit {
     private static final Set<String> STATES = Set.of(PENDING, ACTIVE, DELETED);
     /** The source attributes a repair's condition insists are still absent when they were absent when read. */
     private static final List<String> LIFECYCLE_ATTRIBUTES = List.of(STATE, EXPIRES_AT, EXPIRY_QUEUE, BUS_ACCOUNT, BUS_CREATED_AT,
-            RegistryTable.DELIVER_TO);
+            RegistryTable.DELIVER_TO, RegistryTable.BUS_DESCRIPTION);
     private static final String NAME_PREFIX = "aws.partner/";
 
     private static final String PARTNER_PARTITION_PREFIX = pk(RegistryTable.partnerKey(""));
@@ -916,7 +916,9 @@ public final class TableAudit {
         String set = "SET " + update.name(STATE) + " = :pending, " + update.name(EXPIRES_AT) + " = :expiresAt, "
                 + update.name(EXPIRY_QUEUE) + " = :queue";
         String remove = item.containsKey(BUS_ACCOUNT) || item.containsKey(BUS_CREATED_AT) || item.containsKey(RegistryTable.DELIVER_TO)
-                ? " REMOVE " + update.name(BUS_ACCOUNT) + ", " + update.name(BUS_CREATED_AT) + ", " + update.name(RegistryTable.DELIVER_TO) : "";
+                || item.containsKey(RegistryTable.BUS_DESCRIPTION)
+                ? " REMOVE " + update.name(BUS_ACCOUNT) + ", " + update.name(BUS_CREATED_AT) + ", " + update.name(RegistryTable.DELIVER_TO)
+                + ", " + update.name(RegistryTable.BUS_DESCRIPTION) : "";
         update.values.put(":pending", AttributeValue.fromS(PENDING));
         update.values.put(":expiresAt", AttributeValue.fromN(Long.toString(expiresAt)));
         update.values.put(":queue", AttributeValue.fromS(EXPIRY_QUEUE_VALUE));

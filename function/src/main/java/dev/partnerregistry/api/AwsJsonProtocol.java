@@ -29,7 +29,7 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  */
 public final class AwsJsonProtocol {
 
-    public static final String TARGET_PREFIX = "AWSEvents.";
+    public static final String TARGET_PREFIX = RegistryOperation.TARGET_PREFIX;
     public static final String CONTENT_TYPE = "application/x-amz-json-1.1";
     private static final String ERROR_TYPE = "x-amzn-ErrorType";
 
@@ -86,7 +86,7 @@ public final class AwsJsonProtocol {
             checkContentType(request.contentType());
             JsonNode members = JsonBodies.parse(request.body().get());
             if (operation == null) {
-                throw new RegistryException.UnknownOperation();
+                throw new RegistryException.UnknownOperation(request.target());
             }
             partner = partnerNamedIn(operation, members);
             response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(request.callId()), counts), requestId);
@@ -215,9 +215,20 @@ public final class AwsJsonProtocol {
                 return "{}";
             }
             case CREATE_EVENT_BUS: {
-                String arn = customers.createEventBus(in.string("Name"), in.string("EventSourceName"), in.string("Description"),
+                String description = in.string("Description");
+                RequestMembers deadLetter = in.structure("DeadLetterConfig");
+                RequestMembers logs = in.structure("LogConfig");
+                CustomerEventSources.BusOptions options = new CustomerEventSources.BusOptions(in.string("KmsKeyIdentifier"),
+                        deadLetter != null, deadLetter == null ? null : deadLetter.string("Arn"),
+                        logs != null, logs == null ? null : logs.string("IncludeDetail"), logs == null ? null : logs.string("Level"));
+                String arn = customers.createEventBus(in.string("Name"), in.string("EventSourceName"), description, options,
                         deliverToTag(in), caller);
-                return json(w -> w.writeFieldName("EventBusArn").writeValue(arn));
+                return json(w -> {
+                    w.writeFieldName("EventBusArn").writeValue(arn);
+                    if (description != null) {
+                        w.writeFieldName("Description").writeValue(description);
+                    }
+                });
             }
             case DELETE_EVENT_BUS: {
                 customers.deleteEventBus(in.string("Name"), caller);
@@ -254,6 +265,9 @@ public final class AwsJsonProtocol {
                 CustomerEventSources.PartnerEventBus bus = customers.describeEventBus(in.string("Name"), caller);
                 return json(w -> {
                     w.writeFieldName("Name").writeValue(bus.name()).writeFieldName("Arn").writeValue(bus.arn());
+                    if (bus.description() != null) {
+                        w.writeFieldName("Description").writeValue(bus.description());
+                    }
                     writeTime(w, "CreationTime", bus.creationTime());
                     writeTime(w, "LastModifiedTime", bus.creationTime());
                 });

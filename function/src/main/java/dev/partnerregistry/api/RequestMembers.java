@@ -63,6 +63,12 @@ final class RequestMembers {
                 : notExpected(value));
     }
 
+    /** A structure (CreateEventBus' DeadLetterConfig, LogConfig); null when absent. */
+    RequestMembers structure(String member) {
+        JsonNode value = members.get(member);
+        return value == null || value.isNull() ? null : of(value);
+    }
+
     /** A list of structures (PutPartnerEvents' Entries, CreateEventBus' Tags); null when absent. */
     List<RequestMembers> structures(String member) {
         List<JsonNode> list = list(member);

@@ -35,6 +35,13 @@ public final class Constraints {
     public static final String BUS_NAME_OR_ARN_PATTERN = "(arn:aws[\\w-]*:events:[a-z]+-[a-z]+-[\\w-]+:[0-9]{12}:event-bus\\/)?[/\\.\\-_A-Za-z0-9]+";
     public static final int BUS_NAME_OR_ARN_MAX_LENGTH = 1600;
     public static final int DESCRIPTION_MAX_LENGTH = 512;
+    /** CreateEventBus' KmsKeyIdentifier, DeadLetterConfig.Arn and LogConfig, as the model constrains them. */
+    public static final String KMS_KEY_IDENTIFIER_PATTERN = "^[a-zA-Z0-9_\\-/:]*$";
+    public static final int KMS_KEY_IDENTIFIER_MAX_LENGTH = 2048;
+    public static final int DEAD_LETTER_ARN_MIN_LENGTH = 1;
+    public static final int DEAD_LETTER_ARN_MAX_LENGTH = 1600;
+    public static final java.util.List<String> LOG_INCLUDE_DETAIL_VALUES = java.util.List.of("NONE", "FULL");
+    public static final java.util.List<String> LOG_LEVEL_VALUES = java.util.List.of("OFF", "ERROR", "INFO", "TRACE");
     public static final int RESOURCE_MAX_LENGTH = 2048;
 
     public static final int NEXT_TOKEN_MIN_LENGTH = 1;
@@ -95,6 +102,32 @@ public final class Constraints {
 
     public Constraints description(String member, String value) {
         return string(member, value, false, 0, DESCRIPTION_MAX_LENGTH, null, null);
+    }
+
+    public Constraints kmsKeyIdentifier(String member, String value) {
+        return string(member, value, false, 0, KMS_KEY_IDENTIFIER_MAX_LENGTH, Constraints::isKmsKeyIdentifier, KMS_KEY_IDENTIFIER_PATTERN);
+    }
+
+    public Constraints deadLetterArn(String member, String value) {
+        return string(member, value, false, DEAD_LETTER_ARN_MIN_LENGTH, DEAD_LETTER_ARN_MAX_LENGTH, null, null);
+    }
+
+    /** An optional member of an enum: one of {@code values}, in the model's words. */
+    public Constraints oneOf(String member, String value, java.util.List<String> values) {
+        if (value != null && !values.contains(value)) {
+            fail(member, quoted(value), "Member must satisfy enum value set: [" + String.join(", ", values) + "]");
+        }
+        return this;
+    }
+
+    private static boolean isKmsKeyIdentifier(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '/' || c == ':')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A required list of 1 to {@code max} elements (PutPartnerEvents' Entries). */
@@ -331,7 +364,7 @@ public final class Constraints {
         failures.add("Value " + shownValue + " at '" + member + "' failed to satisfy constraint: " + constraint);
     }
 
-    private static String quoted(String value) {
+    static String quoted(String value) {
         if (value.length() > MAX_ECHOED_CHARS) {
             // Never split a surrogate pair: the cut stays valid UTF-16, so the answer stays valid JSON text.
             int end = Character.isHighSurrogate(value.charAt(MAX_ECHOED_CHARS - 1)) ? MAX_ECHOED_CHARS - 1 : MAX_ECHOED_CHARS;

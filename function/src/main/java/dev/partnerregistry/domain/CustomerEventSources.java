@@ -67,6 +67,31 @@ public final class CustomerEventSources {
         return createEventBus(name, eventSourceName, description, null, caller);
     }
 
+    public String createEventBus(String name, String eventSourceName, String description, String deliverTo, Caller caller) {
+        return createEventBus(name, eventSourceName, description, BusOptions.NONE, deliverTo, caller);
+    }
+
+    /**
+     * CreateEventBus' members for the bus's own encryption, dead-letter queue and logs. The registry does not run the bus
+     * that receives the events (the customer's own bus does, with its own settings), so it cannot honour them: they are
+     * validated as the model constrains them, then refused, never silently dropped.
+     */
+    public record BusOptions(String kmsKeyIdentifier, boolean deadLetterConfig, String deadLetterArn, boolean logConfig,
+                             String logIncludeDetail, String logLevel) {
+        public static final BusOptions NONE = new BusOptions(null, false, null, false, null, null);
+
+        void check() {
+            Constraints.check().kmsKeyIdentifier("kmsKeyIdentifier", kmsKeyIdentifier).deadLetterArn("deadLetterConfig.arn", deadLetterArn)
+                    .oneOf("logConfig.includeDetail", logIncludeDetail, Constraints.LOG_INCLUDE_DETAIL_VALUES)
+                    .oneOf("logConfig.level", logLevel, Constraints.LOG_LEVEL_VALUES).orThrow();
+            String member = kmsKeyIdentifier != null ? "KmsKeyIdentifier" : deadLetterConfig ? "DeadLetterConfig" : logConfig ? "LogConfig" : null;
+            if (member != null) {
+                throw new RegistryException.Validation(member + " is not supported for a partner event bus of this registry: its events are "
+                        + "delivered to the bus named by the " + DELIVER_TO_TAG + " tag, which has its own " + member + ".");
+            }
+        }
+    }
+
     /**
      * Accepts the source {@code eventSourceName} with its partner event bus, whose name must be the
      * source's: the source becomes ACTIVE.
@@ -75,9 +100,11 @@ public final class CustomerEventSources {
      *                  caller's own account that the source's events go to (null: none, events are dropped)
      * @return the bus's ARN
      */
-    public String createEventBus(String name, String eventSourceName, String description, String deliverTo, Caller caller) {
+    public String createEventBus(String name, String eventSourceName, String description, BusOptions options, String deliverTo,
+                                 Caller caller) {
         Constraints.check().busName("name", name).optionalName("eventSourceName", eventSourceName).description("description", description)
                 .orThrow();
+        options.check();
         if (eventSourceName == null) {
             // EventBridge's own words for an aws. name without a source; any other custom bus is not this registry's.
             throw new RegistryException.Validation(name.startsWith("aws.")
@@ -97,7 +124,7 @@ public final class CustomerEventSources {
             if (source.hasBus()) {
                 throw RegistryException.ResourceAlreadyExists.bus(name);
             }
-            if (store.change(source, source.withBus(clock.instant(), deliverTo).in(SourceState.ACTIVE, null), access)) {
+            if (store.change(source, source.withBus(clock.instant(), deliverTo, description).in(SourceState.ACTIVE, null), access)) {
                 return busArnOf(access.account(), name);
             }
         }
@@ -140,7 +167,7 @@ public final class CustomerEventSources {
         }
         PartnerEventSource source = store.findOffered(name, access).filter(PartnerEventSource::hasBus)
                 .orElseThrow(() -> RegistryException.ResourceNotFound.bus(name));
-        return new PartnerEventBus(name, busArnOf(access.account(), name), source.busCreationTime());
+        return new PartnerEventBus(name, busArnOf(access.account(), name), source.busCreationTime(), source.busDescription());
     }
 
     public void activateEventSource(String name, Caller caller) {
@@ -199,7 +226,7 @@ public final class CustomerEventSources {
         return new CustomerAccess(region, operation, account);
     }
 
-    /** A partner event bus as DescribeEventBus shows it. */
-    public record PartnerEventBus(String name, String arn, Instant creationTime) {
+    /** A partner event bus as DescribeEventBus shows it; {@code description} null when the customer gave none. */
+    public record PartnerEventBus(String name, String arn, Instant creationTime, String description) {
     }
 }

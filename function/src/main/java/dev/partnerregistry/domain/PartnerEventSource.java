@@ -6,10 +6,10 @@ import java.time.Instant;
  * A stored partner event source: the name, the one account it is offered to, when it was created,
  * its state, when it expires (PENDING only), and the account whose partner event bus is matched to
  * it with that bus's creation time and the event bus of the customer's own that its events are
- * delivered to (null without one).
+ * delivered to (null without one), and the bus's Description as the customer gave it (null without one).
  */
 public record PartnerEventSource(String name, String account, Instant creationTime, SourceState state, Instant expirationTime,
-                                 String busAccount, Instant busCreationTime, String deliverTo) {
+                                 String busAccount, Instant busCreationTime, String deliverTo, String busDescription) {
 
     /**
      * EventBridge's EventSourceState: PENDING until the customer creates the matching bus (or after
@@ -20,7 +20,7 @@ public record PartnerEventSource(String name, String account, Instant creationTi
 
     /** A new source, as a partner creates it: PENDING until {@code expirationTime}. */
     public static PartnerEventSource created(String name, String account, Instant creationTime, Instant expirationTime) {
-        return new PartnerEventSource(name, account, creationTime, SourceState.PENDING, expirationTime, null, null, null);
+        return new PartnerEventSource(name, account, creationTime, SourceState.PENDING, expirationTime, null, null, null, null);
     }
 
     public String partner() {
@@ -40,15 +40,18 @@ public record PartnerEventSource(String name, String account, Instant creationTi
     /** In {@code next} state; PENDING carries {@code pendingUntil}, the other states no expiry. */
     public PartnerEventSource in(SourceState next, Instant pendingUntil) {
         return new PartnerEventSource(name, account, creationTime, next, next == SourceState.PENDING ? pendingUntil : null,
-                busAccount, busCreationTime, deliverTo);
+                busAccount, busCreationTime, deliverTo, busDescription);
     }
 
-    /** With the customer's matching bus, created at {@code at}, its events delivered to {@code deliverTo} (null: nowhere). */
-    public PartnerEventSource withBus(Instant at, String deliverTo) {
-        return new PartnerEventSource(name, account, creationTime, state, expirationTime, account, at, deliverTo);
+    /**
+     * With the customer's matching bus, created at {@code at}, its events delivered to {@code deliverTo} (null: nowhere),
+     * described as {@code description} (null: no description).
+     */
+    public PartnerEventSource withBus(Instant at, String deliverTo, String description) {
+        return new PartnerEventSource(name, account, creationTime, state, expirationTime, account, at, deliverTo, description);
     }
 
     public PartnerEventSource withoutBus() {
-        return new PartnerEventSource(name, account, creationTime, state, expirationTime, null, null, null);
+        return new PartnerEventSource(name, account, creationTime, state, expirationTime, null, null, null, null);
     }
 }

@@ -63,6 +63,8 @@ public final class RegistryTable {
     public static final String BUS_CREATED_AT = "busCreatedAt";
     /** The customer's own event bus (ARN) the source's events are delivered to, named when it created the matching bus. */
     public static final String DELIVER_TO = "deliverTo";
+    /** The Description the customer gave its partner event bus (CreateEventBus), returned by CreateEventBus and DescribeEventBus. */
+    public static final String BUS_DESCRIPTION = "busDescription";
 
     /**
      * A customer's sources: partition key {@link #ACCOUNT} (only source items carry it), sort key
@@ -115,7 +117,7 @@ public final class RegistryTable {
     /** Every attribute a source write names (item, key and condition): what IAM lets the function write there. */
     public static final List<String> SOURCE_ATTRIBUTES = List.of(
             PARTITION_KEY, SORT_KEY, SOURCE_NAME, ACCOUNT, CREATED_AT, STATE, CALL_ID, EXPIRES_AT, EXPIRY_QUEUE, BUS_ACCOUNT, BUS_CREATED_AT,
-            DELIVER_TO);
+            DELIVER_TO, BUS_DESCRIPTION);
     /** The indexes the function queries ({@code <table ARN>/index/<name>}): a customer's sources. */
     public static final List<String> FUNCTION_QUERIED_INDEXES = List.of(ACCOUNT_INDEX);
     /**

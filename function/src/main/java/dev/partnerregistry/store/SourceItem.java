@@ -56,6 +56,7 @@ final class SourceItem {
         attributes.put(BUS_ACCOUNT, source.busAccount() == null ? null : AttributeValue.fromS(source.busAccount()));
         attributes.put(BUS_CREATED_AT, source.busCreationTime() == null ? null : millis(source.busCreationTime()));
         attributes.put(DELIVER_TO, source.deliverTo() == null ? null : AttributeValue.fromS(source.deliverTo()));
+        attributes.put(RegistryTable.BUS_DESCRIPTION, source.busDescription() == null ? null : AttributeValue.fromS(source.busDescription()));
         return attributes;
     }
 
@@ -73,6 +74,7 @@ final class SourceItem {
             attributes.remove(BUS_ACCOUNT);
             attributes.remove(BUS_CREATED_AT);
             attributes.remove(DELIVER_TO);
+            attributes.remove(RegistryTable.BUS_DESCRIPTION);
         }
         attributes.put(CALL_ID, callId == null ? null : AttributeValue.fromS(callId));
         attributes.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(attribute -> {
@@ -120,7 +122,8 @@ final class SourceItem {
                 instant(item.get(EXPIRES_AT)),
                 item.containsKey(BUS_ACCOUNT) ? item.get(BUS_ACCOUNT).s() : null,
                 instant(item.get(BUS_CREATED_AT)),
-                item.containsKey(DELIVER_TO) ? item.get(DELIVER_TO).s() : null);
+                item.containsKey(DELIVER_TO) ? item.get(DELIVER_TO).s() : null,
+                item.containsKey(RegistryTable.BUS_DESCRIPTION) ? item.get(RegistryTable.BUS_DESCRIPTION).s() : null);
     }
 
     private static AttributeValue millis(Instant instant) {

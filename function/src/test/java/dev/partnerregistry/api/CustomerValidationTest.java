@@ -48,6 +48,33 @@ class CustomerValidationTest {
     }
 
     @Test
+    void theBusOptionsAreCheckedAsTheModelConstrainsThem() {
+        String bus = "\"Name\":\"aws.partner/a/b\",\"EventSourceName\":\"aws.partner/a/b\"";
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"3 validation errors detected: Value 'alias key' at 'kmsKeyIdentifier' "
+                + "failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_\\\\-/:]*$; Value '' at "
+                + "'deadLetterConfig.arn' failed to satisfy constraint: Member must have length greater than or equal to 1; Value 'ALL' at "
+                + "'logConfig.level' failed to satisfy constraint: Member must satisfy enum value set: [OFF, ERROR, INFO, TRACE]\"}",
+                error("CreateEventBus", "{" + bus + ",\"KmsKeyIdentifier\":\"alias key\",\"DeadLetterConfig\":{\"Arn\":\"\"},"
+                        + "\"LogConfig\":{\"Level\":\"ALL\"}}"));
+        assertEquals("{\"__type\":\"ValidationException\",\"message\":\"1 validation error detected: Value 'SOME' at 'logConfig.includeDetail' "
+                + "failed to satisfy constraint: Member must satisfy enum value set: [NONE, FULL]\"}",
+                error("CreateEventBus", "{" + bus + ",\"LogConfig\":{\"IncludeDetail\":\"SOME\"}}"));
+    }
+
+    /** The registry does not run the receiving bus, so what configures that bus is refused, never dropped in silence. */
+    @Test
+    void busOptionsTheRegistryCannotHonourAreRefusedSayingSo() {
+        String bus = "\"Name\":\"aws.partner/a/b\",\"EventSourceName\":\"aws.partner/a/b\"";
+        for (String member : new String[] {"KmsKeyIdentifier", "DeadLetterConfig", "LogConfig"}) {
+            String value = member.equals("KmsKeyIdentifier") ? "\"alias/orders\"" : member.equals("DeadLetterConfig")
+                    ? "{\"Arn\":\"arn:aws:sqs:us-east-1:123456789012:dlq\"}" : "{\"Level\":\"INFO\",\"IncludeDetail\":\"FULL\"}";
+            assertEquals("{\"__type\":\"ValidationException\",\"message\":\"" + member + " is not supported for a partner event bus of this "
+                    + "registry: its events are delivered to the bus named by the partner-registry:deliver-to tag, which has its own " + member
+                    + ".\"}", error("CreateEventBus", "{" + bus + ",\"" + member + "\":" + value + "}"));
+        }
+    }
+
+    @Test
     void aCustomBusIsNotThisRegistrysAndAnAwsNameWithoutSourceIsEventBridgesError() {
         assertEquals("{\"__type\":\"ValidationException\",\"message\":\"EventBus name starting with 'aws.' is not valid.\"}",
                 error("CreateEventBus", "{\"Name\":\"aws.partner/a/b\"}"));

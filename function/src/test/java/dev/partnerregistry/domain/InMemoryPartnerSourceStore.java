@@ -55,7 +55,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
         }
         sources.put(source.name(), existing == null ? source
                 : new PartnerEventSource(source.name(), source.account(), source.creationTime(), source.state(), source.expirationTime(),
-                        existing.busAccount(), existing.busCreationTime(), existing.deliverTo()));
+                        existing.busAccount(), existing.busCreationTime(), existing.deliverTo(), existing.busDescription()));
         if (callId != null) {
             callIds.put(source.name(), callId);
         }

@@ -42,9 +42,9 @@ class PartnerEventsTest {
 
     PartnerEventsTest() {
         store.register("events.example", PARTNER);
-        store.put(new PartnerEventSource(ACTIVE, "123456789012", NOW, SourceState.ACTIVE, null, "123456789012", NOW, BUS));
+        store.put(new PartnerEventSource(ACTIVE, "123456789012", NOW, SourceState.ACTIVE, null, "123456789012", NOW, BUS, null));
         store.put(PartnerEventSource.created(PENDING, "123456789012", NOW, NOW.plusSeconds(60)));
-        store.put(new PartnerEventSource(DELETED, "123456789012", NOW, SourceState.DELETED, null, "123456789012", NOW, BUS));
+        store.put(new PartnerEventSource(DELETED, "123456789012", NOW, SourceState.DELETED, null, "123456789012", NOW, BUS, null));
         store.put(PartnerEventSource.created(EXPIRED, "123456789012", NOW.minusSeconds(120), NOW.minusSeconds(60)));
     }
 

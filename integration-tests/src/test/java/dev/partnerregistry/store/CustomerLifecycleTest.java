@@ -114,6 +114,19 @@ class CustomerLifecycleTest {
     }
 
     @Test
+    void theBusKeepsItsDescriptionUntilItIsDeleted() {
+        String name = created();
+        customers.createEventBus(name, name, "orders from the shop", CUSTOMER);
+
+        assertEquals("orders from the shop", customers.describeEventBus(name, CUSTOMER).description());
+        customers.deactivateEventSource(name, CUSTOMER);
+        assertEquals("orders from the shop", customers.describeEventBus(name, CUSTOMER).description(), "the bus stays, described");
+        customers.deleteEventBus(name, CUSTOMER);
+        customers.createEventBus(name, name, null, CUSTOMER);
+        assertNull(customers.describeEventBus(name, CUSTOMER).description(), "a new bus has only its own description");
+    }
+
+    @Test
     void aSecondMatchingBusIsResourceAlreadyExists() {
         String name = created();
         customers.createEventBus(name, name, null, CUSTOMER);
