@@ -1,6 +1,9 @@
 package dev.partnerregistry.local;
 
+import dev.partnerregistry.RegistrySettings;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import java.nio.file.Path;
 import java.util.Map;
@@ -80,15 +83,37 @@ public final class LocalRegistry {
         }, "local-registry-forwarder");
         forwarding.setDaemon(true);
         forwarding.start();
+        Path environmentFile = Path.of("").toAbsolutePath().resolve(ENVIRONMENT_FILE);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             forwarding.interrupt();
             sweeps.shutdownNow();
             started.close();
             runtime.close();
+            deleteQuietly(environmentFile);
             stopped.countDown();
+            System.out.println("Partner Registry (local) stopped.");
+            System.out.flush();
+            // Ctrl-C is how make run is meant to end: exit 0, so make adds no "Error 130" line.
+            Runtime.getRuntime().halt(0);
         }, "local-registry-stop"));
+        writeEnvironment(environmentFile, server, runtime);
         banner(System.out, server, runtime);
         stopped.await();
+    }
+
+    /** "7 days", "86.4 seconds": a duration as a person reads it. */
+    static String inWords(Duration duration) {
+        long millis = duration.toMillis();
+        long[] units = {86_400_000L, 3_600_000L, 60_000L};
+        String[] names = {"day", "hour", "minute"};
+        for (int i = 0; i < units.length; i++) {
+            if (millis >= units[i] && millis % units[i] == 0) {
+                long count = millis / units[i];
+                return count + " " + names[i] + (count == 1 ? "" : "s");
+            }
+        }
+        String seconds = java.math.BigDecimal.valueOf(millis, 3).stripTrailingZeros().toPlainString();
+        return seconds + (seconds.equals("1") ? " second" : " seconds");
     }
 
     static int port(String value) {
@@ -106,6 +131,37 @@ public final class LocalRegistry {
         }
     }
 
+    /** What another shell needs to call this registry and its engine: {@code . target/local-registry.env}. */
+    static final String ENVIRONMENT_FILE = "target/local-registry.env";
+
+    /** The operator's variables for this engine, as the banner prints them and the admin command reads them. */
+    static String operatorVariables(LocalRuntime runtime) {
+        RegistrySettings settings = runtime.settings();
+        return "TABLE_NAME=" + settings.tableName() + " DYNAMODB_ENDPOINT=" + settings.dynamoDbEndpoint()
+                + " ACCESS_KEYS_KMS_KEY_ARN=" + settings.accessKeys().kmsKeyArn() + " AWS_REGION=" + settings.region();
+    }
+
+    static void writeEnvironment(Path file, LocalServer server, LocalRuntime runtime) {
+        String text = "# Written by make run for the registry it serves, removed when it stops. In another shell: . " + ENVIRONMENT_FILE + "\n"
+                + "# E: the registry's endpoint; M: its engine (DynamoDB, KMS, SQS and EventBridge, moto's); the rest: the operator's variables.\n"
+                + "export E=" + server.endpoint() + " M=" + runtime.settings().dynamoDbEndpoint() + " " + operatorVariables(runtime)
+                + " AWS_DEFAULT_REGION=" + runtime.settings().region() + "\n";
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            System.err.println("local-registry: could not write " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Best effort on the way out: a stale file names an engine that no longer answers.
+        }
+    }
+
     static void banner(PrintStream out, LocalServer server, LocalRuntime runtime) {
         String region = runtime.settings().region();
         String example = runtime.config().principals().entrySet().stream().findFirst()
@@ -118,7 +174,7 @@ public final class LocalRegistry {
         out.println("  engine:   " + runtime.engineDescription());
         out.println("  table:    " + runtime.settings().tableName() + "   region: " + region
                 + "   partner source limit: " + runtime.settings().defaultPartnerLimit()
-                + "   PENDING sources expire after " + runtime.settings().sourceExpiration() + " (swept every minute)");
+                + "   PENDING sources expire after " + inWords(runtime.settings().sourceExpiration()) + " (swept every minute)");
         out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet())
                 + " (local/principals.properties: registry access keys, seeded into the engine; KMS key " + runtime.kmsKeyArn() + ")");
         out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");
@@ -129,8 +185,8 @@ public final class LocalRegistry {
         out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()
                 + " --region " + region + " --name aws.partner/" + partner + "/orders/shop-42 --account 123456789012");
         out.println("Operator controls on this engine (README, 'Operator controls'):");
-        out.println("  TABLE_NAME=" + runtime.settings().tableName() + " DYNAMODB_ENDPOINT=" + runtime.settings().dynamoDbEndpoint()
-                + " AWS_REGION=" + region + " make admin ARGS='show-partner --partner " + partner + "'");
+        out.println("  " + operatorVariables(runtime) + " make admin ARGS='show-partner --partner " + partner + "'");
+        out.println("In another shell, these and E (the endpoint) and M (the engine): . " + ENVIRONMENT_FILE);
         out.println();
         out.println("Ctrl-C stops it.");
         out.flush();

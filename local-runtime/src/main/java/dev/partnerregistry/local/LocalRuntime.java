@@ -17,7 +17,6 @@ import dev.partnerregistry.admin.PartnerSourceTable;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.store.DynamoDbClients;
 import java.io.PrintStream;
-import java.net.URI;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -69,18 +68,15 @@ public final class LocalRuntime implements AutoCloseable {
      */
     public static LocalRuntime start(Map<String, String> env, Path workingDir, PrintStream log) {
         LocalConfig config = LocalConfig.load(env, workingDir);
-        Map<String, String> withDefaults = new HashMap<>(env);
-        if (withDefaults.get("TABLE_NAME") == null || withDefaults.get("TABLE_NAME").isBlank()) {
-            withDefaults.put("TABLE_NAME", DEFAULT_TABLE);
-        }
-        RegistrySettings settings = RegistrySettings.fromEnvironment(withDefaults);
+        // Every setting comes from env; the runtime only fills in what it makes itself (engine, KMS key, queue).
+        RegistrySettings.Builder builder = RegistrySettings.builder(env).defaultValue(RegistrySettings.Variable.TABLE_NAME, DEFAULT_TABLE);
+        RegistrySettings settings = builder.build();
 
         MotoEngine moto = null;
         if (settings.dynamoDbEndpoint() == null) {
             log.println("Starting moto_server (set DYNAMODB_ENDPOINT to use another engine)...");
-            moto = MotoEngine.start();
-            settings = new RegistrySettings(settings.tableName(), settings.region(), settings.defaultPartnerLimit(), moto.endpoint(),
-                    settings.metricsNamespace(), settings.accessKeys().withKms(null, moto.endpoint()));
+            moto = MotoEngine.start(workingDir.resolve("target"));
+            settings = builder.dynamoDbEndpoint(moto.endpoint()).build();
         }
         try {
             AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(settings.dynamoDbEndpoint());
@@ -90,23 +86,19 @@ public final class LocalRuntime implements AutoCloseable {
             for (Map.Entry<String, List<String>> partner : config.partners().entrySet()) {
                 admin.registerPrincipals(partner.getKey(), partner.getValue());
             }
-            settings = settings.withAccessKeys(settings.accessKeys().withKms(null, settings.accessKeys().kmsEndpoint()));
-            String kmsKeyArn;
             try (KmsClient kms = AccessKeyEncryption.kms(settings)) {
-                kmsKeyArn = AccessKeyEncryption.localKey(kms);
+                String kmsKeyArn = AccessKeyEncryption.localKey(kms);
                 IssuedAccessKeys keys = new IssuedAccessKeys(dynamoDb, settings.tableName(), kms, kmsKeyArn, Clock.systemUTC());
                 for (Map.Entry<String, LocalConfig.LocalPrincipal> key : config.principals().entrySet()) {
                     keys.importKey(key.getValue().principalArn(), key.getKey(), key.getValue().secretAccessKey());
                 }
+                builder.kmsKeyArn(kmsKeyArn);
             }
-            settings = settings.withAccessKeys(settings.accessKeys().withKms(kmsKeyArn, settings.accessKeys().kmsEndpoint()));
             // The stack's delivery queue and dead-letter queue, on the engine (moto and LocalStack serve SQS and EventBridge too).
-            URI engine = settings.dynamoDbEndpoint();
-            URI sqsEndpoint = settings.delivery().sqsEndpoint() != null ? settings.delivery().sqsEndpoint() : engine;
-            LocalDelivery delivery = LocalDelivery.create(new AwsJsonClient(credentials, settings.region(), sqsEndpoint, "sqs", "1.0"),
-                    settings.tableName());
-            settings = settings.withDelivery(settings.delivery().withQueue(delivery.queueUrl(), sqsEndpoint)
-                    .withEventsEndpoint(settings.delivery().eventsEndpoint() != null ? settings.delivery().eventsEndpoint() : engine));
+            settings = builder.build();
+            LocalDelivery delivery = LocalDelivery.create(new AwsJsonClient(credentials, settings.region(), settings.delivery().sqsEndpoint(),
+                    "sqs", "1.0"), settings.tableName());
+            settings = builder.eventQueueUrl(delivery.queueUrl()).build();
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
                     + config.partners().keySet() + ", issued access keys " + config.principals().keySet());
             return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, log);
@@ -156,7 +148,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** For banners: which engine serves the table. */
     public String engineDescription() {
-        return (moto != null ? "moto_server (started here, stopped on exit) at " : "DYNAMODB_ENDPOINT ") + settings.dynamoDbEndpoint();
+        return moto != null ? "moto_server (started here, stopped on exit) at " + settings.dynamoDbEndpoint() + ", log " + moto.log()
+                : "DYNAMODB_ENDPOINT " + settings.dynamoDbEndpoint();
     }
 
     @Override

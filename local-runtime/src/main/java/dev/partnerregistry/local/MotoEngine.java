@@ -32,8 +32,16 @@ public final class MotoEngine implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts the engine, or explains what to install if moto is not there. */
+    /** Starts the engine, its log in a temporary file removed on exit; or explains what to install if moto is not there. */
     public static MotoEngine start() {
+        return start(null);
+    }
+
+    /**
+     * As {@link #start()}, the log kept as {@code moto-engine-<port>.log} in {@code logDirectory} (make run: the project's
+     * ignored target/, named in the banner); null: a temporary file removed on exit.
+     */
+    public static MotoEngine start(Path logDirectory) {
         String python = System.getenv().getOrDefault("MOTO_PYTHON", "python3");
         int port = freePort();
         try {
@@ -42,7 +50,13 @@ public final class MotoEngine implements AutoCloseable {
                 Files.write(script, in.readAllBytes());
             }
             script.toFile().deleteOnExit();
-            Path log = Files.createTempFile("moto-engine", ".log");
+            Path log;
+            if (logDirectory == null) {
+                log = Files.createTempFile("moto-engine", ".log");
+                log.toFile().deleteOnExit();
+            } else {
+                log = Files.createDirectories(logDirectory).resolve("moto-engine-" + port + ".log");
+            }
             Process process = new ProcessBuilder(List.of(python, script.toString(), Integer.toString(port)))
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
@@ -59,6 +73,11 @@ public final class MotoEngine implements AutoCloseable {
 
     public URI endpoint() {
         return endpoint;
+    }
+
+    /** Where the engine writes its output. */
+    public Path log() {
+        return log;
     }
 
     @Override
