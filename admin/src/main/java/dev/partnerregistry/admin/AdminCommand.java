@@ -121,7 +121,7 @@ public final class AdminCommand {
         return List.copyOf(COMMANDS.keySet());
     }
 
-    static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
             err.println(USAGE);
             return args.length == 0 ? 2 : 0;

@@ -21,7 +21,9 @@ public final class PartnerSourceTable {
     private PartnerSourceTable() {
     }
 
-    public static void createIfAbsent(DynamoDbClient dynamoDb, String tableName) {
+    /** @return whether the table was made now (false: it was there already) */
+    public static boolean createIfAbsent(DynamoDbClient dynamoDb, String tableName) {
+        boolean created = false;
         try {
             dynamoDb.createTable(r -> r.tableName(tableName)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
@@ -40,10 +42,12 @@ public final class PartnerSourceTable {
                                     .keySchema(key(RegistryTable.EXPIRY_QUEUE, KeyType.HASH), key(RegistryTable.EXPIRES_AT, KeyType.RANGE))
                                     .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build()));
             dynamoDb.waiter().waitUntilTableExists(r -> r.tableName(tableName));
+            created = true;
         } catch (ResourceInUseException exists) {
             // Already there; make sure of the key below all the same.
         }
         new DynamoDbRegistryAdmin(dynamoDb, tableName).createPageTokenKey();
+        return created;
     }
 
     private static AttributeDefinition attribute(String name, ScalarAttributeType type) {

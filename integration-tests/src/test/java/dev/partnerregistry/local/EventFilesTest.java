@@ -3,29 +3,23 @@ package dev.partnerregistry.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.partnerregistry.api.PartnerRegistryHandler;
-import dev.partnerregistry.domain.Caller;
-import dev.partnerregistry.domain.PartnerRegistry;
-import dev.partnerregistry.domain.RegistryException;
-import dev.partnerregistry.domain.RegistryOperation;
-import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.testing.DynamoDbEngine;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Consumer;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -34,50 +28,37 @@ import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
- * Every API Gateway proxy event in {@code events/} through the function, on a real engine: each
- * file on a fresh table with the partners of {@code local/partners.properties} registered and the
- * state its case needs, and the exact answer EventBridge gives for it. A file without an
- * expectation here fails the build, so {@code make invoke EVENT=...} examples cannot rot.
+ * Every API Gateway proxy event in {@code events/} as {@code make invoke EVENT=...} runs it ({@link LocalInvoke}), on a real
+ * engine and a table of its own: the partners and keys of the local config, the preconditions the file states in
+ * {@code events/given.properties} set up by make invoke itself, and the exact answer EventBridge gives for it. A file
+ * without an expectation here fails the build, so {@code make invoke EVENT=...} examples cannot rot.
  */
 class EventFilesTest {
 
     static final String REGION = DynamoDbEngine.REGION;
     static final String EXAMPLE_PARTNER = "arn:aws:iam::123456789012:user/example-partner";
     static final String SHOP_42 = "aws.partner/example.com/orders/shop-42";
-    static final String SHOP_7 = "aws.partner/example.com/orders/shop-7";
     static final String ACCOUNT = "123456789012";
+    static final String BUS_ARN = "arn:aws:events:" + REGION + ":" + ACCOUNT + ":event-bus/" + SHOP_42;
 
-    /** A case's table: the handler under test, and the registry and admin to set its state up. */
-    record Fixture(PartnerRegistryHandler handler, PartnerRegistry registry, DynamoDbRegistryAdmin admin) {
-
-        void create(String name) {
-            registry.createPartnerEventSource(name, ACCOUNT, new Caller(EXAMPLE_PARTNER));
-        }
-    }
-
-    /** What the function must answer for one event file. */
-    record Expected(int status, String errorType, String message, String body, Consumer<Fixture> setup,
-                    AnswerCheck check) {
+    /** What the function must answer for one event file; {@code check} looks further at the answer, on the same table. */
+    record Expected(int status, String errorType, String message, String body, AnswerCheck check) {
 
         static Expected success(String body) {
-            return new Expected(200, null, null, body, f -> { }, (f, json) -> { });
+            return new Expected(200, null, null, body, (table, json) -> { });
         }
 
         static Expected error(String errorType, String message) {
-            return new Expected(400, errorType, message, null, f -> { }, (f, json) -> { });
-        }
-
-        Expected given(Consumer<Fixture> state) {
-            return new Expected(status, errorType, message, body, state, check);
+            return new Expected(400, errorType, message, null, (table, json) -> { });
         }
 
         Expected then(AnswerCheck more) {
-            return new Expected(status, errorType, message, body, setup, more);
+            return new Expected(status, errorType, message, body, more);
         }
     }
 
     interface AnswerCheck {
-        void verify(Fixture fixture, JsonNode body);
+        void verify(String table, JsonNode body);
     }
 
     static String arn(String name) {
@@ -101,38 +82,30 @@ class EventFilesTest {
             Map.entry("create-partner-event-source-member-wrong-type.json",
                     Expected.error("SerializationException", "NUMBER_VALUE can not be converted to a String")),
             Map.entry("create-partner-event-source-already-exists.json",
-                    Expected.error("ResourceAlreadyExistsException", "Event source " + SHOP_42 + " already exists.")
-                            .given(f -> f.create(SHOP_42))),
+                    Expected.error("ResourceAlreadyExistsException", "Event source " + SHOP_42 + " already exists.")),
             Map.entry("create-partner-event-source-limit-exceeded.json",
-                    Expected.error("LimitExceededException", "The partner example.com has reached its limit of partner event sources.")
-                            .given(f -> f.admin().setPartnerLimit("example.com", 0))),
+                    Expected.error("LimitExceededException", "The partner example.com has reached its limit of partner event sources.")),
             Map.entry("create-partner-event-source-operation-disabled.json",
-                    Expected.error("OperationDisabledException", "The operation you are attempting is not available in this region.")
-                            .given(f -> f.admin().disable(REGION, RegistryOperation.CREATE_PARTNER_EVENT_SOURCE))),
+                    Expected.error("OperationDisabledException", "The operation you are attempting is not available in this region.")),
             Map.entry("create-partner-event-source-access-denied.json", Expected.error("AccessDeniedException",
                     "User: " + EXAMPLE_PARTNER + " is not authorized to perform: events:CreatePartnerEventSource on resource: "
                             + arn("aws.partner/other.example/orders/shop-7"))),
-            Map.entry("unknown-target.json", Expected.error("UnknownOperationException", null)),
+            Map.entry("unknown-target.json", Expected.error("UnknownOperationException",
+                    "Operation 'AWSEvents.CreatePartnerEventSources' is not supported by this registry. Supported: "
+                            + "AWSEvents.CreatePartnerEventSource, AWSEvents.DescribePartnerEventSource, AWSEvents.ListPartnerEventSources, "
+                            + "AWSEvents.ListPartnerEventSourceAccounts, AWSEvents.DeletePartnerEventSource, AWSEvents.ListEventSources, "
+                            + "AWSEvents.DescribeEventSource, AWSEvents.ActivateEventSource, AWSEvents.DeactivateEventSource, "
+                            + "AWSEvents.CreateEventBus, AWSEvents.DeleteEventBus, AWSEvents.DescribeEventBus, AWSEvents.PutPartnerEvents.")),
             Map.entry("describe-partner-event-source.json",
-                    Expected.success("{\"Arn\":\"" + arn(SHOP_42) + "\",\"Name\":\"" + SHOP_42 + "\"}")
-                            .given(f -> f.create(SHOP_42))),
+                    Expected.success("{\"Arn\":\"" + arn(SHOP_42) + "\",\"Name\":\"" + SHOP_42 + "\"}")),
             Map.entry("describe-partner-event-source-not-found.json", Expected.error("ResourceNotFoundException",
-                    "Event source aws.partner/example.com/orders/shop-404 does not exist.")
-                    .given(f -> f.create(SHOP_42))),
+                    "Event source aws.partner/example.com/orders/shop-404 does not exist.")),
             Map.entry("list-partner-event-sources.json",
-                    Expected.success("{\"PartnerEventSources\":["
-                                    + "{\"Arn\":\"" + arn(SHOP_42) + "\",\"Name\":\"" + SHOP_42 + "\"},"
-                                    + "{\"Arn\":\"" + arn(SHOP_7) + "\",\"Name\":\"" + SHOP_7 + "\"}]}")
-                            .given(f -> {
-                                f.create(SHOP_7);
-                                f.create(SHOP_42);
-                                f.create("aws.partner/example.com/invoices/inv-1");
-                            })),
+                    Expected.success("{\"PartnerEventSources\":[{\"Arn\":\"" + arn(SHOP_42) + "\",\"Name\":\"" + SHOP_42 + "\"}]}")),
             Map.entry("list-partner-event-sources-invalid-token.json",
-                    Expected.error("ValidationException", "The NextToken is invalid or has expired.")
-                            .given(f -> f.create(SHOP_42))),
+                    Expected.error("ValidationException", "The NextToken is invalid or has expired.")),
             Map.entry("list-partner-event-source-accounts.json",
-                    new Expected(200, null, null, null, f -> f.create(SHOP_42), (f, json) -> {
+                    new Expected(200, null, null, null, (table, json) -> {
                         List<JsonNode> accounts = json.field("PartnerEventSourceAccounts").orElseThrow().asArray();
                         assertEquals(1, accounts.size(), "one account per source");
                         Map<String, JsonNode> account = accounts.get(0).asObject();
@@ -146,10 +119,56 @@ class EventFilesTest {
                                 "CreationTime " + created + " is the time of the create");
                     })),
             Map.entry("delete-partner-event-source.json",
-                    Expected.success("{}").given(f -> f.create(SHOP_42)).then((f, json) ->
-                            assertThrows(RegistryException.ResourceNotFound.class,
-                                    () -> f.registry().describePartnerEventSource(SHOP_42, new Caller(EXAMPLE_PARTNER)),
-                                    "the source is gone after the delete"))));
+                    Expected.success("{}").then((table, json) -> assertEquals("400",
+                            invoke("describe-partner-event-source.json", table).field("statusCode").orElseThrow().asNumber(),
+                            "the source is gone after the delete: describing it is ResourceNotFoundException"))),
+            Map.entry("list-event-sources.json", Expected.success(null).then((table, json) -> {
+                List<JsonNode> sources = json.field("EventSources").orElseThrow().asArray();
+                assertEquals(1, sources.size(), "the one source offered to the customer's account");
+                assertPendingSource(sources.get(0));
+            })),
+            Map.entry("describe-event-source.json", Expected.success(null).then((table, json) -> assertPendingSource(json))),
+            Map.entry("describe-event-source-not-found.json", Expected.error("ResourceNotFoundException",
+                    "Event source aws.partner/example.com/orders/shop-404 does not exist.")),
+            Map.entry("create-event-bus.json",
+                    Expected.success("{\"EventBusArn\":\"" + BUS_ARN + "\",\"Description\":\"Orders from shop 42\"}")),
+            Map.entry("describe-event-bus.json", Expected.success(null).then((table, json) -> {
+                assertEquals(SHOP_42, json.field("Name").orElseThrow().asString());
+                assertEquals(BUS_ARN, json.field("Arn").orElseThrow().asString());
+                assertEquals("Orders from shop 42", json.field("Description").orElseThrow().asString());
+                assertTrue(json.field("CreationTime").orElseThrow().isNumber());
+            })),
+            Map.entry("deactivate-event-source.json", Expected.success("{}")),
+            Map.entry("activate-event-source.json", Expected.success("{}")),
+            Map.entry("activate-event-source-invalid-state.json",
+                    Expected.error("InvalidStateException", "Event source " + SHOP_42 + " is ACTIVE.")),
+            Map.entry("delete-event-bus.json", Expected.success("{}")),
+            Map.entry("put-partner-events.json", Expected.success(null).then((table, json) -> {
+                assertEquals("0", json.field("FailedEntryCount").orElseThrow().asNumber());
+                List<JsonNode> entries = json.field("Entries").orElseThrow().asArray();
+                assertEquals(1, entries.size());
+                assertTrue(entries.get(0).field("EventId").isPresent(), "queued for the customer's bus: " + entries.get(0));
+            })));
+
+    static void assertPendingSource(JsonNode source) {
+        assertEquals(SHOP_42, source.field("Name").orElseThrow().asString());
+        assertEquals(arn(SHOP_42), source.field("Arn").orElseThrow().asString());
+        assertEquals("example.com", source.field("CreatedBy").orElseThrow().asString());
+        assertEquals("PENDING", source.field("State").orElseThrow().asString());
+        assertTrue(source.field("CreationTime").orElseThrow().isNumber());
+        assertTrue(source.field("ExpirationTime").orElseThrow().isNumber(), "a PENDING source expires");
+    }
+
+    /** make invoke on {@code file}, on the engine's table {@code table}: its printed proxy response. */
+    static JsonNode invoke(String file, String table) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Map<String, String> env = Map.of("DYNAMODB_ENDPOINT", DynamoDbEngine.endpoint().toString(), "TABLE_NAME", table,
+                "AWS_REGION", REGION);
+        int exit = LocalInvoke.run(new String[] {"events/" + file}, env, root(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        assertEquals(0, exit, "make invoke's exit code for " + file);
+        return JsonNode.parser().parse(out.toString(StandardCharsets.UTF_8));
+    }
 
     static Path root() {
         String root = System.getProperty("project.root");
@@ -176,37 +195,34 @@ class EventFilesTest {
 
     @TestFactory
     Stream<DynamicTest> eachEventFileGetsItsEventBridgeAnswer() throws IOException {
-        Map<String, List<String>> partners = LocalConfig.readPartners(root().resolve(LocalConfig.DEFAULT_PARTNERS_FILE));
         return eventFiles().stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            Expected expected = EXPECTED.get(file.getFileName().toString());
-            assertNotNull(expected, "no expectation for " + file.getFileName());
+            String name = file.getFileName().toString();
+            Expected expected = EXPECTED.get(name);
+            assertNotNull(expected, "no expectation for " + name);
             APIGatewayProxyRequestEvent event = ProxyEvents.readRequest(file);
+            String table = "registry-events-" + UUID.randomUUID().toString().substring(0, 8);
 
-            DynamoDbEngine.EngineTable table = DynamoDbEngine.newTable("events");
-            DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
-            partners.forEach(admin::registerPrincipals);
-            Fixture fixture = new Fixture(table.handler(100), table.registry(100),
-                    admin);
-            expected.setup().accept(fixture);
+            JsonNode response = invoke(name, table);
 
-            APIGatewayProxyResponseEvent response = fixture.handler().handleRequest(event, new LocalContext("test", System.err));
-
-            assertEquals(expected.status(), response.getStatusCode(), () -> "status; body " + response.getBody());
-            assertEquals(event.getRequestContext().getRequestId(), response.getHeaders().get("x-amzn-RequestId"),
+            int status = Integer.parseInt(response.field("statusCode").orElseThrow().asNumber());
+            String responseBody = response.field("body").orElseThrow().asString();
+            Map<String, JsonNode> headers = response.field("headers").orElseThrow().asObject();
+            assertEquals(expected.status(), status, () -> "status; body " + responseBody);
+            assertEquals(event.getRequestContext().getRequestId(), headers.get("x-amzn-RequestId").asString(),
                     "the request id API Gateway assigned is the one the client sees");
-            assertFalse(Boolean.TRUE.equals(response.getIsBase64Encoded()));
-            JsonNode body = JsonNode.parser().parse(response.getBody());
+            assertFalse(response.field("isBase64Encoded").map(JsonNode::asBoolean).orElse(false));
+            JsonNode body = JsonNode.parser().parse(responseBody);
             if (expected.errorType() == null) {
-                assertFalse(response.getHeaders().containsKey("x-amzn-ErrorType"), () -> "no error expected: " + response.getBody());
+                assertFalse(headers.containsKey("x-amzn-ErrorType"), () -> "no error expected: " + responseBody);
                 if (expected.body() != null) {
-                    assertEquals(expected.body(), response.getBody());
+                    assertEquals(expected.body(), responseBody);
                 }
             } else {
-                assertEquals(expected.errorType(), response.getHeaders().get("x-amzn-ErrorType"), "x-amzn-ErrorType header");
+                assertEquals(expected.errorType(), headers.get("x-amzn-ErrorType").asString(), "x-amzn-ErrorType header");
                 assertEquals(expected.errorType(), body.field("__type").map(JsonNode::asString).orElse(null), "__type");
                 assertEquals(expected.message(), body.field("message").map(JsonNode::asString).orElse(null), "message");
             }
-            expected.check().verify(fixture, body);
+            expected.check().verify(table, body);
         }));
     }
 }

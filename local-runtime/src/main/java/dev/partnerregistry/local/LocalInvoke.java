@@ -5,6 +5,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.admin.AdminCommand;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
@@ -47,18 +50,17 @@ public final class LocalInvoke {
             return 2;
         }
         try (LocalRuntime runtime = LocalRuntime.start(env, workingDir, err)) {
-            String keyId = ProxyEventSigner.accessKeyOf(event);
-            if (!ProxyEventSigner.isSigned(event) && keyId != null) {
-                LocalConfig.LocalPrincipal key = runtime.config().principal(keyId).orElseThrow(() -> new IllegalArgumentException(
-                        "the event's requestContext.identity.accessKey " + keyId + " is not in the local config's access keys"));
-                event = ProxyEventSigner.sign(event, keyId, key.secretAccessKey(), runtime.settings().region(), java.time.Clock.systemUTC());
-                err.println("local-invoke: signed the event now with " + keyId);
+            if (runtime.tableCreated()) {
+                for (String step : EventPreconditions.of(file)) {
+                    given(step, file.getParent(), runtime, err);
+                }
+            } else if (!EventPreconditions.of(file).isEmpty()) {
+                err.println("local-invoke: table " + runtime.settings().tableName() + " was there already: " + file.getFileName()
+                        + " runs on what it holds (its stated preconditions, events/given.properties, are not set up)");
             }
-            String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
-                    ? event.getRequestContext().getRequestId() : UUID.randomUUID().toString();
             APIGatewayProxyResponseEvent response;
             try {
-                response = runtime.handler().handleRequest(event, new LocalContext(requestId, err));
+                response = invoke(runtime, event, err);
             } catch (RuntimeException | Error e) {
                 // What Lambda returns for an unhandled exception (API Gateway would answer 502).
                 e.printStackTrace(err);
@@ -75,6 +77,42 @@ public final class LocalInvoke {
         } catch (RuntimeException e) {
             err.println("local-invoke: " + e.getMessage());
             return 1;
+        }
+    }
+
+    /** The handler once on {@code event}, signed now if it carries no signature, as make invoke runs it. */
+    static APIGatewayProxyResponseEvent invoke(LocalRuntime runtime, APIGatewayProxyRequestEvent event, PrintStream err) {
+        String keyId = ProxyEventSigner.accessKeyOf(event);
+        if (!ProxyEventSigner.isSigned(event) && keyId != null) {
+            LocalConfig.LocalPrincipal key = runtime.config().principal(keyId).orElseThrow(() -> new IllegalArgumentException(
+                    "the event's requestContext.identity.accessKey " + keyId + " is not in the local config's access keys"));
+            event = ProxyEventSigner.sign(event, keyId, key.secretAccessKey(), runtime.settings().region(), java.time.Clock.systemUTC());
+            err.println("local-invoke: signed the event now with " + keyId);
+        }
+        String requestId = event.getRequestContext() != null && event.getRequestContext().getRequestId() != null
+                ? event.getRequestContext().getRequestId() : UUID.randomUUID().toString();
+        return runtime.handler().handleRequest(event, new LocalContext(requestId, err));
+    }
+
+    /** One stated precondition: another event file that must answer 200, or an operator command that must succeed. */
+    private static void given(String step, Path eventsDir, LocalRuntime runtime, PrintStream err) {
+        err.println("local-invoke: given " + step);
+        if (step.startsWith("admin ")) {
+            String[] args = step.substring("admin ".length()).trim().split("\\s+");
+            RegistrySettings settings = runtime.settings();
+            Map<String, String> env = new HashMap<>();
+            env.put("TABLE_NAME", settings.tableName());
+            env.put("AWS_REGION", settings.region());
+            env.put("DYNAMODB_ENDPOINT", settings.dynamoDbEndpoint().toString());
+            env.put("ACCESS_KEYS_KMS_KEY_ARN", settings.accessKeys().kmsKeyArn());
+            if (AdminCommand.run(args, env, err, err) != 0) {
+                throw new IllegalStateException("the precondition '" + step + "' failed");
+            }
+            return;
+        }
+        APIGatewayProxyResponseEvent response = invoke(runtime, ProxyEvents.readRequest(eventsDir.resolve(step)), err);
+        if (response.getStatusCode() != 200) {
+            throw new IllegalStateException("the precondition " + step + " answered " + response.getStatusCode() + " " + response.getBody());
         }
     }
 }

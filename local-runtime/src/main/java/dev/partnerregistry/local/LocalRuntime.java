@@ -44,10 +44,12 @@ public final class LocalRuntime implements AutoCloseable {
     private final PartnerRegistryHandler handler;
     private final LocalDelivery delivery;
     private final EventForwarderHandler forwarder;
+    private final boolean tableCreated;
 
     private LocalRuntime(LocalConfig config, RegistrySettings settings, MotoEngine moto, DynamoDbClient dynamoDb,
-                         AwsCredentialsProvider credentials, LocalDelivery delivery, PrintStream log) {
+                         AwsCredentialsProvider credentials, LocalDelivery delivery, boolean tableCreated, PrintStream log) {
         this.config = config;
+        this.tableCreated = tableCreated;
         this.settings = settings;
         this.moto = moto;
         this.dynamoDb = dynamoDb;
@@ -81,7 +83,7 @@ public final class LocalRuntime implements AutoCloseable {
         try {
             AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(settings.dynamoDbEndpoint());
             DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials);
-            PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
+            boolean tableCreated = PartnerSourceTable.createIfAbsent(dynamoDb, settings.tableName());
             DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(dynamoDb, settings.tableName());
             for (Map.Entry<String, List<String>> partner : config.partners().entrySet()) {
                 admin.registerPrincipals(partner.getKey(), partner.getValue());
@@ -101,13 +103,18 @@ public final class LocalRuntime implements AutoCloseable {
             settings = builder.eventQueueUrl(delivery.queueUrl()).build();
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
                     + config.partners().keySet() + ", issued access keys " + config.principals().keySet());
-            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, log);
+            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, tableCreated, log);
         } catch (RuntimeException e) {
             if (moto != null) {
                 moto.close();
             }
             throw e;
         }
+    }
+
+    /** Whether this start made the table (so it holds only what the local config seeds), or found it there. */
+    public boolean tableCreated() {
+        return tableCreated;
     }
 
     public LocalConfig config() {
