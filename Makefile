@@ -1,17 +1,19 @@
 # Partner Registry: the two commands that matter are `make run` and `make test`.
 SHELL := /bin/bash
-MVN ?= mvn -B
+# Batch mode, no colour: logs and terminals get plain text, never raw escape codes.
+MVN ?= mvn -B -Dstyle.color=never
 # The Lambda artifact, and the two tools that are never deployed (each one jar, run with java -cp).
 JAR := function/target/partner-registry-function.jar
 LOCAL_JAR := local-runtime/target/partner-registry-local.jar
 ADMIN_JAR := admin/target/partner-registry-admin.jar
 JAVA ?= java
 
-.PHONY: help build run test unit-test invoke admin bench bench-guard bench-events soak clean
+.PHONY: help build run test readme-test unit-test invoke admin bench bench-guard bench-events soak clean
 
 help:
 	@echo "make run     - the registry on http://127.0.0.1:$${PORT:-4010} (starts moto_server unless DYNAMODB_ENDPOINT is set)"
-	@echo "make test    - every test: unit, engine (moto_server/LocalStack/DYNAMODB_ENDPOINT), SDK and CLI wire, CDK"
+	@echo "make test    - every test: unit, engine (moto_server/LocalStack/DYNAMODB_ENDPOINT), SDK and CLI wire, CDK, then the README's walkthrough"
+	@echo "make readme-test - the README's walkthrough blocks, in order, against one make run"
 	@echo "make unit-test - the unit tier alone (no engine; seconds)"
 	@echo "make invoke EVENT=events/create-partner-event-source.json - run the handler once on an API Gateway event"
 	@echo "make admin ARGS='show-partner --partner example.com'       - operator controls"
@@ -33,10 +35,15 @@ $(LOCAL_JAR): $(ADMIN_JAR) $(shell find local-runtime/src/main -type f 2>/dev/nu
 build: $(JAR) $(ADMIN_JAR) $(LOCAL_JAR)
 
 run: $(LOCAL_JAR)
-	$(JAVA) -cp $(LOCAL_JAR) dev.partnerregistry.local.LocalRegistry
+	@$(JAVA) -cp $(LOCAL_JAR) dev.partnerregistry.local.LocalRegistry
 
 test:
 	$(MVN) verify
+	$(MAKE) --no-print-directory readme-test
+
+# The README is a test: its walkthrough blocks run in order against one make run (integration-tests/readme-walkthrough.py).
+readme-test: $(LOCAL_JAR)
+	python3 integration-tests/readme-walkthrough.py
 
 # The unit tier alone: no engine, no network, seconds.
 unit-test:
@@ -44,10 +51,10 @@ unit-test:
 
 invoke: $(LOCAL_JAR)
 	@test -n "$(EVENT)" || { echo "usage: make invoke EVENT=events/<file>.json"; exit 2; }
-	$(JAVA) -cp $(LOCAL_JAR) dev.partnerregistry.local.LocalInvoke $(EVENT)
+	@$(JAVA) -cp $(LOCAL_JAR) dev.partnerregistry.local.LocalInvoke $(EVENT)
 
 admin: $(ADMIN_JAR)
-	$(JAVA) -cp $(ADMIN_JAR) dev.partnerregistry.admin.AdminCommand $(ARGS)
+	@$(JAVA) -cp $(ADMIN_JAR) dev.partnerregistry.admin.AdminCommand $(ARGS)
 
 bench: $(JAR) $(ADMIN_JAR)
 	bench/cold-start.sh
