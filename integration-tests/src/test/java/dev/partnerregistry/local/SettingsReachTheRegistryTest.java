@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.testing.DynamoDbEngine;
+import dev.partnerregistry.testing.MovableClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
@@ -73,6 +74,33 @@ class SettingsReachTheRegistryTest {
             assertEquals("LimitExceededException", second.getHeaders().get("x-amzn-ErrorType"), "PARTNER_SOURCE_LIMIT=1: " + second.getBody());
         }
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("\"Namespace\":\"Registry/SettingsTest\""), "METRICS_NAMESPACE in the request log");
+    }
+
+    /** The README's trial recipe: SOURCE_EXPIRATION_DAYS=0.001 make run, and an unaccepted source is gone after 86.4 s. */
+    @Test
+    void aTrialExpiryOf0001DaysExpiresAnUnacceptedSourceAfter86SecondsAndTheSweepFreesItsSlot() {
+        Map<String, String> env = environment();
+        env.put("SOURCE_EXPIRATION_DAYS", "0.001");
+        MovableClock clock = new MovableClock();
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (LocalRuntime runtime = LocalRuntime.start(env, ROOT, quiet, clock)) {
+            assertEquals(200, LocalInvoke.invoke(runtime, event("create-partner-event-source.json"), quiet).getStatusCode());
+            assertEquals(Duration.ofMillis(86_400), pendingFor(JsonNode.parser().parse(
+                    LocalInvoke.invoke(runtime, event("list-partner-event-source-accounts.json"), quiet).getBody())));
+
+            clock.advance(Duration.ofMillis(86_400));
+            assertEquals("ResourceNotFoundException", LocalInvoke.invoke(runtime, event("describe-partner-event-source.json"), quiet)
+                    .getHeaders().get("x-amzn-ErrorType"), "expired: gone for every reader at once");
+            APIGatewayProxyRequestEvent another = event("create-partner-event-source.json");
+            another.setBody(another.getBody().replace("shop-42", "shop-43"));
+            assertEquals("LimitExceededException", LocalInvoke.invoke(runtime, another, quiet).getHeaders().get("x-amzn-ErrorType"),
+                    "until the sweep runs, the expired source holds the partner's one slot");
+
+            runtime.sweep(quiet).handleRequest(Map.of(), null);
+
+            APIGatewayProxyResponseEvent afterSweep = LocalInvoke.invoke(runtime, another, quiet);
+            assertEquals(200, afterSweep.getStatusCode(), "the sweep freed the slot: " + afterSweep.getBody());
+        }
     }
 
     @Test

@@ -45,21 +45,23 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalDelivery delivery;
     private final EventForwarderHandler forwarder;
     private final boolean tableCreated;
+    private final Clock clock;
 
     private LocalRuntime(LocalConfig config, RegistrySettings settings, MotoEngine moto, DynamoDbClient dynamoDb,
-                         AwsCredentialsProvider credentials, LocalDelivery delivery, boolean tableCreated, PrintStream log) {
+                         AwsCredentialsProvider credentials, LocalDelivery delivery, boolean tableCreated, Clock clock, PrintStream log) {
         this.config = config;
+        this.clock = clock;
         this.tableCreated = tableCreated;
         this.settings = settings;
         this.moto = moto;
         this.dynamoDb = dynamoDb;
         this.delivery = delivery;
         this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings,
-                RequestLog.to(log, settings.metricsNamespace()), Clock.systemUTC(), RegistryAssembly.eventQueue(settings, credentials)),
-                RegistryAssembly.verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
+                RequestLog.to(log, settings.metricsNamespace()), clock, RegistryAssembly.eventQueue(settings, credentials)),
+                RegistryAssembly.verifier(dynamoDb, settings, credentials, clock));
         this.forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials,
                 settings.delivery().eventsEndpoint()), EventDelivery.realSleep()), settings.metricsNamespace(),
-                Clock.systemUTC(), log);
+                clock, log);
     }
 
     /**
@@ -69,6 +71,11 @@ public final class LocalRuntime implements AutoCloseable {
      * @param log        progress lines (engine, table, partners), then the function's request log
      */
     public static LocalRuntime start(Map<String, String> env, Path workingDir, PrintStream log) {
+        return start(env, workingDir, log, Clock.systemUTC());
+    }
+
+    /** As above, the handler, its verifier, the forwarder and the sweep on {@code clock} (tests move it to expire sources). */
+    public static LocalRuntime start(Map<String, String> env, Path workingDir, PrintStream log, Clock clock) {
         LocalConfig config = LocalConfig.load(env, workingDir);
         // Every setting comes from env; the runtime only fills in what it makes itself (engine, KMS key, queue).
         RegistrySettings.Builder builder = RegistrySettings.builder(env).defaultValue(RegistrySettings.Variable.TABLE_NAME, DEFAULT_TABLE);
@@ -103,7 +110,7 @@ public final class LocalRuntime implements AutoCloseable {
             settings = builder.eventQueueUrl(delivery.queueUrl()).build();
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
                     + config.partners().keySet() + ", issued access keys " + config.principals().keySet());
-            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, tableCreated, log);
+            return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, tableCreated, clock, log);
         } catch (RuntimeException e) {
             if (moto != null) {
                 moto.close();
@@ -132,7 +139,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The expiry sweep on this table, as the stack's schedule runs it; its line goes to {@code log}. */
     public ExpirySweepHandler sweep(PrintStream log) {
-        return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName()), settings.metricsNamespace(), Clock.systemUTC(), log);
+        return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName()), settings.metricsNamespace(), clock, log);
     }
 
     /** The delivery queues on the engine, as the stack's SQS queue and dead-letter queue. */
