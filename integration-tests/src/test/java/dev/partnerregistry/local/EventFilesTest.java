@@ -164,9 +164,10 @@ class EventFilesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Map<String, String> env = Map.of("DYNAMODB_ENDPOINT", DynamoDbEngine.endpoint().toString(), "TABLE_NAME", table,
                 "AWS_REGION", REGION);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = LocalInvoke.run(new String[] {"events/" + file}, env, root(), new PrintStream(out, true, StandardCharsets.UTF_8),
-                System.err);
-        assertEquals(0, exit, "make invoke's exit code for " + file);
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertEquals(0, exit, () -> "make invoke's exit code for " + file + "; it said:\n" + err.toString(StandardCharsets.UTF_8));
         return JsonNode.parser().parse(out.toString(StandardCharsets.UTF_8));
     }
 
