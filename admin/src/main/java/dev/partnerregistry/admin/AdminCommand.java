@@ -33,6 +33,10 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * audit [--partner P] [--repair]      (SOURCE_EXPIRATION_DAYS as the function's: a repaired source's fresh expiry)
  * show-region [--region R]
  * create-table
+ * register-customer --account A --principal ARN [--principal ARN ...]
+ * deregister-customer --account A --principal ARN [--principal ARN ...]
+ * list-customers [--account A]
+ * migrate-customer-grants [--apply]
  * issue-key --principal ARN            (ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output)
  * list-keys --principal ARN
  * deactivate-key --access-key-id ID
@@ -57,8 +61,15 @@ public final class AdminCommand {
             "                                     --repair; exit 1 while findings remain. SOURCE_EXPIRATION_DAYS as the function's)",
             "  show-region [--region R]",
             "  create-table",
-            "  issue-key --principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN)",
-            "  list-keys --principal ARN",
+            "  register-customer --account A --principal ARN [--principal ARN ...]",
+            "                                     (the principals act as the customer of account A, their own: ListEventSources,",
+            "                                     CreateEventBus, ... Nothing is implied: a partner's principal is no customer unless granted)",
+            "  deregister-customer --account A --principal ARN [--principal ARN ...]",
+            "  list-customers [--account A]",
+            "  migrate-customer-grants [--apply]  (a table from before grants: lists each account's implied customers; grants on --apply)",
+            "  issue-key --principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN;",
+            "                                     the principal registered for a partner or granted its account first)",
+            "  list-keys --principal ARN          (each key with what it may do: MayActAs partner P, customer of A)",
             "  deactivate-key --access-key-id ID  (refused by the function within ACCESS_KEY_CACHE_SECONDS, 60 s by default)",
             "  activate-key --access-key-id ID",
             "  delete-key --access-key-id ID");
@@ -91,6 +102,10 @@ public final class AdminCommand {
             String region = options.one("--region", settings.region());
             if (args[0].endsWith("-key") || args[0].equals("list-keys")) {
                 return accessKeys(args[0], options, settings, dynamoDb, out, err);
+            }
+            if (CustomerCommands.NAMES.contains(args[0])) {
+                return CustomerCommands.run(args[0], options.values(), new CustomerGrants(dynamoDb, settings.tableName()), dynamoDb,
+                        settings.tableName(), out);
             }
             if (args[0].equals("audit")) {
                 String partner = options.one("--partner", null) == null ? null : options.partner();
@@ -146,8 +161,12 @@ public final class AdminCommand {
                 case "list-keys" -> {
                     StringBuilder json = new StringBuilder("{\"AccessKeyMetadata\": [");
                     List<IssuedAccessKeys.IssuedKey> listed = keys.list(options.principal());
+                    // What each key may do: its principal's rights, as the function will read them.
+                    List<String> rights = PrincipalRights.read(dynamoDb, settings.tableName(), options.principal()).described();
                     for (int i = 0; i < listed.size(); i++) {
-                        json.append(i == 0 ? "" : ", ").append(metadata(listed.get(i)));
+                        String key = metadata(listed.get(i));
+                        json.append(i == 0 ? "" : ", ").append(key, 0, key.length() - 1).append(", \"MayActAs\": [")
+                                .append(String.join(", ", rights.stream().map(r -> '"' + r + '"').toList())).append("]}");
                     }
                     out.println(json.append("]}"));
                 }
@@ -218,7 +237,7 @@ public final class AdminCommand {
                 if (!flag.startsWith("--")) {
                     throw new IllegalArgumentException("unexpected argument " + flag);
                 }
-                if (flag.equals("--default") || flag.equals("--repair")) {
+                if (flag.equals("--default") || flag.equals("--repair") || flag.equals("--apply")) {
                     values.computeIfAbsent(flag, k -> new ArrayList<>()).add("");
                     continue;
                 }
