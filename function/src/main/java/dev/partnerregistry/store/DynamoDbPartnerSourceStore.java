@@ -360,16 +360,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
      * given) in one consistent TransactGetItems, and enforces access before the source is seen.
      */
     private List<ItemResponse> readWithAccess(Access access, Map<String, AttributeValue> sourceKey) {
-        List<TransactGetItem> gets = new ArrayList<>(3);
-        gets.add(get(RegistryTable.regionKey(access.region())));
-        gets.add(get(RegistryTable.partnerKey(access.partner())));
-        if (sourceKey != null) {
-            gets.add(get(sourceKey));
-        }
-        List<ItemResponse> items = DynamoDbErrors.call(() -> dynamoDb.transactGetItems(r -> r.transactItems(gets)).responses());
-        if (items.size() != gets.size()) {
-            throw new RegistryException.Internal(new IllegalStateException("TransactGetItems answered " + items.size() + " of " + gets.size()));
-        }
+        List<ItemResponse> items = readGuarded(access.region(), RegistryTable.partnerKey(access.partner()), sourceKey);
         Map<String, AttributeValue> partner = itemOf(items.get(PARTNER_READ));
         AccessConditions.enforce(itemOf(items.get(REGION_READ)), partner, access);
         // The read saw the partner's limit: the next create believes in it.
@@ -383,9 +374,18 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
      * null when the caller is not granted the account (it sees nothing, as if nothing were offered).
      */
     private List<ItemResponse> readCustomerAccess(CustomerAccess access, Map<String, AttributeValue> sourceKey) {
+        List<ItemResponse> items = readGuarded(access.region(), RegistryTable.customerKey(access.account()), sourceKey);
+        if (!AccessConditions.operationEnabled(itemOf(items.get(REGION_READ)), access.operation())) {
+            throw new RegistryException.OperationDisabled();
+        }
+        return AccessConditions.callerNamed(itemOf(items.get(CUSTOMER_READ)), access.caller()) ? items : null;
+    }
+
+    /** The region's item, the item that grants access ({@code accessKey}) and the source, if {@code sourceKey} is given: one TransactGetItems. */
+    private List<ItemResponse> readGuarded(String region, Map<String, AttributeValue> accessKey, Map<String, AttributeValue> sourceKey) {
         List<TransactGetItem> gets = new ArrayList<>(3);
-        gets.add(get(RegistryTable.regionKey(access.region())));
-        gets.add(get(RegistryTable.customerKey(access.account())));
+        gets.add(get(RegistryTable.regionKey(region)));
+        gets.add(get(accessKey));
         if (sourceKey != null) {
             gets.add(get(sourceKey));
         }
@@ -393,10 +393,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         if (items.size() != gets.size()) {
             throw new RegistryException.Internal(new IllegalStateException("TransactGetItems answered " + items.size() + " of " + gets.size()));
         }
-        if (!AccessConditions.operationEnabled(itemOf(items.get(REGION_READ)), access.operation())) {
-            throw new RegistryException.OperationDisabled();
-        }
-        return AccessConditions.callerNamed(itemOf(items.get(CUSTOMER_READ)), access.caller()) ? items : null;
+        return items;
     }
 
     private TransactGetItem get(Map<String, AttributeValue> key) {
