@@ -104,8 +104,7 @@ public final class AdminCommand {
                 return accessKeys(args[0], options, settings, dynamoDb, out, err);
             }
             if (CustomerCommands.NAMES.contains(args[0])) {
-                return CustomerCommands.run(args[0], options.values(), new CustomerGrants(dynamoDb, settings.tableName()), dynamoDb,
-                        settings.tableName(), out);
+                return CustomerCommands.run(args[0], options.values(), dynamoDb, settings.tableName(), out);
             }
             if (args[0].equals("audit")) {
                 String partner = options.one("--partner", null) == null ? null : options.partner();

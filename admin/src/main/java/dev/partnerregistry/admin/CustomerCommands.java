@@ -28,8 +28,8 @@ final class CustomerCommands {
     }
 
     /** Runs {@code command} with its options ({@code --account}, {@code --principal}, {@code --apply}); the exit code. */
-    static int run(String command, Map<String, List<String>> options, CustomerGrants grants, DynamoDbClient dynamoDb, String tableName,
-                   PrintStream out) {
+    static int run(String command, Map<String, List<String>> options, DynamoDbClient dynamoDb, String tableName, PrintStream out) {
+        CustomerGrants grants = new CustomerGrants(dynamoDb, tableName);
         switch (command) {
             case "register-customer" -> out.println(AdminCommand.render(grants.grant(account(options), principals(options))));
             case "deregister-customer" -> out.println(AdminCommand.render(grants.revoke(account(options), principals(options))));
