@@ -198,7 +198,7 @@ public final class PartnerEvents {
             AwsJsonClient sqs = new AwsJsonClient(engineCredentials, REGION, engine, "sqs", "1.0");
             AwsJsonClient customerEvents = new AwsJsonClient(engineCredentials, REGION, engine, "events", "1.1");
             Map.Entry<String, LocalConfig.LocalPrincipal> partner = partnerKey(runtime.config());
-            Map.Entry<String, LocalConfig.LocalPrincipal> customer = customerKey(runtime.config(), partner.getKey());
+            Map.Entry<String, LocalConfig.LocalPrincipal> customer = customerKey(runtime.config());
 
             String run = Long.toString(System.currentTimeMillis(), 36);
             List<Bus> buses = new ArrayList<>();
@@ -631,12 +631,12 @@ public final class PartnerEvents {
                 .orElseThrow(() -> new IllegalStateException("no registry key of a principal of " + PARTNER + " in local/principals.properties"));
     }
 
-    /** A key of the customer account that is no partner's principal (else the partner's own key: any key of the account acts as its customer). */
-    private static Map.Entry<String, LocalConfig.LocalPrincipal> customerKey(LocalConfig config, String partnerKey) {
-        List<String> partnerPrincipals = config.partners().values().stream().flatMap(List::stream).toList();
-        return config.principals().entrySet().stream()
-                .filter(e -> ACCOUNT.equals(e.getValue().accountId()) && !partnerPrincipals.contains(e.getValue().principalArn()))
-                .findFirst().orElseGet(() -> Map.entry(partnerKey, config.principals().get(partnerKey)));
+    /** A key of a principal granted the customer side of the account (local/customers.properties): no key is a customer unless granted. */
+    private static Map.Entry<String, LocalConfig.LocalPrincipal> customerKey(LocalConfig config) {
+        List<String> granted = config.customers().getOrDefault(ACCOUNT, List.of());
+        return config.principals().entrySet().stream().filter(e -> granted.contains(e.getValue().principalArn())).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no registry key of a customer of " + ACCOUNT
+                        + " granted in local/customers.properties"));
     }
 
     private static AwsJsonClient registry(LocalServer server, Map.Entry<String, LocalConfig.LocalPrincipal> key) {

@@ -35,6 +35,10 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * audit [--partner P] [--repair]      (SOURCE_EXPIRATION_DAYS as the function's: a repaired source's fresh expiry)
  * show-region [--region R]
  * create-table
+ * register-customer --account A --principal ARN [--principal ARN ...]
+ * deregister-customer --account A --principal ARN [--principal ARN ...]
+ * list-customers [--account A]
+ * migrate-customer-grants [--apply]
  * issue-key --principal ARN            (ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output)
  * list-keys --principal ARN
  * deactivate-key --access-key-id ID
@@ -82,7 +86,16 @@ public final class AdminCommand {
                 c.out().println("table " + c.settings().tableName() + " is ready");
                 return 0;
             }),
-            new Command("issue-key", "--principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN)",
+            new Command("register-customer", "--account A --principal ARN [--principal ARN ...]\n"
+                    + "                                     (the principals act as the customer of account A, their own: ListEventSources,\n"
+                    + "                                     CreateEventBus, ... Nothing is implied: a partner's principal is no customer unless granted)",
+                    AdminCommand::customers),
+            new Command("deregister-customer", "--account A --principal ARN [--principal ARN ...]", AdminCommand::customers),
+            new Command("list-customers", "[--account A]", AdminCommand::customers),
+            new Command("migrate-customer-grants", "[--apply]  (a table from before grants: lists each account's implied customers; grants on --apply)",
+                    AdminCommand::customers),
+            new Command("issue-key", "--principal ARN          (a registry access key; the secret is printed once. Needs ACCESS_KEYS_KMS_KEY_ARN;\n"
+                    + "                                     the principal registered for a partner or granted its account first)",
                     c -> {
                         if (c.settings().accessKeys().kmsKeyArn() == null) {
                             throw new IllegalArgumentException("issue-key needs ACCESS_KEYS_KMS_KEY_ARN: the stack's AccessKeysKmsKeyArn output"
@@ -92,11 +105,15 @@ public final class AdminCommand {
                         c.err().println("admin: the secret access key is shown this once and stored only encrypted: hand it to the partner now.");
                         return 0;
                     }),
-            new Command("list-keys", "--principal ARN", c -> {
+            new Command("list-keys", "--principal ARN          (each key with what it may do: MayActAs partner P, customer of A)", c -> {
                 StringBuilder json = new StringBuilder("{\"AccessKeyMetadata\": [");
                 List<IssuedAccessKeys.IssuedKey> listed = c.keys().list(c.options().principal());
+                // What each key may do: its principal's rights, as the function will read them.
+                List<String> rights = PrincipalRights.read(c.dynamoDb(), c.settings().tableName(), c.options().principal()).described();
                 for (int i = 0; i < listed.size(); i++) {
-                    json.append(i == 0 ? "" : ", ").append(metadata(listed.get(i)));
+                    String key = metadata(listed.get(i));
+                    json.append(i == 0 ? "" : ", ").append(key, 0, key.length() - 1).append(", \"MayActAs\": [")
+                            .append(String.join(", ", rights.stream().map(r -> '"' + r + '"').toList())).append("]}");
                 }
                 c.out().println(json.append("]}"));
                 return 0;
@@ -140,7 +157,7 @@ public final class AdminCommand {
             err.println(USAGE);
             return 2;
         }
-        try (Invocation invocation = new Invocation(options, settings, out, err)) {
+        try (Invocation invocation = new Invocation(command.name(), options, settings, out, err)) {
             return command.action().run(invocation);
         } catch (IllegalArgumentException e) {
             err.println("admin: " + e.getMessage());
@@ -150,6 +167,10 @@ public final class AdminCommand {
             err.println("admin: " + e.getMessage());
             return 1;
         }
+    }
+
+    private static int customers(Invocation c) {
+        return CustomerCommands.run(c.name(), c.options().values(), c.dynamoDb(), c.settings().tableName(), c.out());
     }
 
     private static int audit(Invocation c) {
@@ -162,6 +183,7 @@ public final class AdminCommand {
 
     /** What a command works with: its clients are made on first use and closed after it, so a usage error touches nothing. */
     private static final class Invocation implements AutoCloseable {
+        private final String name;
         private final Options options;
         private final RegistrySettings settings;
         private final PrintStream out;
@@ -169,11 +191,17 @@ public final class AdminCommand {
         private DynamoDbClient dynamoDb;
         private KmsClient kms;
 
-        Invocation(Options options, RegistrySettings settings, PrintStream out, PrintStream err) {
+        Invocation(String name, Options options, RegistrySettings settings, PrintStream out, PrintStream err) {
+            this.name = name;
             this.options = options;
             this.settings = settings;
             this.out = out;
             this.err = err;
+        }
+
+        /** The command's name, as the operator typed it. */
+        String name() {
+            return name;
         }
 
         Options options() {
@@ -313,7 +341,7 @@ public final class AdminCommand {
                 if (!flag.startsWith("--")) {
                     throw new IllegalArgumentException("unexpected argument " + flag);
                 }
-                if (flag.equals("--default") || flag.equals("--repair")) {
+                if (flag.equals("--default") || flag.equals("--repair") || flag.equals("--apply")) {
                     values.computeIfAbsent(flag, k -> new ArrayList<>()).add("");
                     continue;
                 }

@@ -69,8 +69,19 @@ public final class IssuedAccessKeys {
         this.clock = clock;
     }
 
-    /** A new key for the principal: a fresh id and a 40-character secret, returned here and nowhere else. */
+    /**
+     * A new key for the principal: a fresh id and a 40-character secret, returned here and nowhere else.
+     * Refused for an account root, and for a principal with no rights yet (registered for no partner,
+     * granted no account): its key could sign requests that do nothing, or, before grants, everything.
+     */
     public IssuedKey issue(String principalArn) {
+        CustomerGrants.accountOf(principalArn);
+        if (PrincipalRights.read(dynamoDb, tableName, principalArn).none()) {
+            throw new IllegalArgumentException(principalArn + " is registered for no partner and granted no account: run "
+                    + "register-partner --partner P --principal " + principalArn + " (a partner's key) or register-customer --account "
+                    + new dev.partnerregistry.domain.Caller(principalArn).accountId() + " --principal " + principalArn
+                    + " (a customer's key) first");
+        }
         byte[] secret = new byte[30];
         RANDOM.nextBytes(secret);
         return put(principalArn, newId(), Base64.getEncoder().encodeToString(secret));

@@ -120,7 +120,11 @@ public final class TableAudit {
         /** 4: a principal's list names a key that is gone, another principal's, or (in activeKeys) inactive. Repair: remove it. */
         PRINCIPAL_LIST_NAMES_OTHER_KEY("principal-list-names-other-key"),
         /** 5: a PENDING source past its expiresAt that the sweep has not deleted yet. Repair: delete it and count it out. */
-        EXPIRED_PENDING_SOURCE("expired-pending-source");
+        EXPIRED_PENDING_SOURCE("expired-pending-source"),
+        /** 6: an access key whose principal is registered for no partner and granted no account: it can sign, and do nothing. Report only. */
+        KEY_WITHOUT_RIGHTS("key-without-rights"),
+        /** 6: a customer grant whose principal holds no access key (checked only where the table holds keys: not under aws-iam). Report only. */
+        GRANT_WITHOUT_KEY("grant-without-key");
 
         private final String label;
 
@@ -322,6 +326,7 @@ public final class TableAudit {
         findings.addAll(orphans);
         if (partner == null) {
             findings.addAll(survey.keyFindings());
+            findings.addAll(rightsFindings(survey));
         }
         findings.addAll(survey.counterFindings());
 
@@ -391,6 +396,9 @@ public final class TableAudit {
         final Map<String, Tally> partitions = new TreeMap<>();
         final Map<String, KeyItem> keys = new TreeMap<>();
         final Map<String, PrincipalList> principals = new TreeMap<>();
+        /** Every principal some partner item names, and each account's granted customers. */
+        final Set<String> partnerPrincipals = new TreeSet<>();
+        final Map<String, Set<String>> grants = new TreeMap<>();
         /** Findings about one source, by its partition's partner: repairable only if that partner is registered. */
         final List<SourceFinding> sourceFindings = new ArrayList<>();
         long items;
@@ -419,6 +427,9 @@ public final class TableAudit {
             }
             if (pk.startsWith(PARTNER_PARTITION_PREFIX) && sk.equals(RegistryTable.PARTNER_SORT_KEY)) {
                 partners.add(pk.substring(PARTNER_PARTITION_PREFIX.length()));
+                partnerPrincipals.addAll(strings(item, RegistryTable.PRINCIPALS));
+            } else if (pk.startsWith(RegistryTable.CUSTOMER_PARTITION_PREFIX) && sk.equals(RegistryTable.CUSTOMER_SORT_KEY)) {
+                grants.put(pk.substring(RegistryTable.CUSTOMER_PARTITION_PREFIX.length()), strings(item, RegistryTable.PRINCIPALS));
             } else if (pk.startsWith(RegistryTable.COUNTER_PARTITION_PREFIX) && sk.equals(COUNTER_SORT_KEY)) {
                 counters.put(pk.substring(RegistryTable.COUNTER_PARTITION_PREFIX.length()), number(item, SOURCE_COUNT, 0));
             } else if (pk.startsWith(RegistryTable.SOURCE_PARTITION_PREFIX) && sk.startsWith(SOURCE_SORT_KEY_PREFIX)) {
@@ -632,6 +643,46 @@ public final class TableAudit {
             }
             return findings;
         }
+    }
+
+    /**
+     * Keys that can do nothing (their principal registered for no partner, granted no account), and
+     * grants nobody can use (their principal holds no key; only where the table holds keys at all, as
+     * an aws-iam deployment's callers sign with their own IAM identities). Both confirmed by
+     * consistent reads before they are reported; a person decides (issue-key refuses the first now).
+     */
+    private List<Finding> rightsFindings(Survey survey) {
+        List<Finding> findings = new ArrayList<>();
+        Set<String> keyHolders = new TreeSet<>();
+        survey.keys.values().forEach(key -> {
+            if (key.principal() != null) {
+                keyHolders.add(key.principal());
+            }
+        });
+        for (String principal : keyHolders) {
+            String account = new dev.partnerregistry.domain.Caller(principal).accountId();
+            boolean rights = survey.partnerPrincipals.contains(principal)
+                    || (account != null && survey.grants.getOrDefault(account, Set.of()).contains(principal));
+            if (!rights && PrincipalRights.read(dynamoDb, tableName, principal).none()) {
+                findings.add(new Finding(Check.KEY_WITHOUT_RIGHTS, pk(RegistryTable.principalKeysKey(principal)) + " " + PRINCIPAL_SORT_KEY,
+                        "holds access keys, but is registered for no partner and granted no account",
+                        "register-partner or register-customer for it, or delete its keys", null));
+            }
+        }
+        if (keyHolders.isEmpty()) {
+            return findings;
+        }
+        for (Map.Entry<String, Set<String>> account : survey.grants.entrySet()) {
+            for (String principal : account.getValue()) {
+                PrincipalList list = keyHolders.contains(principal) ? null : readPrincipal(principal);
+                if (!keyHolders.contains(principal) && (list == null || list.accessKeys().isEmpty())) {
+                    findings.add(new Finding(Check.GRANT_WITHOUT_KEY, pk(RegistryTable.customerKey(account.getKey())) + " "
+                            + RegistryTable.CUSTOMER_SORT_KEY, "grants " + principal + ", which holds no access key",
+                            "issue-key --principal " + principal + " if it is to call, else deregister-customer", null));
+                }
+            }
+        }
+        return findings;
     }
 
     private record SourceFinding(String partner, Finding finding, boolean held) {

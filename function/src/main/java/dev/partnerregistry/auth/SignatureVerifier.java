@@ -173,8 +173,13 @@ public final class SignatureVerifier {
         };
     }
 
-    /** {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...}, by name; absent parts are null. */
+    /**
+     * {@code AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., Signature=...}, by name; absent parts are null.
+     * Each of the three at most once and nothing else, as AWS refuses the rest with IncompleteSignatureException.
+     */
     record Authorization(String algorithm, String credential, String signedHeaders, String signature) {
+
+        static final List<String> KNOWN_PARAMETERS = List.of("Credential", "SignedHeaders", "Signature");
 
         static Authorization parse(String header) {
             // By hand, in one pass: no regular expression meets a header of any length or shape.
@@ -202,12 +207,20 @@ public final class SignatureVerifier {
                 }
                 String name = part.substring(0, equals).trim();
                 String parameter = part.substring(equals + 1).trim();
+                boolean strict = space >= 0 && algorithm.startsWith("AWS4-");
                 if (name.equals("Credential") && credential == null) {
                     credential = parameter;
                 } else if (name.equals("SignedHeaders") && signedHeaders == null) {
                     signedHeaders = parameter;
                 } else if (name.equals("Signature") && signature == null) {
                     signature = parameter;
+                } else if (strict) {
+                    // A parameter twice (which one counts?) or one SigV4 does not define: refused, so that whatever reads
+                    // the header after us (a log, a WAF) cannot be told another credential or signature than we checked.
+                    throw new RegistryException.IncompleteSignature(KNOWN_PARAMETERS.contains(name)
+                            ? "'" + name + "' appears more than once in Authorization header: '" + header + "'."
+                            : "'" + name + "' is not a valid parameter (only Credential, SignedHeaders and Signature) in Authorization header: '"
+                            + header + "'.");
                 }
             }
             return new Authorization(algorithm, credential, signedHeaders, signature);

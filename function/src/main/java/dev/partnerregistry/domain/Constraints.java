@@ -327,7 +327,7 @@ public final class Constraints {
     }
 
     /** {@value #ACCOUNT_PATTERN}: twelve ASCII digits (the regex's \d is ASCII-only too). */
-    static boolean isAccount(String value) {
+    public static boolean isAccount(String value) {
         if (value.length() != ACCOUNT_LENGTH) {
             return false;
         }

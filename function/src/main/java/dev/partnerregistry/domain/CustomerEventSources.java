@@ -9,8 +9,10 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * The customer side of partner event sources: a caller acts for the account of its principal and
- * sees exactly the sources offered to that account. It lists and describes them, accepts one by
+ * The customer side of partner event sources: a caller acts for the account of its principal, if
+ * the operator granted it that account's customer side, and then sees exactly the sources offered
+ * to that account; a caller not granted sees none (every source is unknown to it, so its answers
+ * tell nothing about what exists). It lists and describes them, accepts one by
  * creating the matching partner event bus (the source becomes ACTIVE), deactivates and activates
  * it, and deletes the bus (the source is PENDING again, and expires unless accepted anew). A source
  * offered to another account, or expired, does not exist for it. Knows nothing of HTTP or DynamoDB.
@@ -223,7 +225,7 @@ public final class CustomerEventSources {
         if (account == null) {
             throw new RegistryException.AccessDenied(caller.principalArn(), operation, arnOf(resource));
         }
-        return new CustomerAccess(region, operation, account);
+        return new CustomerAccess(region, operation, account, caller);
     }
 
     /** A partner event bus as DescribeEventBus shows it; {@code description} null when the customer gave none. */

@@ -63,10 +63,16 @@ public interface PartnerSourceStore {
      */
     EventSources eventSources(java.util.Collection<String> names, Caller caller, String region);
 
-    /** The source, as stored, if it is offered to the customer's account. */
+    /**
+     * The source, as stored, if it is offered to the customer's account and the caller is granted
+     * that account; else empty, alike whether the source exists or not.
+     */
     Optional<PartnerEventSource> findOffered(String name, CustomerAccess access);
 
-    /** As {@link #list}, over the sources offered to the customer's account, names starting with {@code prefix} (null: all). */
+    /**
+     * As {@link #list}, over the sources offered to the customer's account, names starting with
+     * {@code prefix} (null: all); none for a caller the account has not granted.
+     */
     List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
                                          Predicate<PartnerEventSource> shown);
 
@@ -75,7 +81,7 @@ public interface PartnerSourceStore {
      * {@code next} its removal (a DELETED source whose bus is deleted), if it is still as read. The
      * partner's count does not change: the customer never adds or frees a slot.
      *
-     * @return false if the source changed since it was read
+     * @return false if the source changed since it was read, or the caller's grant was revoked meanwhile
      */
     boolean change(PartnerEventSource stored, PartnerEventSource next, CustomerAccess access);
 }

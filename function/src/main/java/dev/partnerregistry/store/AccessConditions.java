@@ -4,6 +4,7 @@ import static dev.partnerregistry.store.RegistryTable.DISABLED_OPERATIONS;
 import static dev.partnerregistry.store.RegistryTable.PRINCIPALS;
 
 import dev.partnerregistry.domain.Access;
+import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.domain.RegistryException;
 import java.util.HashMap;
@@ -15,7 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * The access rule, written twice on purpose and side by side so the two cannot drift: as condition
  * expressions DynamoDB checks atomically with a write, and as the same test over the items a read
  * fetched in the same transaction (or a cancelled write returned). The rule: the operation is not
- * switched off in the region, and the caller is one of the partner's registered principals.
+ * switched off in the region, and the caller is one of the partner's registered principals (on
+ * the customer side: one of the principals the account's customer item grants).
  */
 final class AccessConditions {
 
@@ -54,14 +56,19 @@ final class AccessConditions {
 
     private static final AttributeValue STRING_SET = AttributeValue.fromS("SS");
 
-    // --- the caller is registered for the partner ---
+    // --- the caller is named by the item: registered for the partner, or granted the account ---
 
     /**
      * {@code (attribute_type(principals, :stringSet) AND (contains(principals, :principal0) OR ...))},
      * one term per name the caller may be registered under.
      */
     static String callerRegistered(Access access) {
-        int candidates = Math.max(1, access.caller().registrationCandidates().size());
+        return callerNamed(access.caller());
+    }
+
+    /** The same condition over a customer item: the caller is granted the account. */
+    static String callerNamed(Caller caller) {
+        int candidates = Math.max(1, caller.registrationCandidates().size());
         StringBuilder condition = new StringBuilder("(attribute_type(").append(PRINCIPALS).append(", :stringSet) AND (");
         for (int i = 0; i < candidates; i++) {
             condition.append(i == 0 ? "" : " OR ").append("contains(").append(PRINCIPALS).append(", :principal").append(i).append(')');
@@ -71,7 +78,11 @@ final class AccessConditions {
 
     /** The values of {@link #callerRegistered}; a mutable map, so that a write may add its own. */
     static Map<String, AttributeValue> callerValues(Access access) {
-        List<String> candidates = access.caller().registrationCandidates();
+        return callerValues(access.caller());
+    }
+
+    static Map<String, AttributeValue> callerValues(Caller caller) {
+        List<String> candidates = caller.registrationCandidates();
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":stringSet", STRING_SET);
         if (candidates.isEmpty()) {
@@ -84,12 +95,17 @@ final class AccessConditions {
     }
 
     static boolean callerRegistered(Map<String, AttributeValue> partnerItem, Access access) {
-        AttributeValue principals = partnerItem == null ? null : partnerItem.get(PRINCIPALS);
+        return callerNamed(partnerItem, access.caller());
+    }
+
+    /** The item (a partner's, a customer's) names the caller, or the role its session is of. */
+    static boolean callerNamed(Map<String, AttributeValue> item, Caller caller) {
+        AttributeValue principals = item == null ? null : item.get(PRINCIPALS);
         if (principals == null || !principals.hasSs()) {
             return false;
         }
-        List<String> registered = principals.ss();
-        return access.caller().registrationCandidates().stream().anyMatch(registered::contains);
+        List<String> named = principals.ss();
+        return caller.registrationCandidates().stream().anyMatch(named::contains);
     }
 
     // --- both, for a read ---

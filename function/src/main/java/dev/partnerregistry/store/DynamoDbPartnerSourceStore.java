@@ -49,6 +49,9 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * the partner's counter, and the source itself. The function only reads the items that grant
  * access or set limits and only writes counters and sources, which IAM can hold it to. Reads
  * fetch the same two items in the same TransactGetItems as the source and apply the same rule.
+ * The customer side does the same with the account's customer item in the partner item's place:
+ * its grants are checked in the very read (or write) that touches the source, so a grant costs no
+ * round trip and a revoked grant holds from the next request on.
  * SDK exceptions stop here ({@link DynamoDbErrors}).
  */
 public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
@@ -60,6 +63,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     /** Where a read finds its items: the region's switches, the partner item, the source. */
     private static final int REGION_READ = 0;
     private static final int PARTNER_READ = 1;
+    /** A customer-side read's second item: the account's customer grants. */
+    private static final int CUSTOMER_READ = 1;
     private static final int SOURCE_READ = 2;
 
     public DynamoDbPartnerSourceStore(DynamoDbClient dynamoDb, String tableName) {
@@ -236,22 +241,20 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
 
     @Override
     public Optional<PartnerEventSource> findOffered(String name, CustomerAccess access) {
-        List<TransactGetItem> gets = List.of(get(RegistryTable.regionKey(access.region())),
-                get(RegistryTable.sourceKey(Constraints.partnerOf(name), name)));
-        List<ItemResponse> items = DynamoDbErrors.call(() -> dynamoDb.transactGetItems(r -> r.transactItems(gets)).responses());
-        if (!AccessConditions.operationEnabled(itemOf(items.get(0)), access.operation())) {
-            throw new RegistryException.OperationDisabled();
+        List<ItemResponse> items = readCustomerAccess(access, RegistryTable.sourceKey(Constraints.partnerOf(name), name));
+        if (items == null) {
+            return Optional.empty();
         }
-        return Optional.ofNullable(itemOf(items.get(1))).map(SourceItem::source).filter(source -> source.account().equals(access.account()));
+        return Optional.ofNullable(itemOf(items.get(SOURCE_READ))).map(SourceItem::source).filter(source -> source.account().equals(access.account()));
     }
 
     @Override
     public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
                                                 Predicate<PartnerEventSource> shown) {
-        Map<String, AttributeValue> region = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName)
-                .key(RegistryTable.regionKey(access.region())).consistentRead(true)).item());
-        if (!AccessConditions.operationEnabled(region == null || region.isEmpty() ? null : region, access.operation())) {
-            throw new RegistryException.OperationDisabled();
+        if (readCustomerAccess(access, null) == null) {
+            // As for a granted account that is offered nothing: a bad NextToken is still refused as such.
+            exclusiveStartName.get();
+            return List.of();
         }
         String after = exclusiveStartName.get();
         Map<String, AttributeValue> startKey = null;
@@ -280,19 +283,27 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .conditionExpression(AccessConditions.OPERATION_ENABLED)
                 .expressionAttributeValues(AccessConditions.operationValues(access.operation()))
                 .build()).build();
+        TransactWriteItem granted = TransactWriteItem.builder().conditionCheck(ConditionCheck.builder()
+                .tableName(tableName)
+                .key(RegistryTable.customerKey(access.account()))
+                .conditionExpression(AccessConditions.callerNamed(access.caller()))
+                .expressionAttributeValues(AccessConditions.callerValues(access.caller()))
+                .build()).build();
         TransactWriteItem changeIt = SourceChanges.change(tableName, stored, next, RegistryTable.sourceKey(stored.partner(), stored.name()));
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(enabled, changeIt).clientRequestToken(UUID.randomUUID().toString()));
+            dynamoDb.transactWriteItems(r -> r.transactItems(enabled, granted, changeIt).clientRequestToken(UUID.randomUUID().toString()));
             return true;
         } catch (TransactionCanceledException cancelled) {
             List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
-            if (reasons.size() != 2) {
+            if (reasons.size() != 3) {
                 throw new RegistryException.Internal(cancelled);
             }
             if ("ConditionalCheckFailed".equals(reasons.get(0).code())) {
                 throw new RegistryException.OperationDisabled();
             }
-            if ("ConditionalCheckFailed".equals(reasons.get(1).code())) {
+            // The grant revoked since the read, or the source changed: either way the caller reads again, and
+            // without its grant finds nothing.
+            if ("ConditionalCheckFailed".equals(reasons.get(1).code()) || "ConditionalCheckFailed".equals(reasons.get(2).code())) {
                 return false;
             }
             throw CancellationReasons.engineFailure(reasons);
@@ -349,9 +360,32 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
      * given) in one consistent TransactGetItems, and enforces access before the source is seen.
      */
     private List<ItemResponse> readWithAccess(Access access, Map<String, AttributeValue> sourceKey) {
+        List<ItemResponse> items = readGuarded(access.region(), RegistryTable.partnerKey(access.partner()), sourceKey);
+        Map<String, AttributeValue> partner = itemOf(items.get(PARTNER_READ));
+        AccessConditions.enforce(itemOf(items.get(REGION_READ)), partner, access);
+        // The read saw the partner's limit: the next create believes in it.
+        limits.learn(access.partner(), SourceLimit.ownLimitOf(partner));
+        return items;
+    }
+
+    /**
+     * Reads the region's switches and the account's customer item (and the source, if
+     * {@code sourceKey} is given) in one consistent TransactGetItems: OperationDisabled first, then
+     * null when the caller is not granted the account (it sees nothing, as if nothing were offered).
+     */
+    private List<ItemResponse> readCustomerAccess(CustomerAccess access, Map<String, AttributeValue> sourceKey) {
+        List<ItemResponse> items = readGuarded(access.region(), RegistryTable.customerKey(access.account()), sourceKey);
+        if (!AccessConditions.operationEnabled(itemOf(items.get(REGION_READ)), access.operation())) {
+            throw new RegistryException.OperationDisabled();
+        }
+        return AccessConditions.callerNamed(itemOf(items.get(CUSTOMER_READ)), access.caller()) ? items : null;
+    }
+
+    /** The region's item, the item that grants access ({@code accessKey}) and the source, if {@code sourceKey} is given: one TransactGetItems. */
+    private List<ItemResponse> readGuarded(String region, Map<String, AttributeValue> accessKey, Map<String, AttributeValue> sourceKey) {
         List<TransactGetItem> gets = new ArrayList<>(3);
-        gets.add(get(RegistryTable.regionKey(access.region())));
-        gets.add(get(RegistryTable.partnerKey(access.partner())));
+        gets.add(get(RegistryTable.regionKey(region)));
+        gets.add(get(accessKey));
         if (sourceKey != null) {
             gets.add(get(sourceKey));
         }
@@ -359,10 +393,6 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         if (items.size() != gets.size()) {
             throw new RegistryException.Internal(new IllegalStateException("TransactGetItems answered " + items.size() + " of " + gets.size()));
         }
-        Map<String, AttributeValue> partner = itemOf(items.get(PARTNER_READ));
-        AccessConditions.enforce(itemOf(items.get(REGION_READ)), partner, access);
-        // The read saw the partner's limit: the next create believes in it.
-        limits.learn(access.partner(), SourceLimit.ownLimitOf(partner));
         return items;
     }
 

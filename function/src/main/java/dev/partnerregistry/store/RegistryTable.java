@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  *                                            keyStatus, encryptedSecret, createdAt,        (lastUsedAt: the
  *                                            lastUsedAt                                    function)
  * PRINCIPAL#&lt;arn&gt;      KEYS                 a principal's keys: accessKeys, activeKeys    the operator
+ * CUSTOMER#&lt;account&gt;  CUSTOMER             who acts as the account's customer:           the operator
+ *                                            principals (the grants)
  * </pre>
  *
  * A partner's sources share a partition, sorted by name: listing by prefix is a Query with
@@ -36,7 +38,7 @@ public final class RegistryTable {
     public static final String PARTITION_KEY = "pk";
     public static final String SORT_KEY = "sk";
 
-    // The partner item.
+    // The partner item; {@link #PRINCIPALS} also names the principals a customer item grants.
     public static final String PARTNER = "partner";
     public static final String PRINCIPALS = "principals";
     public static final String SOURCE_LIMIT = "sourceLimit";
@@ -100,6 +102,8 @@ public final class RegistryTable {
     public static final String COUNTER_PARTITION_PREFIX = "COUNT#";
     public static final String ACCESS_KEY_PARTITION_PREFIX = "ACCESSKEY#";
     static final String PRINCIPAL_PARTITION_PREFIX = "PRINCIPAL#";
+    public static final String CUSTOMER_PARTITION_PREFIX = "CUSTOMER#";
+    public static final String CUSTOMER_SORT_KEY = "CUSTOMER";
 
     /**
      * The DynamoDB actions the function's store calls, as IAM names them, by what they may touch.
@@ -177,6 +181,15 @@ public final class RegistryTable {
     /** Which keys a principal holds, and which of them are active (at most two). */
     public static Map<String, AttributeValue> principalKeysKey(String principalArn) {
         return key(PRINCIPAL_PARTITION_PREFIX + principalArn, "KEYS");
+    }
+
+    /**
+     * The account's customer grants: which principals act as the customer of {@code account}
+     * (ListEventSources, CreateEventBus, ...). Written by the operator only, read by the function
+     * with the source it guards.
+     */
+    public static Map<String, AttributeValue> customerKey(String account) {
+        return key(CUSTOMER_PARTITION_PREFIX + account, CUSTOMER_SORT_KEY);
     }
 
     private static Map<String, AttributeValue> key(String partition, String sort) {

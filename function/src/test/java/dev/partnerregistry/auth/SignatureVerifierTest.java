@@ -92,6 +92,27 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void aSecondSignatureAfterAGoodOneIsIncompleteSignatureNotTheFirstOneWinning() {
+        String authorization = signed().header("authorization") + ", Signature=00";
+        assertRefused("IncompleteSignatureException", "'Signature' appears more than once in Authorization header: '" + authorization + "'.",
+                with(signed(), "authorization", authorization));
+    }
+
+    @Test
+    void aSecondCredentialIsIncompleteSignature() {
+        String authorization = signed().header("authorization") + ", Credential=PRKAOTHER/20261127/us-east-1/events/aws4_request";
+        assertRefused("IncompleteSignatureException", "'Credential' appears more than once in Authorization header: '" + authorization + "'.",
+                with(signed(), "authorization", authorization));
+    }
+
+    @Test
+    void aParameterSigV4DoesNotDefineIsIncompleteSignature() {
+        String authorization = signed().header("authorization") + ", Expires=60";
+        assertRefused("IncompleteSignatureException", "'Expires' is not a valid parameter (only Credential, SignedHeaders and Signature) "
+                + "in Authorization header: '" + authorization + "'.", with(signed(), "authorization", authorization));
+    }
+
+    @Test
     void noDateAtAllIsIncompleteSignature() {
         SignedRequest request = without(signed(), "x-amz-date");
         RegistryException refused = assertThrows(RegistryException.class, () -> verifier.verify(request));

@@ -19,12 +19,18 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     private final Map<String, String> callIds = new HashMap<>();
     private final Map<String, Set<String>> principals = new HashMap<>();
     private final Map<String, Integer> limits = new HashMap<>();
+    private final Map<String, Set<String>> customers = new HashMap<>();
     private final Set<RegistryOperation> disabled = new java.util.HashSet<>();
     private final byte[] secret = "unit-test-page-token-key-32bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     int secretReads;
 
     void register(String partner, Caller caller) {
         principals.computeIfAbsent(partner, p -> new java.util.HashSet<>()).add(caller.principalArn());
+    }
+
+    /** What the operator's register-customer does: the caller acts as the customer of {@code account}. */
+    void grant(String account, Caller caller) {
+        customers.computeIfAbsent(account, a -> new java.util.HashSet<>()).add(caller.principalArn());
     }
 
     void limit(String partner, int limit) {
@@ -115,21 +121,19 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
 
     @Override
     public Optional<PartnerEventSource> findOffered(String name, CustomerAccess access) {
-        enforce(access);
-        return Optional.ofNullable(sources.get(name)).filter(s -> s.account().equals(access.account()));
+        return Optional.ofNullable(sources.get(name)).filter(s -> granted(access) && s.account().equals(access.account()));
     }
 
     @Override
     public List<PartnerEventSource> listOffered(String prefix, java.util.function.Supplier<String> startName, int limit, CustomerAccess access,
                                                 java.util.function.Predicate<PartnerEventSource> shown) {
-        enforce(access);
-        return page(prefix == null ? "" : prefix, startName.get(), limit, s -> s.account().equals(access.account()) && shown.test(s));
+        boolean granted = granted(access);
+        return page(prefix == null ? "" : prefix, startName.get(), limit, s -> granted && s.account().equals(access.account()) && shown.test(s));
     }
 
     @Override
     public boolean change(PartnerEventSource stored, PartnerEventSource next, CustomerAccess access) {
-        enforce(access);
-        if (!stored.equals(sources.get(stored.name()))) {
+        if (!granted(access) || !stored.equals(sources.get(stored.name()))) {
             return false;
         }
         if (next == null) {
@@ -150,10 +154,12 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
         return page;
     }
 
-    private void enforce(CustomerAccess access) {
+    /** OperationDisabled first; then whether the account grants the caller (not granted: nothing is offered to it). */
+    private boolean granted(CustomerAccess access) {
         if (disabled.contains(access.operation())) {
             throw new RegistryException.OperationDisabled();
         }
+        return access.caller().registrationCandidates().stream().anyMatch(customers.getOrDefault(access.account(), Set.of())::contains);
     }
 
     @Override

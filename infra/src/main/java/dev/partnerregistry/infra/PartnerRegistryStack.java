@@ -136,8 +136,9 @@ public final class PartnerRegistryStack extends Stack {
             // an unedited paste fails in the shell (a redirect from a missing file) instead of
             // issuing a key to a placeholder.
             CfnOutput.Builder.create(this, "IssueFirstKeyCommand")
-                    .description("From the repository root, with the operator's AWS credentials: issues a partner principal's "
-                            + "access key (printed once); then register-partner the same principal")
+                    .description("From the repository root, with the operator's AWS credentials, once the principal is registered "
+                            + "for its partner (register-partner) or granted its account (register-customer): issues its access key "
+                            + "(printed once)")
                     .value(Fn.join("", List.of(
                             "TABLE_NAME=", table.table().getTableName(),
                             " ACCESS_KEYS_KMS_KEY_ARN=", keyArn,

@@ -87,11 +87,28 @@ class FunctionContractTest {
         assertEquals(RegistryTable.COUNTER_ATTRIBUTES, RegistryFunction.COUNTER_ATTRIBUTES);
         // Keys the function must never be able to write, by partition.
         for (Map<String, AttributeValue> key : List.of(RegistryTable.partnerKey("p"), RegistryTable.regionKey("us-east-1"),
-                RegistryTable.pageTokenKeyKey(), RegistryTable.principalKeysKey("arn:aws:iam::111122223333:role/PartnerWriter"))) {
+                RegistryTable.pageTokenKeyKey(), RegistryTable.principalKeysKey("arn:aws:iam::111122223333:role/PartnerWriter"),
+                RegistryTable.customerKey("111122223333"))) {
             String partition = key.get(RegistryTable.PARTITION_KEY).s();
             for (String writable : List.of(RegistryTable.SOURCE_PARTITION_PREFIX, RegistryTable.COUNTER_PARTITION_PREFIX,
                     RegistryTable.ACCESS_KEY_PARTITION_PREFIX)) {
                 assertFalse(partition.startsWith(writable), partition + " must not be writable by the function");
+            }
+        }
+    }
+
+    @Test
+    void theRoleMayReadTheCustomerGrantsWithTheSourceTheyGuardButNeverWriteThem() {
+        // The grant is read in the same TransactGetItems as the source (GetItem), and checked by each change (ConditionCheckItem).
+        Map<String, Object> read = synth.functionRoleStatement("ReadTheRegistry");
+        assertTrue(actions(read).containsAll(List.of("dynamodb:GetItem", "dynamodb:ConditionCheckItem")), read.toString());
+        assertFalse(read.containsKey("Condition"), "the function reads any item, the grants' partition included: " + read);
+        String grants = RegistryTable.customerKey("111122223333").get(RegistryTable.PARTITION_KEY).s();
+        for (String sid : List.of("WriteSources", "CountSources", "NoteAccessKeyUse")) {
+            Object partitions = ((Map<?, ?>) ((Map<?, ?>) synth.functionRoleStatement(sid).get("Condition")).get("ForAllValues:StringLike"))
+                    .get("dynamodb:LeadingKeys");
+            for (Object partition : (List<?>) partitions) {
+                assertFalse(grants.startsWith(partition.toString().replace("*", "")), sid + " must not reach " + grants);
             }
         }
     }

@@ -43,6 +43,9 @@ class AccessKeysEngineTest {
     static void start(DynamoDbEngine.EngineTable engineTable) {
         table = engineTable;
         keys = table.accessKeys();
+        // Keys are issued only to principals with rights: these are all customers of their account.
+        new CustomerGrants(table.client(), table.tableName()).grant("111111111111", java.util.stream.Stream.of("Attacker", "Commanded", "Gone",
+                "Leaving", "Paused", "Reader", "Rotating", "Used", "Victim").map(role -> "arn:aws:iam::111111111111:role/" + role).toList());
         RegistrySettings settings = table.keySettings(100);
         functionView = new DynamoDbAccessKeys(table.client(), table.tableName(), new KmsDecrypt(
                 ToolCredentials.forEndpoint(table.endpoint()), settings.region(), settings.accessKeys().kmsEndpoint(),
@@ -148,7 +151,40 @@ class AccessKeysEngineTest {
                 + "\"CreateDate\": \"[^\"]+\"}}\\s*"), issued);
         String listed = run(env, "list-keys", "--principal", principal);
         assertTrue(listed.startsWith("{\"AccessKeyMetadata\": [{\"Principal\": \"" + principal + "\", \"AccessKeyId\": \"PRKA"), listed);
+        assertTrue(listed.contains(", \"MayActAs\": [\"customer of 111111111111\"]}]}"), "what the key may do: " + listed);
         assertFalse(listed.contains("SecretAccessKey"), listed);
+    }
+
+    @Test
+    void aKeyForAPrincipalWithNoRightsIsRefusedNamingTheCommandsToRunFirst() {
+        String principal = "arn:aws:iam::111111111111:user/nobody";
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> keys.issue(principal));
+
+        assertEquals(principal + " is registered for no partner and granted no account: run register-partner --partner P --principal "
+                + principal + " (a partner's key) or register-customer --account 111111111111 --principal " + principal
+                + " (a customer's key) first", refused.getMessage());
+        assertTrue(keys.list(principal).isEmpty(), "nothing was written");
+    }
+
+    @Test
+    void aKeyForAnAccountRootIsRefused() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> keys.issue("arn:aws:iam::444444444444:root"));
+
+        assertEquals("'arn:aws:iam::444444444444:root' is an account root: name the IAM user or role that acts instead", refused.getMessage());
+    }
+
+    @Test
+    void aPartnersPrincipalGetsAKeyAndListKeysSaysItActsForThePartnerOnly() {
+        String principal = "arn:aws:iam::222222222222:role/PartnerWriter";
+        new DynamoDbRegistryAdmin(table.client(), table.tableName()).registerPrincipals("rights.example", List.of(principal));
+        Map<String, String> env = Map.of("TABLE_NAME", table.tableName(), "AWS_REGION", DynamoDbEngine.REGION,
+                "DYNAMODB_ENDPOINT", table.endpoint().toString(),
+                "ACCESS_KEYS_KMS_KEY_ARN", table.keySettings(100).accessKeys().kmsKeyArn());
+
+        run(env, "issue-key", "--principal", principal);
+
+        assertTrue(run(env, "list-keys", "--principal", principal).contains("\"MayActAs\": [\"partner rights.example\"]"));
     }
 
     @Test

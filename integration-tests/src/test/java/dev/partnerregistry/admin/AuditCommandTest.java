@@ -477,6 +477,55 @@ class AuditCommandTest {
         assertTrue(audit(null, false).clean());
     }
 
+    // ---- 6: rights ----
+
+    @Test
+    void aKeyWhosePrincipalHasNoRightsIsReportedOnly() {
+        cleanTable();
+        String nobody = "arn:aws:iam::444444444444:user/nobody";
+        keyItem("PRKAAAAAAAAAAAAAAAA4", nobody, "Active");
+        principalList(nobody, List.of("PRKAAAAAAAAAAAAAAAA4"), List.of("PRKAAAAAAAAAAAAAAAA4"));
+
+        Result found = only(audit(null, true), Check.KEY_WITHOUT_RIGHTS);
+
+        assertEquals(Outcome.REPORT_ONLY, found.outcome());
+        assertEquals("key-without-rights  PRINCIPAL#" + nobody + " KEYS  holds access keys, but is registered for no partner and granted "
+                + "no account; report only: register-partner or register-customer for it, or delete its keys", found.line());
+    }
+
+    @Test
+    void aGrantWhosePrincipalHoldsNoKeyIsReportedOnly() {
+        cleanTable();
+        String subscriber = "arn:aws:iam::" + ACCOUNT + ":role/Subscriber";
+        new CustomerGrants(client, table.tableName()).grant(ACCOUNT, List.of(subscriber));
+
+        Result found = only(audit(null, false), Check.GRANT_WITHOUT_KEY);
+
+        assertEquals(Outcome.REPORT_ONLY, found.outcome());
+        assertEquals("grant-without-key  CUSTOMER#" + ACCOUNT + " CUSTOMER  grants " + subscriber + ", which holds no access key; "
+                + "report only: issue-key --principal " + subscriber + " if it is to call, else deregister-customer", found.line());
+    }
+
+    @Test
+    void aGrantedCustomerWithAKeyIsNoFinding() {
+        cleanTable();
+        String subscriber = "arn:aws:iam::" + ACCOUNT + ":role/Subscriber";
+        new CustomerGrants(client, table.tableName()).grant(ACCOUNT, List.of(subscriber));
+        keyItem("PRKAAAAAAAAAAAAAAAA5", subscriber, "Active");
+        principalList(subscriber, List.of("PRKAAAAAAAAAAAAAAAA5"), List.of("PRKAAAAAAAAAAAAAAAA5"));
+
+        assertTrue(audit(null, false).clean(), audit(null, false).render());
+    }
+
+    @Test
+    void grantsAreNotCheckedForKeysWhereTheTableHoldsNoneAsUnderAwsIam() {
+        source(PARTNER, "pending", ACCOUNT, "PENDING", Map.of());
+        counter(PARTNER, 1);
+        new CustomerGrants(client, table.tableName()).grant(ACCOUNT, List.of("arn:aws:iam::" + ACCOUNT + ":role/Subscriber"));
+
+        assertTrue(audit(null, false).clean(), audit(null, false).render());
+    }
+
     // ---- 5: expiry ----
 
     @Test
@@ -570,6 +619,7 @@ class AuditCommandTest {
         source(PARTNER, "deleted-without-bus", ACCOUNT, "DELETED", removed(RegistryTable.BUS_ACCOUNT, RegistryTable.BUS_CREATED_AT));
         source(PARTNER, "expired", ACCOUNT, "PENDING", Map.of(RegistryTable.EXPIRES_AT, millis(Instant.now().minusSeconds(5))));
         keyItem("PRKAAAAAAAAAAAAAAAA3", "arn:aws:iam::123456789012:role/forgotten", "Inactive");
+        admin.registerPrincipals("empty.example", List.of("arn:aws:iam::123456789012:role/forgotten"));
         principalList("arn:aws:iam::123456789012:role/remembers", List.of("PRKAAAAAAAAAAAAAGONE"), List.of());
     }
 

@@ -45,6 +45,7 @@ class AuditOfTheLifecycleTest {
         DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.client(), table.tableName());
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, EXPIRY, clock);
         customers = new CustomerEventSources(store, key, DynamoDbEngine.REGION, EXPIRY, clock);
+        new CustomerGrants(table.client(), table.tableName()).grant(ACCOUNT, java.util.List.of(CUSTOMER.principalArn()));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.partnerregistry.admin.CustomerGrants;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PartnerEventSource;
@@ -59,6 +60,9 @@ class CustomerLifecycleTest {
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, EXPIRY, clock);
         customers = new CustomerEventSources(store, key, DynamoDbEngine.REGION, EXPIRY, clock);
         sweep = new ExpiredSourceSweep(table.client(), table.tableName());
+        CustomerGrants grants = new CustomerGrants(table.client(), table.tableName());
+        grants.grant(ACCOUNT, List.of(CUSTOMER.principalArn()));
+        grants.grant("999988887777", List.of(STRANGER.principalArn()));
     }
 
     @AfterAll

@@ -28,10 +28,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * The whole story with the stock AWS CLI against the local endpoint: the partner creates a source;
- * its customer (another key of the account it is offered to) lists and describes it, PENDING with an
+ * its customer (the key of local/customers.properties' grant for the account it is offered to) lists and describes it, PENDING with an
  * ExpirationTime; creates the matching bus (ACTIVE); deactivates and activates it; the partner
  * deletes it and the customer sees it DELETED. And a source nobody accepts expires (here after one
- * minute, a setting) and frees its partner's slot once swept, as make run sweeps every minute.
+ * minute, a setting) and frees its partner's slot once swept, as make run sweeps every minute. A
+ * partner's key in that same account is no customer: it is granted nothing.
  */
 @ExtendWith(DynamoDbEngine.class)
 class CustomerStoryWireTest {
@@ -97,6 +98,29 @@ class CustomerStoryWireTest {
         assertEquals("DELETED", state(name));
         Result activate = customer("activate-event-source", "--name", name);
         assertTrue(activate.stderr().contains("(InvalidStateException)"), activate.stderr());
+    }
+
+    @Test
+    void thePartnersKeyInTheCustomersAccountCanNeitherDeactivateNorDeleteAnotherPartnersCustomerBus() throws Exception {
+        // The audit's reproduction: AKIAEXAMPLEPARTNER is a principal of the very account other.example's source is offered to.
+        String name = uniqueName("other.example", "audit", "orders");
+        ok(run(WireFixture.OTHER_KEY, WireFixture.OTHER_SECRET, "create-partner-event-source", "--name", name, "--account", ACCOUNT));
+        ok(customer("create-event-bus", "--name", name, "--event-source-name", name));
+
+        for (List<String> call : List.of(List.of("describe-event-source", "--name", name), List.of("deactivate-event-source", "--name", name),
+                List.of("activate-event-source", "--name", name), List.of("describe-event-bus", "--name", name),
+                List.of("create-event-bus", "--name", name, "--event-source-name", name))) {
+            Result refused = partner(call.toArray(String[]::new));
+            assertEquals(cli.serviceErrorExitCode, refused.exitCode(), refused.toString());
+            assertTrue(refused.stderr().contains("(ResourceNotFoundException)"), call.get(0) + ": " + refused.stderr());
+        }
+        ok(partner("delete-event-bus", "--name", name));   // idempotent: the answer for a bus that does not exist
+        assertEquals(0, json(ok(partner("list-event-sources", "--name-prefix", name))).field("EventSources").orElseThrow().asArray().size());
+
+        JsonNode after = json(ok(customer("describe-event-source", "--name", name)));
+        assertEquals("ACTIVE", after.field("State").orElseThrow().asString(), "neither call changed the source");
+        assertFalse(after.field("ExpirationTime").isPresent(), "no fresh expiry: it is not on its way to expiring");
+        ok(customer("describe-event-bus", "--name", name));
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.partnerregistry.domain.EventQueue;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.local.LocalConfig;
 import dev.partnerregistry.local.LocalServer;
+import dev.partnerregistry.admin.CustomerGrants;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.testing.DynamoDbEngine;
@@ -35,7 +36,8 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
  * The local endpoint as clients see it: {@link LocalServer} on a free port in front of the function
  * on an engine table, verifying signatures against the demo keys of {@code local/principals.properties}
  * (issued on the engine, their secrets under its KMS), with the partners of
- * {@code local/partners.properties} registered. One more partner, {@value #LIMITED_PARTNER}, is
+ * {@code local/partners.properties} registered and the customers of {@code local/customers.properties}
+ * granted. One more partner, {@value #LIMITED_PARTNER}, is
  * registered to the example partner's principal with a limit of 0 sources.
  */
 final class WireFixture implements AutoCloseable {
@@ -87,6 +89,8 @@ final class WireFixture implements AutoCloseable {
         LocalConfig config = LocalConfig.load(Map.of(), root());
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
+        CustomerGrants grants = new CustomerGrants(table.client(), table.tableName());
+        config.customers().forEach(grants::grant);
         admin.registerPrincipals(LIMITED_PARTNER, List.of(EXAMPLE_PRINCIPAL));
         admin.setPartnerLimit(LIMITED_PARTNER, 0);
         issueLocalKeys(table, config);

@@ -15,25 +15,32 @@ import java.util.regex.Pattern;
 
 /**
  * The local seed of what the operator does in a deployment: the registry access keys (their ids,
- * owners and secrets, issued into the engine at each start) and which principals act for which partner.
+ * owners and secrets, issued into the engine at each start), which principals act for which partner,
+ * and which act as the customer of which account.
  *
  * <pre>
  * local/principals.properties   &lt;accessKeyId&gt; = &lt;principalArn&gt; &lt;secretAccessKey&gt;
  * local/partners.properties     &lt;partner&gt; = &lt;principalArn&gt;[,&lt;principalArn&gt;...]
+ * local/customers.properties    &lt;account&gt; = &lt;principalArn&gt;[,&lt;principalArn&gt;...]
  * </pre>
  *
- * Blank lines and lines starting with {@code #} are ignored. {@code LOCAL_PRINCIPALS_FILE} and
- * {@code LOCAL_PARTNERS_FILE} point elsewhere; relative paths are taken from the working directory.
+ * Blank lines and lines starting with {@code #} are ignored. {@code LOCAL_PRINCIPALS_FILE},
+ * {@code LOCAL_PARTNERS_FILE} and {@code LOCAL_CUSTOMERS_FILE} point elsewhere; relative paths are
+ * taken from the working directory.
  */
-public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, List<String>> partners) {
+public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, List<String>> partners,
+                          Map<String, List<String>> customers) {
 
     public static final String PRINCIPALS_FILE_VARIABLE = "LOCAL_PRINCIPALS_FILE";
     public static final String PARTNERS_FILE_VARIABLE = "LOCAL_PARTNERS_FILE";
     public static final String DEFAULT_PRINCIPALS_FILE = "local/principals.properties";
     public static final String DEFAULT_PARTNERS_FILE = "local/partners.properties";
+    public static final String CUSTOMERS_FILE_VARIABLE = "LOCAL_CUSTOMERS_FILE";
+    public static final String DEFAULT_CUSTOMERS_FILE = "local/customers.properties";
 
     private static final Pattern ACCESS_KEY = Pattern.compile("[A-Z0-9]{16,128}");
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
+    private static final Pattern ACCOUNT = Pattern.compile("[0-9]{12}");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** An access key's owner and its secret. */
@@ -49,17 +56,19 @@ public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, Li
     public LocalConfig {
         principals = Collections.unmodifiableMap(new LinkedHashMap<>(principals));
         partners = Collections.unmodifiableMap(new LinkedHashMap<>(partners));
+        customers = Collections.unmodifiableMap(new LinkedHashMap<>(customers));
     }
 
     public Optional<LocalPrincipal> principal(String accessKeyId) {
         return Optional.ofNullable(principals.get(accessKeyId));
     }
 
-    /** Reads both files from where the environment says, else from the defaults under {@code workingDir}. */
+    /** Reads the three files from where the environment says, else from the defaults under {@code workingDir}. */
     public static LocalConfig load(Map<String, String> env, Path workingDir) {
         return new LocalConfig(
                 readPrincipals(file(env, PRINCIPALS_FILE_VARIABLE, DEFAULT_PRINCIPALS_FILE, workingDir)),
-                readPartners(file(env, PARTNERS_FILE_VARIABLE, DEFAULT_PARTNERS_FILE, workingDir)));
+                readPartners(file(env, PARTNERS_FILE_VARIABLE, DEFAULT_PARTNERS_FILE, workingDir)),
+                readCustomers(file(env, CUSTOMERS_FILE_VARIABLE, DEFAULT_CUSTOMERS_FILE, workingDir)));
     }
 
     static Path file(Map<String, String> env, String variable, String fallback, Path workingDir) {
@@ -85,23 +94,32 @@ public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, Li
     }
 
     public static Map<String, List<String>> readPartners(Path file) {
-        Map<String, List<String>> partners = new LinkedHashMap<>();
+        return readPrincipalLists(file, PARTNER, "partner", "a partner name such as example.com");
+    }
+
+    /** Which principals act as the customer of which account (as `admin register-customer` grants them). */
+    public static Map<String, List<String>> readCustomers(Path file) {
+        return readPrincipalLists(file, ACCOUNT, "account", "a 12-digit account id");
+    }
+
+    private static Map<String, List<String>> readPrincipalLists(Path file, Pattern keys, String what, String example) {
+        Map<String, List<String>> lists = new LinkedHashMap<>();
         for (Line line : lines(file)) {
-            if (!PARTNER.matcher(line.key()).matches()) {
-                throw line.invalid("'" + line.key() + "' is not a partner name such as example.com");
+            if (!keys.matcher(line.key()).matches()) {
+                throw line.invalid("'" + line.key() + "' is not " + example);
             }
             List<String> arns = new ArrayList<>();
             for (String arn : line.value().split(",")) {
                 if (!arn.trim().startsWith("arn:")) {
-                    throw line.invalid("expected <partner> = <principalArn>[,<principalArn>...]");
+                    throw line.invalid("expected <" + what + "> = <principalArn>[,<principalArn>...]");
                 }
                 arns.add(arn.trim());
             }
-            if (partners.put(line.key(), List.copyOf(arns)) != null) {
-                throw line.invalid("partner " + line.key() + " is listed twice");
+            if (lists.put(line.key(), List.copyOf(arns)) != null) {
+                throw line.invalid(what + " " + line.key() + " is listed twice");
             }
         }
-        return partners;
+        return lists;
     }
 
     private record Line(Path file, int number, String key, String value) {
@@ -117,7 +135,8 @@ public record LocalConfig(Map<String, LocalPrincipal> principals, Map<String, Li
             text = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + file.toAbsolutePath().normalize()
-                    + " (run from the repository root, or set " + PRINCIPALS_FILE_VARIABLE + "/" + PARTNERS_FILE_VARIABLE + ")", e);
+                    + " (run from the repository root, or set " + PRINCIPALS_FILE_VARIABLE + "/" + PARTNERS_FILE_VARIABLE + "/"
+                    + CUSTOMERS_FILE_VARIABLE + ")", e);
         }
         List<Line> lines = new ArrayList<>();
         for (int i = 0; i < text.size(); i++) {

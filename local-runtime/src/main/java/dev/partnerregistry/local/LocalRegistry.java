@@ -178,6 +178,8 @@ public final class LocalRegistry {
         out.println("  callers:  " + String.join(", ", runtime.config().principals().keySet())
                 + " (local/principals.properties: registry access keys, seeded into the engine; KMS key " + runtime.kmsKeyArn() + ")");
         out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");
+        out.println("  customers: accounts " + String.join(", ", runtime.config().customers().keySet())
+                + " (local/customers.properties: who acts as each account's customer; nothing is implied)");
         out.println("  events:   accepted PutPartnerEvents go to " + runtime.delivery().queueUrl() + ", delivered into customers' own buses on "
                 + runtime.settings().delivery().eventsEndpoint() + " (dead letters: " + runtime.delivery().deadLetterQueueUrl() + ")");
         out.println();

@@ -11,6 +11,7 @@ import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.store.ExpiredSourceSweep;
 import dev.partnerregistry.admin.AccessKeyEncryption;
+import dev.partnerregistry.admin.CustomerGrants;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.admin.IssuedAccessKeys;
 import dev.partnerregistry.admin.PartnerSourceTable;
@@ -95,6 +96,10 @@ public final class LocalRuntime implements AutoCloseable {
             for (Map.Entry<String, List<String>> partner : config.partners().entrySet()) {
                 admin.registerPrincipals(partner.getKey(), partner.getValue());
             }
+            CustomerGrants grants = new CustomerGrants(dynamoDb, settings.tableName());
+            for (Map.Entry<String, List<String>> customer : config.customers().entrySet()) {
+                grants.grant(customer.getKey(), customer.getValue());
+            }
             try (KmsClient kms = AccessKeyEncryption.kms(settings)) {
                 String kmsKeyArn = AccessKeyEncryption.localKey(kms);
                 IssuedAccessKeys keys = new IssuedAccessKeys(dynamoDb, settings.tableName(), kms, kmsKeyArn, Clock.systemUTC());
@@ -109,7 +114,8 @@ public final class LocalRuntime implements AutoCloseable {
                     "sqs", "1.0"), settings.tableName());
             settings = builder.eventQueueUrl(delivery.queueUrl()).build();
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
-                    + config.partners().keySet() + ", issued access keys " + config.principals().keySet());
+                    + config.partners().keySet() + ", customers of accounts " + config.customers().keySet() + ", issued access keys "
+                    + config.principals().keySet());
             return new LocalRuntime(config, settings, moto, dynamoDb, credentials, delivery, tableCreated, clock, log);
         } catch (RuntimeException e) {
             if (moto != null) {

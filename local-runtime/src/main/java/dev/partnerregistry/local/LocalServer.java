@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -62,7 +63,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
  * <p>A small blocking server rather than {@code com.sun.net.httpserver}: that one reads request heads
  * on its fixed pool with no read timeout, so a few stalled clients stopped everyone else, and it has
  * no per-server setting for one. Here each connection has its own thread and must send each request
- * within {@link #REQUEST_TIMEOUT}; bodies over API Gateway's 10 MiB limit are refused unread.
+ * within {@link #REQUEST_TIMEOUT}; bodies over API Gateway's 10 MiB limit are refused unread. When
+ * all {@value #MAX_CONNECTIONS} connection slots are taken, a new connection takes the slot of the
+ * connection idle the longest (kept alive between requests, or opened and silent), which is closed:
+ * so a client holding many idle keep-alive connections cannot keep others out (a client whose idle
+ * connection is closed reconnects, as HTTP clients do when a server closes a kept-alive connection).
  */
 public final class LocalServer implements AutoCloseable {
 
@@ -75,8 +80,8 @@ public final class LocalServer implements AutoCloseable {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
     /** Function invocations at once, bounding the load on its DynamoDB engine; slow clients never hold one. */
     private static final int THREADS = 16;
-    /** Open connections (one thread each); more wait in the accept backlog until one closes. */
-    private static final int MAX_CONNECTIONS = 256;
+    /** Open connections (one thread each); one more takes the slot of the idlest, else waits for a request to finish. */
+    static final int MAX_CONNECTIONS = 256;
     private static final int MAX_HEAD_BYTES = 64 * 1024;
     private static final int MAX_HEADERS = 200;
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -89,7 +94,8 @@ public final class LocalServer implements AutoCloseable {
     private final ExecutorService connections;
     private final Semaphore connectionSlots = new Semaphore(MAX_CONNECTIONS);
     private final Semaphore invocations = new Semaphore(THREADS);
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Connection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger idleClosed = new AtomicInteger();
     private final Set<String> hosts;
     private final Duration requestTimeout;
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
@@ -158,26 +164,40 @@ public final class LocalServer implements AutoCloseable {
             // closing anyway
         }
         connections.shutdownNow();
-        open.forEach(LocalServer::closeQuietly);
+        open.forEach(connection -> closeQuietly(connection.socket));
+    }
+
+    /** How many idle connections were closed to make room for new ones. */
+    int idleConnectionsClosed() {
+        return idleClosed.get();
     }
 
     private void accept() {
         while (!listener.isClosed()) {
             Socket socket = null;
             try {
-                connectionSlots.acquire();
                 socket = listener.accept();
-                open.add(socket);
-                Socket accepted = socket;
-                connections.execute(() -> connection(accepted));
+                if (!connectionSlots.tryAcquire()) {
+                    // Every slot taken: the connection idle the longest makes room, else wait for a request to finish.
+                    closeIdlest();
+                    connectionSlots.acquire();
+                }
+                Connection connection = new Connection(socket);
+                open.add(connection);
+                connections.execute(() -> connection(connection));
             } catch (InterruptedException e) {
+                if (socket != null) {
+                    closeQuietly(socket);
+                }
                 return;
             } catch (IOException | RejectedExecutionException e) {
                 if (socket != null) {
-                    open.remove(socket);
+                    // Accepted and given a slot, then not run: both undone.
+                    Socket refused = socket;
+                    open.removeIf(c -> c.socket == refused);
                     closeQuietly(socket);
+                    connectionSlots.release();
                 }
-                connectionSlots.release();
                 if (!listener.isClosed()) {
                     log.println("WARN local server: could not accept a connection: " + e);
                 }
@@ -185,21 +205,85 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /** Closes the connection waiting longest for its next request, if any is waiting; its thread then frees its slot. */
+    private void closeIdlest() {
+        while (true) {
+            Connection idlest = null;
+            for (Connection connection : open) {
+                if (connection.idleSince() != Connection.BUSY && (idlest == null || connection.idleSince() < idlest.idleSince())) {
+                    idlest = connection;
+                }
+            }
+            if (idlest == null) {
+                return;
+            }
+            if (idlest.evict()) {
+                idleClosed.incrementAndGet();
+                return;
+            }
+        }
+    }
+
     /** Serves requests on one connection until the client closes it, asks to, or is too slow. */
-    private void connection(Socket socket) {
+    private void connection(Connection connection) {
+        Socket socket = connection.socket;
         try (socket) {
             socket.setTcpNoDelay(true);
-            TimedInput timed = new TimedInput(socket, requestTimeout);
+            TimedInput timed = new TimedInput(socket, requestTimeout, connection);
             InputStream in = new BufferedInputStream(timed);
             OutputStream out = new BufferedOutputStream(new DeadlineOutput(socket, requestTimeout), 8192);
             do {
-                timed.nextRequest();
+                // A pipelined request already read ahead is under way: only a connection with nothing to read is idle.
+                timed.nextRequest(in.available() == 0);
             } while (exchange(socket, in, out));
         } catch (IOException e) {
-            // Timed out, closed or reset by the client mid-request: nothing to answer, the connection ends.
+            // Timed out, closed or reset by the client mid-request, or closed to make room: nothing to answer, the connection ends.
         } finally {
-            open.remove(socket);
+            open.remove(connection);
             connectionSlots.release();
+        }
+    }
+
+    /**
+     * One accepted connection, and whether it is idle: waiting for the first byte of its next request
+     * (since when), or busy with one. Only an idle connection is closed to make room, and never once
+     * its request has begun: the two moves race on one atomic value.
+     */
+    private static final class Connection {
+        static final long BUSY = Long.MIN_VALUE;
+        static final long EVICTED = Long.MIN_VALUE + 1;
+
+        final Socket socket;
+        private final java.util.concurrent.atomic.AtomicLong idleSince = new java.util.concurrent.atomic.AtomicLong(BUSY);
+
+        Connection(Socket socket) {
+            this.socket = socket;
+        }
+
+        long idleSince() {
+            long since = idleSince.get();
+            return since == EVICTED ? BUSY : since;
+        }
+
+        /** Waiting for the next request from now on. */
+        void idle() {
+            idleSince.compareAndSet(BUSY, System.nanoTime());
+        }
+
+        /** A request began; false if the connection was closed to make room first. */
+        boolean busy() {
+            long since = idleSince.get();
+            return since != EVICTED && (since == BUSY || idleSince.compareAndSet(since, BUSY));
+        }
+
+        /** Closes the connection if it is still idle; false if a request began meanwhile. */
+        boolean evict() {
+            long since = idleSince.get();
+            if (since == BUSY || since == EVICTED || !idleSince.compareAndSet(since, EVICTED)) {
+                return false;
+            }
+            closeQuietly(socket);
+            return true;
         }
     }
 
@@ -635,17 +719,23 @@ public final class LocalServer implements AutoCloseable {
     private static final class TimedInput extends FilterInputStream {
         private final Socket socket;
         private final long timeoutNanos;
+        private final Connection connection;
         private boolean started;
         private long deadline;
 
-        TimedInput(Socket socket, Duration timeout) throws IOException {
+        TimedInput(Socket socket, Duration timeout, Connection connection) throws IOException {
             super(socket.getInputStream());
             this.socket = socket;
             this.timeoutNanos = timeout.toNanos();
+            this.connection = connection;
         }
 
-        void nextRequest() {
+        /** Waits for the next request: if {@code idle}, the connection may be closed to make room until its first byte. */
+        void nextRequest(boolean idle) {
             started = false;
+            if (idle) {
+                connection.idle();
+            }
         }
 
         @Override
@@ -663,6 +753,9 @@ public final class LocalServer implements AutoCloseable {
             socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
             int read = in.read(buffer, offset, length);
             if (!started && read > 0) {
+                if (!connection.busy()) {
+                    throw new SocketException("closed to make room for another connection");
+                }
                 started = true;
                 deadline = System.nanoTime() + timeoutNanos;
             }

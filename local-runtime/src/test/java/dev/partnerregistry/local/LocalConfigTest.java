@@ -33,18 +33,31 @@ class LocalConfigTest {
                 "example.com", List.of("arn:aws:iam::123456789012:user/example-partner"),
                 "other.example", List.of("arn:aws:iam::210987654321:user/other-partner")),
                 config.partners());
+        assertEquals(Map.of("123456789012", List.of("arn:aws:iam::123456789012:user/example-customer")), config.customers(),
+                "the demo customer is granted its account; the partner's principal in that account is not");
     }
 
     @Test
     void environmentVariablesPointAtOtherFiles() throws IOException {
         Files.writeString(dir.resolve("p.properties"), "# comment\n\nAKIAROLECALLER0001 = arn:aws:sts::111122223333:assumed-role/Partner/s1 role-secret\n");
         Files.writeString(dir.resolve("q.properties"), "acme.io = arn:aws:iam::111122223333:role/Partner , arn:aws:iam::111122223333:user/ops\n");
+        Files.writeString(dir.resolve("c.properties"), "111122223333 = arn:aws:iam::111122223333:role/Subscriber\n");
 
-        LocalConfig config = LocalConfig.load(Map.of("LOCAL_PRINCIPALS_FILE", "p.properties", "LOCAL_PARTNERS_FILE", "q.properties"), dir);
+        LocalConfig config = LocalConfig.load(Map.of("LOCAL_PRINCIPALS_FILE", "p.properties", "LOCAL_PARTNERS_FILE", "q.properties",
+                "LOCAL_CUSTOMERS_FILE", "c.properties"), dir);
 
         assertEquals(Map.of("AKIAROLECALLER0001", new LocalPrincipal("arn:aws:sts::111122223333:assumed-role/Partner/s1", "role-secret")),
                 config.principals());
         assertEquals(List.of("arn:aws:iam::111122223333:role/Partner", "arn:aws:iam::111122223333:user/ops"), config.partners().get("acme.io"));
+        assertEquals(Map.of("111122223333", List.of("arn:aws:iam::111122223333:role/Subscriber")), config.customers());
+    }
+
+    @Test
+    void aCustomerLineMustNameAnAccount() throws IOException {
+        Path file = Files.writeString(dir.resolve("c.properties"), "example.com = arn:aws:iam::111122223333:role/Subscriber\n");
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LocalConfig.readCustomers(file));
+        assertEquals(file + ":1: 'example.com' is not a 12-digit account id", e.getMessage());
     }
 
     @Test

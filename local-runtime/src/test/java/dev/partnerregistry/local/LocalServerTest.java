@@ -252,6 +252,57 @@ class LocalServerTest {
     }
 
     @Test
+    void idleKeepAliveConnectionsBeyondTheSlotsAreClosedIdlestFirstSoASignedRequestIsStillAnswered() throws Exception {
+        // A long request timeout, so that no idle connection is closed for being idle: only to make room.
+        start(Duration.ofSeconds(120));
+        int held = LocalServer.MAX_CONNECTIONS + 14;   // 270, the audit's number
+        List<Socket> idle = new ArrayList<>();
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(120), () -> {
+                for (int i = 0; i < held; i++) {
+                    Socket socket = connect();
+                    socket.setSoTimeout(30_000);
+                    idle.add(socket);
+                    assertEquals(403, keptAlive(socket), "connection " + i + " is answered and stays open");
+                }
+                assertEquals(200, signed("events").statusCode(), "another client's signed request, while " + held + " connections are held");
+            });
+
+            int closedForRoom = held + 1 - LocalServer.MAX_CONNECTIONS;
+            assertEquals(closedForRoom, server.idleConnectionsClosed());
+            for (Socket socket : idle.subList(0, closedForRoom)) {
+                assertEquals(-1, socket.getInputStream().read(), "the connections idle the longest were closed");
+            }
+            Socket newest = idle.get(held - 1);
+            assertEquals(403, keptAlive(newest), "the most recently used connection is still open and served");
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+    }
+
+    /** Sends a keep-alive request that the server answers itself (403, no function) and reads its whole answer; the status. */
+    private int keptAlive(Socket socket) throws IOException {
+        socket.getOutputStream().write(("GET /not-the-api HTTP/1.1\r\nHost: " + hostPort() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return -1;
+            }
+            head.append((char) b);
+        }
+        String lower = head.toString().toLowerCase(java.util.Locale.ROOT);
+        int at = lower.indexOf("content-length: ");
+        int length = Integer.parseInt(lower.substring(at + 16, lower.indexOf("\r\n", at)).trim());
+        in.readNBytes(length);
+        return status(head.toString());
+    }
+
+    @Test
     void anIdleOrStalledConnectionIsClosedAfterTheRequestTimeout() throws Exception {
         start(Duration.ofMillis(500));
 
