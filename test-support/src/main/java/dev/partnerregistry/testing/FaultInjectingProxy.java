@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,11 +34,17 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private record Stall(String operation, Duration duration) {
     }
 
+    /** Contention: each TransactWriteItems is cancelled by a conflict with probability {@code rate}. */
+    private record Contention(double rate, Random random) {
+    }
+
     private final HttpServer server;
     private final URI engine;
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final AtomicReference<Fault> onceFault = new AtomicReference<>();
     private final AtomicReference<Stall> stall = new AtomicReference<>();
+    private final AtomicReference<Contention> contention = new AtomicReference<>();
+    private final AtomicInteger conflictsInjected = new AtomicInteger();
     private final List<String> received = new CopyOnWriteArrayList<>();
 
     public FaultInjectingProxy(URI engine) throws IOException {
@@ -67,10 +77,27 @@ public final class FaultInjectingProxy implements AutoCloseable {
         stall.set(new Stall(operation, duration));
     }
 
+    /**
+     * Until cleared, each TransactWriteItems is, with probability {@code rate} (drawn from {@code seed}),
+     * answered as DynamoDB answers a transaction that lost a race: TransactionCanceledException with one
+     * CancellationReason per item of that request, {@code TransactionConflict} on one of them drawn at
+     * random, {@code None} on the others. The transaction does not reach the engine, as a cancelled one
+     * writes nothing. The others reach the engine unchanged.
+     */
+    public void injectConflicts(double rate, long seed) {
+        contention.set(new Contention(rate, new Random(seed)));
+    }
+
+    /** How many transactions {@link #injectConflicts} has cancelled so far. */
+    public int conflictsInjected() {
+        return conflictsInjected.get();
+    }
+
     public void clear() {
         fault.set(null);
         onceFault.set(null);
         stall.set(null);
+        contention.set(null);
     }
 
     /** Bodies of the requests of {@code operation} that reached the proxy, in order. */
@@ -84,7 +111,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 + "\"message\":\"Internal server error\"}");
     }
 
-    /** DynamoDB's answer when a transaction lost a race on one of its items. */
+    /**
+     * DynamoDB's answer when a transaction lost a race on one of its items: TransactionCanceledException
+     * (400, __type {@code com.amazonaws.dynamodb.v20120810#TransactionCanceledException}) with a
+     * {@code CancellationReasons} entry per item, in the request's order, {@code TransactionConflict} for
+     * the item raced for and {@code None} for the others; the message lists the codes in that order.
+     */
     public static Fault transactionConflict(int items, int conflictingItem) {
         StringBuilder reasons = new StringBuilder();
         StringBuilder codes = new StringBuilder();
@@ -124,6 +156,19 @@ public final class FaultInjectingProxy implements AutoCloseable {
             respond(exchange, once.status(), once.body().getBytes(StandardCharsets.UTF_8));
             return;
         }
+        Contention contended = contention.get();
+        if (contended != null && operation.equals("TransactWriteItems")) {
+            int items = transactItems(request);
+            int conflicting;
+            synchronized (contended) {
+                conflicting = contended.random().nextDouble() < contended.rate() ? contended.random().nextInt(items) : -1;
+            }
+            if (conflicting >= 0) {
+                conflictsInjected.incrementAndGet();
+                respond(exchange, 400, transactionConflict(items, conflicting).body().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
         Fault current = fault.get();
         if (current != null && target != null && target.endsWith("." + current.operation())) {
             respond(exchange, current.status(), current.body().getBytes(StandardCharsets.UTF_8));
@@ -145,6 +190,22 @@ public final class FaultInjectingProxy implements AutoCloseable {
             respond(exchange, status, in == null ? new byte[0] : in.readAllBytes());
         }
     }
+
+    /**
+     * The number of actions in a TransactWriteItems body: each is an object whose one member names its
+     * kind. Those names never occur elsewhere as a member opening an object (attribute values are
+     * typed maps like {"S": ...}, and the registry has no attribute of those names).
+     */
+    private static int transactItems(byte[] request) {
+        Matcher action = TRANSACT_ACTION.matcher(new String(request, StandardCharsets.UTF_8));
+        int count = 0;
+        while (action.find()) {
+            count++;
+        }
+        return Math.max(count, 1);
+    }
+
+    private static final Pattern TRANSACT_ACTION = Pattern.compile("\\{\"(ConditionCheck|Put|Update|Delete)\":");
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
