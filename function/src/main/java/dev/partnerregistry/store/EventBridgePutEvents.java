@@ -26,8 +26,8 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  */
 public final class EventBridgePutEvents implements EventBusWriter {
 
-    public static final String SOURCE_PREFIX = "partner-registry.";
-    public static final String EVENT_ID_RESOURCE = "partner-registry:event-id/";
+    public static final String SOURCE_PREFIX = QueuedEvent.SOURCE_PREFIX;
+    public static final String EVENT_ID_RESOURCE = QueuedEvent.EVENT_ID_RESOURCE;
 
     private final AwsCredentialsProvider credentials;
     private final URI endpointOverride;
@@ -47,15 +47,14 @@ public final class EventBridgePutEvents implements EventBusWriter {
         StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
         w.writeStartObject().writeFieldName("Entries").writeStartArray();
         for (QueuedEvent event : events) {
-            String sourceArn = busArn.substring(0, busArn.indexOf(":events:")) + ":events:" + region + "::event-source/" + event.source();
             w.writeStartObject()
                     .writeFieldName("EventBusName").writeValue(busArn)
-                    .writeFieldName("Source").writeValue(SOURCE_PREFIX + event.partner())
+                    .writeFieldName("Source").writeValue(event.deliveredSource())
                     .writeFieldName("DetailType").writeValue(event.detailType())
                     .writeFieldName("Detail").writeValue(event.detail())
                     .writeFieldName("Time").writeNumber(BigDecimal.valueOf(event.time().toEpochMilli(), 3).toPlainString())
                     .writeFieldName("Resources").writeStartArray()
-                    .writeValue(sourceArn)
+                    .writeValue(event.sourceArn())
                     .writeValue(EVENT_ID_RESOURCE + event.eventId());
             event.resources().forEach(w::writeValue);
             w.writeEndArray().writeEndObject();

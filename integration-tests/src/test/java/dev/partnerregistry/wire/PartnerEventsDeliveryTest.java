@@ -208,6 +208,65 @@ class PartnerEventsDeliveryTest {
     }
 
     @Test
+    void hostileValuesGetPerEntryErrorsAtPutPartnerEventsAndOnlyTheGoodEventIsDelivered() throws Exception {
+        String source = activeSource();
+        List<String> hostileDetails = List.of("{\"a\":1} trailing", "{\"a\":1}{\"b\":2}", "{\"a\":1 /* c */}", "{\"a\":\"\\ud800\"}",
+                "{\"n\":9223372036854775808}");
+        List<software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry> entries = new ArrayList<>();
+        hostileDetails.forEach(detail -> entries.add(software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                .source(source).detailType("Order Placed").detail(detail).build()));
+        entries.add(software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                .source(source).detailType("Order Placed").detail("{}").time(java.time.Instant.ofEpochSecond(-1_000_000_000_000L)).build());
+        entries.add(software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                .source(source).detailType("Order Placed").detail("{\"good\":true}").build());
+        PutPartnerEventsResponse response;
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            response = partner.putPartnerEvents(r -> r.entries(entries));
+        }
+
+        assertEquals(6, response.failedEntryCount());
+        for (int i = 0; i < hostileDetails.size(); i++) {
+            assertEquals("MalformedDetail", response.entries().get(i).errorCode(), hostileDetails.get(i));
+            assertEquals("Detail is malformed.", response.entries().get(i).errorMessage());
+        }
+        assertEquals("InvalidArgument", response.entries().get(5).errorCode());
+        assertEquals("Parameter Time is not valid. Reason: Time must be between year 0000 and year 9999.",
+                response.entries().get(5).errorMessage());
+        String goodId = response.entries().get(6).eventId();
+        assertNotNull(goodId);
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals("partner-registry:event-id/" + goodId, delivered.get(0).field("resources").orElseThrow().asArray().get(1).asString());
+        assertEquals(0, dlqDepth(), "nothing accepted was undeliverable");
+    }
+
+    @Test
+    void aNullResourceIsAPerEntryInvalidArgumentAndRawBytesThatAreNotUtf8AreSerializationException() throws Exception {
+        String source = activeSource();
+        AwsJsonClient partner = new AwsJsonClient(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(EXAMPLE_KEY, EXAMPLE_SECRET)), DynamoDbEngine.REGION,
+                fixture.endpoint(), "events", "1.1");
+        AwsJsonClient.Answer nullResource = partner.call("AWSEvents.PutPartnerEvents", ("{\"Entries\":[{\"Source\":\"" + source
+                + "\",\"DetailType\":\"t\",\"Detail\":\"{}\",\"Resources\":[null]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, nullResource.status(), nullResource.body().toString());
+        JsonNode result = nullResource.body().field("Entries").orElseThrow().asArray().get(0);
+        assertEquals("InvalidArgument", result.field("ErrorCode").orElseThrow().asString());
+        assertEquals("Parameter Resources is not valid. Reason: Resources must not contain null.",
+                result.field("ErrorMessage").orElseThrow().asString());
+
+        java.io.ByteArrayOutputStream notUtf8 = new java.io.ByteArrayOutputStream();
+        notUtf8.writeBytes(("{\"Entries\":[{\"Source\":\"" + source + "\",\"DetailType\":\"t\",\"Detail\":\"{\\\"a\\\":\\\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        notUtf8.write(0xff);
+        notUtf8.write(0xfe);
+        notUtf8.writeBytes("\\\"}\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AwsJsonClient.Answer rawBytes = partner.call("AWSEvents.PutPartnerEvents", notUtf8.toByteArray());
+        assertEquals(400, rawBytes.status());
+        assertEquals("SerializationException", rawBytes.errorType());
+    }
+
+    @Test
     void aMessageThatIsNoEventEndsInTheDeadLetterQueue() throws Exception {
         call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl()).writeFieldName("MessageBody").writeValue("not an event"));
 
