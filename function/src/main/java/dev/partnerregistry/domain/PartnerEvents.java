@@ -164,6 +164,10 @@ public final class PartnerEvents {
         if (entry.resources() != null && entry.resources().stream().anyMatch(java.util.Objects::isNull)) {
             return Outcome.failed(INVALID_ARGUMENT, "Parameter Resources is not valid. Reason: Resources must not contain null.");
         }
+        if (entry.resources() != null && entry.resources().stream().anyMatch(QueuedEvent::reserved)) {
+            return Outcome.failed(INVALID_ARGUMENT, "Parameter Resources is not valid. Reason: resources starting with "
+                    + QueuedEvent.RESERVED_RESOURCE_PREFIX + " and event source ARNs are set by the registry.");
+        }
         if (!DetailJson.isDeliverable(entry.detail())) {
             return Outcome.failed(MALFORMED_DETAIL, "Detail is malformed.");
         }

@@ -2,6 +2,7 @@ package dev.partnerregistry.domain;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * An accepted partner event on its way to the customer's own bus: what the forwarder needs to send
@@ -15,6 +16,24 @@ public record QueuedEvent(String eventId, String source, String partner, String 
     public static final String SOURCE_PREFIX = "partner-registry.";
     /** A delivered event's second resource is this and the EventId the partner was answered with. */
     public static final String EVENT_ID_RESOURCE = "partner-registry:event-id/";
+
+    /** Any resource the registry's own prefix starts: {@link #EVENT_ID_RESOURCE} and whatever it may add later. */
+    public static final String RESERVED_RESOURCE_PREFIX = "partner-registry:";
+    private static final Pattern EVENT_SOURCE_ARN = Pattern.compile("arn:[^:]*:events:[^:]*:[^:]*:event-source/.*", Pattern.DOTALL);
+
+    /**
+     * True for a resource only the registry may set on a delivered event: its own ({@value #RESERVED_RESOURCE_PREFIX}
+     * prefix, so customers can deduplicate by the one event id) and any event source's ARN (so that no partner
+     * matches rules written for another's source).
+     */
+    public static boolean reserved(String resource) {
+        return resource.startsWith(RESERVED_RESOURCE_PREFIX) || EVENT_SOURCE_ARN.matcher(resource).matches();
+    }
+
+    /** The partner's own resources, as delivered after the registry's two: none of them reserved. */
+    public List<String> partnerResources() {
+        return resources.stream().filter(resource -> !reserved(resource)).toList();
+    }
 
     public QueuedEvent {
         resources = resources == null ? List.of() : List.copyOf(resources);

@@ -56,7 +56,8 @@ public final class EventBridgePutEvents implements EventBusWriter {
                     .writeFieldName("Resources").writeStartArray()
                     .writeValue(event.sourceArn())
                     .writeValue(EVENT_ID_RESOURCE + event.eventId());
-            event.resources().forEach(w::writeValue);
+            // PutPartnerEvents refuses reserved resources; an event queued before it did still carries only the registry's.
+            event.partnerResources().forEach(w::writeValue);
             w.writeEndArray().writeEndObject();
         }
         w.writeEndArray().writeEndObject();

@@ -218,4 +218,26 @@ class PartnerEventsTest {
         PartnerEvents.Entry fits = new PartnerEvents.Entry(null, ACTIVE, null, "t", "{\"x\":\"" + "a".repeat(padding - 1) + "\"}");
         assertNotNull(events.putPartnerEvents(List.of(fits), PARTNER).entries().get(0).eventId());
     }
+
+    @Test
+    void aResourceTheRegistryReservesFailsItsEntryWithInvalidArgument() {
+        for (String forged : List.of("partner-registry:event-id/6f1c0000-0000-0000-0000-000000000000", "partner-registry:anything",
+                "arn:aws:events:us-east-1::event-source/aws.partner/other.example/orders/theirs",
+                "arn:aws-cn:events:cn-north-1::event-source/aws.partner/events.example/orders/active")) {
+            PartnerEvents.Result result = events.putPartnerEvents(List.of(
+                    new PartnerEvents.Entry(null, ACTIVE, List.of("arn:aws:shop:::order/42", forged), "t", "{}"), entry(ACTIVE)), PARTNER);
+            assertFailed(result.entries().get(0), "InvalidArgument", "Parameter Resources is not valid. Reason: resources starting with "
+                    + "partner-registry: and event source ARNs are set by the registry.");
+            assertNotNull(result.entries().get(1).eventId(), forged);
+        }
+        assertEquals(4, queued.size(), "only the good entries");
+    }
+
+    @Test
+    void resourcesThatMerelyResembleReservedOnesAreThePartners() {
+        List<String> own = List.of("arn:aws:events:us-east-1:123456789012:event-bus/orders", "partner-registry", "x:partner-registry:y",
+                "arn:aws:events:us-east-1:123456789012:rule/event-source");
+        assertNotNull(events.putPartnerEvents(List.of(new PartnerEvents.Entry(null, ACTIVE, own, "t", "{}")), PARTNER).entries().get(0).eventId());
+        assertEquals(own, queued.get(0).partnerResources());
+    }
 }

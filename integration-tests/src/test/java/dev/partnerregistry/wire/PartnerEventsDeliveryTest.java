@@ -15,6 +15,8 @@ import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.domain.EventDelivery;
 import dev.partnerregistry.local.LocalDelivery;
 import dev.partnerregistry.store.AwsJsonClient;
+import dev.partnerregistry.store.QueuedEventJson;
+import dev.partnerregistry.domain.QueuedEvent;
 import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.testing.DynamoDbEngine;
 import dev.partnerregistry.testing.FaultInjectingProxy;
@@ -264,6 +266,44 @@ class PartnerEventsDeliveryTest {
         AwsJsonClient.Answer rawBytes = partner.call("AWSEvents.PutPartnerEvents", notUtf8.toByteArray());
         assertEquals(400, rawBytes.status());
         assertEquals("SerializationException", rawBytes.errorType());
+    }
+
+    @Test
+    void aForgedEventIdOrAnotherPartnersSourceArnIsRefusedAndTheDeliveredEventCarriesOnlyItsOwnId() throws Exception {
+        String source = activeSource();
+        String othersArn = "arn:aws:events:us-east-1::event-source/aws.partner/other.example/orders/theirs";
+        PutPartnerEventsResponse response;
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            response = partner.putPartnerEvents(r -> r.entries(
+                    e -> e.source(source).detailType("t").detail("{}").resources("partner-registry:event-id/forged"),
+                    e -> e.source(source).detailType("t").detail("{}").resources(othersArn),
+                    e -> e.source(source).detailType("t").detail("{}").resources("arn:aws:shop:::order/42")));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals("InvalidArgument", response.entries().get(i).errorCode());
+            assertEquals("Parameter Resources is not valid. Reason: resources starting with partner-registry: and event source ARNs "
+                    + "are set by the registry.", response.entries().get(i).errorMessage());
+        }
+        String eventId = response.entries().get(2).eventId();
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals(List.of("arn:aws:events:us-east-1::event-source/" + source, "partner-registry:event-id/" + eventId,
+                "arn:aws:shop:::order/42"), delivered.get(0).field("resources").orElseThrow().asArray().stream().map(JsonNode::asString).toList());
+    }
+
+    @Test
+    void anEventQueuedWithAForgedResourceBeforeTheCheckIsDeliveredWithoutIt() throws Exception {
+        String source = activeSource();
+        QueuedEvent queued = new QueuedEvent(UUID.randomUUID().toString(), source, "example.com", ACCOUNT, busArn, java.time.Instant.now(),
+                "t", "{}", List.of("partner-registry:event-id/forged", "arn:aws:shop:::order/42"));
+        call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl())
+                .writeFieldName("MessageBody").writeValue(QueuedEventJson.write(queued)));
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals(List.of("arn:aws:events:us-east-1::event-source/" + source, "partner-registry:event-id/" + queued.eventId(),
+                "arn:aws:shop:::order/42"), delivered.get(0).field("resources").orElseThrow().asArray().stream().map(JsonNode::asString).toList());
     }
 
     @Test
