@@ -1,5 +1,6 @@
 package dev.partnerregistry.store;
 
+import dev.partnerregistry.domain.AwsRegions;
 import dev.partnerregistry.domain.EventBusWriter;
 import dev.partnerregistry.domain.QueuedEvent;
 import java.io.UncheckedIOException;
@@ -31,6 +32,10 @@ public final class EventBridgePutEvents implements EventBusWriter {
 
     private final AwsCredentialsProvider credentials;
     private final URI endpointOverride;
+    /** The code an event to a bus in no known region fails with: not retryable, so it goes to the dead-letter queue. */
+    static final String UNKNOWN_REGION = "InvalidArgument";
+
+    /** One client per region, keyed only by known regions ({@link AwsRegions}): bounded by AWS's region count. */
     private final Map<String, AwsJsonClient> byRegion = new ConcurrentHashMap<>();
 
     /** @param endpointOverride a local EventBridge (moto), or null for each bus's region */
@@ -39,9 +44,19 @@ public final class EventBridgePutEvents implements EventBusWriter {
         this.endpointOverride = endpointOverride;
     }
 
+    /** How many regional clients this writer holds. */
+    int clients() {
+        return byRegion.size();
+    }
+
     @Override
     public List<String> put(String busArn, List<QueuedEvent> events) {
         String region = busArn.split(":", 6)[3];
+        if (!AwsRegions.isKnown(region)) {
+            // Only a known region gets a client, so the cache below holds at most one per AWS region. CreateEventBus
+            // refuses any other; a bus queued before it did cannot be reached, and its events go to the dead-letter queue.
+            return Collections.nCopies(events.size(), UNKNOWN_REGION);
+        }
         AwsJsonClient eventBridge = byRegion.computeIfAbsent(region,
                 r -> new AwsJsonClient(credentials, r, AwsJsonClient.endpoint(endpointOverride, "events", r), "events", "1.1"));
         StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
