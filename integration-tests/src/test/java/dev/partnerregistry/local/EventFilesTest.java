@@ -112,7 +112,12 @@ class EventFilesTest {
             Map.entry("create-partner-event-source-access-denied.json", Expected.error("AccessDeniedException",
                     "User: " + EXAMPLE_PARTNER + " is not authorized to perform: events:CreatePartnerEventSource on resource: "
                             + arn("aws.partner/other.example/orders/shop-7"))),
-            Map.entry("unknown-target.json", Expected.error("UnknownOperationException", null)),
+            Map.entry("unknown-target.json", Expected.error("UnknownOperationException", "Operation 'AWSEvents.CreatePartnerEventSources' "
+                    + "is not supported by this registry. Supported: AWSEvents.CreatePartnerEventSource, AWSEvents.DescribePartnerEventSource, "
+                    + "AWSEvents.ListPartnerEventSources, AWSEvents.ListPartnerEventSourceAccounts, AWSEvents.DeletePartnerEventSource, "
+                    + "AWSEvents.ListEventSources, AWSEvents.DescribeEventSource, AWSEvents.ActivateEventSource, "
+                    + "AWSEvents.DeactivateEventSource, AWSEvents.CreateEventBus, AWSEvents.DeleteEventBus, AWSEvents.DescribeEventBus, "
+                    + "AWSEvents.PutPartnerEvents.")),
             Map.entry("describe-partner-event-source.json",
                     Expected.success("{\"Arn\":\"" + arn(SHOP_42) + "\",\"Name\":\"" + SHOP_42 + "\"}")
                             .given(f -> f.create(SHOP_42))),
