@@ -63,7 +63,7 @@ class ContentionTest {
 
     ContentionTest(DynamoDbEngine.EngineTable table) throws IOException {
         this.fixture = new RegistryFixture(table, 1000);
-        this.proxy = new FaultInjectingProxy(table.endpoint());
+        this.proxy = new FaultInjectingProxy(table.endpoint(), WORKERS);
         this.throughProxy = DynamoDbClients.create(RegistrySettings.builder().tableName(table.tableName()).region(DynamoDbEngine.REGION)
                 .dynamoDbEndpoint(proxy.endpoint()).build(), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
                 ENGINE_TIME);

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,14 +48,31 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final AtomicReference<Stall> stall = new AtomicReference<>();
     private final AtomicReference<Contention> contention = new AtomicReference<>();
     private final AtomicInteger conflictsInjected = new AtomicInteger();
+    private volatile boolean putEventsCallLimit;
+    private final AtomicInteger callsRefused = new AtomicInteger();
     private final List<String> received = new CopyOnWriteArrayList<>();
 
     public FaultInjectingProxy(URI engine) throws IOException {
+        this(engine, 1);
+    }
+
+    /**
+     * @param threads how many requests it serves at once: one (the default) runs exchanges in arrival
+     *                order, which {@link #stallNext} relies on; more, for many parallel callers (whose
+     *                requests would otherwise queue behind each other and time out on a loaded machine)
+     */
+    public FaultInjectingProxy(URI engine, int threads) throws IOException {
         this.engine = engine;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", this::handle);
+        if (threads > 1) {
+            pool = Executors.newFixedThreadPool(threads);
+            server.setExecutor(pool);
+        }
         server.start();
     }
+
+    private ExecutorService pool;
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -88,6 +108,20 @@ public final class FaultInjectingProxy implements AutoCloseable {
         contention.set(new Contention(rate, new Random(seed)));
     }
 
+    /**
+     * Until cleared, PutEvents refuses a call whose entries total more than 256 KB as AWS counts them
+     * (14 bytes for a Time, the UTF-8 bytes of Source, DetailType, Detail and each resource), as
+     * EventBridge does and moto does not: the whole call, 400 ValidationException, nothing delivered.
+     */
+    public void enforcePutEventsCallLimit() {
+        putEventsCallLimit = true;
+    }
+
+    /** How many PutEvents calls {@link #enforcePutEventsCallLimit} has refused so far. */
+    public int callsRefused() {
+        return callsRefused.get();
+    }
+
     /** How many transactions {@link #injectConflicts} has cancelled so far. */
     public int conflictsInjected() {
         return conflictsInjected.get();
@@ -98,6 +132,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
         onceFault.set(null);
         stall.set(null);
         contention.set(null);
+        putEventsCallLimit = false;
     }
 
     /** Bodies of the requests of {@code operation} that reached the proxy, in order. */
@@ -169,6 +204,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 return;
             }
         }
+        if (putEventsCallLimit && operation.equals("PutEvents") && putEventsSize(request) > PUT_EVENTS_MAX_BYTES) {
+            callsRefused.incrementAndGet();
+            respond(exchange, 400, ("{\"__type\":\"ValidationException\",\"message\":\"Total size of the entries in the request is "
+                    + "over the limit.\"}").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Fault current = fault.get();
         if (current != null && target != null && target.endsWith("." + current.operation())) {
             respond(exchange, current.status(), current.body().getBytes(StandardCharsets.UTF_8));
@@ -205,6 +246,25 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return Math.max(count, 1);
     }
 
+    /** PutEvents' limit on a call's entries: "the total entry size must be less than 256KB". */
+    static final int PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+    /** A PutEvents body's entries, sized as AWS's "Calculating PutEvents event entry size" counts them. */
+    static long putEventsSize(byte[] request) {
+        JsonNode body = JsonNode.parser().parse(request);
+        long size = 0;
+        for (JsonNode entry : body.field("Entries").map(JsonNode::asArray).orElse(List.of())) {
+            size += entry.field("Time").isPresent() ? 14 : 0;
+            for (String member : new String[] {"Source", "DetailType", "Detail"}) {
+                size += entry.field(member).map(value -> value.asString().getBytes(StandardCharsets.UTF_8).length).orElse(0);
+            }
+            for (JsonNode resource : entry.field("Resources").map(JsonNode::asArray).orElse(List.of())) {
+                size += resource.asString().getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return size;
+    }
+
     private static final Pattern TRANSACT_ACTION = Pattern.compile("\\{\"(ConditionCheck|Put|Update|Delete)\":");
 
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
@@ -218,5 +278,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 }
