@@ -35,6 +35,12 @@ public record QueuedEvent(String eventId, String source, String partner, String 
         return resources.stream().filter(resource -> !reserved(resource)).toList();
     }
 
+    /** This event's size in the forwarder's PutEvents, as AWS counts an entry ({@link PartnerEvents#deliveredSizeOf}). */
+    public long putEventsSize() {
+        return PartnerEvents.deliveredSizeOf(new PartnerEvents.Entry(time, source, partnerResources(), detailType, detail), partner,
+                sourceArn());
+    }
+
     public QueuedEvent {
         resources = resources == null ? List.of() : List.copyOf(resources);
     }

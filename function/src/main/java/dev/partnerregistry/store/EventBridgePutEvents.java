@@ -83,8 +83,11 @@ public final class EventBridgePutEvents implements EventBusWriter {
             return Collections.nCopies(events.size(), "InternalFailure");
         }
         if (!answer.ok()) {
-            // The whole call failed: every entry with it, retryable or not as the call's error was.
-            return Collections.nCopies(events.size(), answer.retryable() ? "InternalFailure" : answer.errorType());
+            if (answer.retryable()) {
+                return Collections.nCopies(events.size(), "InternalFailure");
+            }
+            // Refused as a whole (over 256 KB, a ValidationException): the delivery finds which entries are at fault.
+            throw new EventBusWriter.CallRefused(answer.errorType());
         }
         JsonNode entries = answer.body().isObject() ? answer.body().asObject().get("Entries") : null;
         List<String> results = new ArrayList<>(events.size());

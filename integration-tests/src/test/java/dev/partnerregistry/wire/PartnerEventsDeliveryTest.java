@@ -307,6 +307,35 @@ class PartnerEventsDeliveryTest {
     }
 
     @Test
+    void tenAcceptedEventsOfAHundredKilobytesToOneBusAreAllDeliveredInCallsPutEventsTakes() throws Exception {
+        String source = activeSource();
+        eventBridge.enforcePutEventsCallLimit();
+        int before = eventBridge.received("PutEvents").size();
+        String detail = "{\"blob\":\"" + "x".repeat(100 * 1024) + "\"}";
+        Set<String> accepted = new HashSet<>();
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            for (int call = 0; call < 5; call++) {
+                PutPartnerEventsResponse response = partner.putPartnerEvents(r -> r.entries(
+                        e -> e.source(source).detailType("Big").detail(detail), e -> e.source(source).detailType("Big").detail(detail)));
+                assertEquals(0, response.failedEntryCount());
+                response.entries().forEach(entry -> accepted.add(entry.eventId()));
+            }
+        }
+        drain();
+
+        assertEquals(0, eventBridge.callsRefused(), "no PutEvents over 256 KB was made");
+        List<String> calls = eventBridge.received("PutEvents").subList(before, eventBridge.received("PutEvents").size());
+        assertTrue(calls.stream().allMatch(body -> JsonNode.parser().parse(body).field("Entries").orElseThrow().asArray().size() <= 2), 
+                "two 100 KB events per call at most");
+        Set<String> delivered = new HashSet<>();
+        for (JsonNode event : receiveAll()) {
+            delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
+        }
+        assertEquals(accepted, delivered);
+        assertEquals(0, dlqDepth());
+    }
+
+    @Test
     void aMessageThatIsNoEventEndsInTheDeadLetterQueue() throws Exception {
         call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl()).writeFieldName("MessageBody").writeValue("not an event"));
 
