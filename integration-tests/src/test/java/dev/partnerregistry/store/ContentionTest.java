@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.RegistryAssembly;
-import java.time.Clock;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.CustomerEventSources;
@@ -19,21 +16,18 @@ import dev.partnerregistry.testing.FaultInjectingProxy;
 import dev.partnerregistry.testing.MovableClock;
 import dev.partnerregistry.testing.RegistryFixture;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -194,32 +188,6 @@ class ContentionTest {
 
     /** Runs {@code count} calls on {@value #WORKERS} workers; how many ended in each outcome or error code. */
     private static Map<String, Integer> inParallel(int count, IntFunction<String> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(WORKERS);
-        CountDownLatch start = new CountDownLatch(1);
-        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                int index = i;
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    String outcome;
-                    try {
-                        outcome = call.apply(index);
-                    } catch (RegistryException e) {
-                        outcome = e.errorCode();
-                    }
-                    outcomes.merge(outcome, 1, Integer::sum);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> future : futures) {
-                future.get(300, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return outcomes;
+        return ParallelCalls.outcomes(WORKERS, count, i -> () -> call.apply(i));
     }
 }
