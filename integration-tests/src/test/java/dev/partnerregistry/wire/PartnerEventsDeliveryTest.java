@@ -8,16 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.domain.EventDelivery;
+import dev.partnerregistry.domain.QueuedEvent;
 import dev.partnerregistry.local.LocalDelivery;
 import dev.partnerregistry.store.AwsJsonClient;
-import dev.partnerregistry.store.QueuedEventJson;
-import dev.partnerregistry.domain.QueuedEvent;
 import dev.partnerregistry.store.EventBridgePutEvents;
+import dev.partnerregistry.store.QueuedEventJson;
 import dev.partnerregistry.testing.DynamoDbEngine;
 import dev.partnerregistry.testing.FaultInjectingProxy;
 import dev.partnerregistry.testing.MovableClock;
@@ -333,6 +335,44 @@ class PartnerEventsDeliveryTest {
         }
         assertEquals(accepted, delivered);
         assertEquals(0, dlqDepth());
+    }
+
+    /**
+     * An event PutEvents can never take (over 256 KB once sent, queued before PutPartnerEvents checked sizes)
+     * among nine good ones in one forwarder batch: the nine are delivered, once; only it fails, and it alone
+     * goes back to the queue (toward the dead-letter queue), its refusal costing no other event.
+     */
+    @Test
+    void aBatchMixingOneUndeliverableEventWithNineGoodOnesDeliversTheNineOnceAndFailsOnlyTheOne() throws Exception {
+        String source = activeSource();
+        eventBridge.enforcePutEventsCallLimit();
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+        Set<String> good = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String detail = i == 4 ? "{\"blob\":\"" + "x".repeat(262_100) + "\"}" : "{\"orderId\":" + i + "}";
+            QueuedEvent event = new QueuedEvent(UUID.randomUUID().toString(), source, "example.com", ACCOUNT, busArn,
+                    java.time.Instant.now(), "t", detail, List.of());
+            if (i != 4) {
+                good.add(event.eventId());
+            }
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId("m" + i);
+            message.setBody(QueuedEventJson.write(event));
+            messages.add(message);
+        }
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(messages);
+
+        SQSBatchResponse response = forwarder.handleRequest(batch, null);
+
+        assertEquals(List.of("m4"), response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals(1, eventBridge.callsRefused(), "only the call holding the undeliverable event was refused");
+        List<String> delivered = new ArrayList<>();
+        for (JsonNode event : receiveAll()) {
+            delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
+        }
+        assertEquals(good, new HashSet<>(delivered));
+        assertEquals(9, delivered.size(), "each good event once");
     }
 
     @Test
