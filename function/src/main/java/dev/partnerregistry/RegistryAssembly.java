@@ -74,7 +74,7 @@ public final class RegistryAssembly {
 
     /** The whole protocol, accepted events going to {@code queue}. */
     public static AwsJsonProtocol protocol(DynamoDbClient dynamoDb, RegistrySettings settings, RequestLog log, Clock clock, EventQueue queue) {
-        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName());
+        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName(), settings.conflictBudget());
         DynamoDbPageTokenKey pageTokenKey = new DynamoDbPageTokenKey(dynamoDb, settings.tableName());
         return new AwsJsonProtocol(
                 new PartnerRegistry(store, pageTokenKey, settings.region(), settings.defaultPartnerLimit(), settings.sourceExpiration(), clock),
@@ -107,7 +107,7 @@ public final class RegistryAssembly {
 
     public static PartnerRegistry registry(DynamoDbClient dynamoDb, RegistrySettings settings, Clock clock) {
         return new PartnerRegistry(
-                new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName()),
+                new DynamoDbPartnerSourceStore(dynamoDb, settings.tableName(), settings.conflictBudget()),
                 new DynamoDbPageTokenKey(dynamoDb, settings.tableName()),
                 settings.region(), settings.defaultPartnerLimit(), settings.sourceExpiration(), clock);
     }

@@ -27,9 +27,13 @@ import java.util.Objects;
  *                            days, EventBridge's partner onboarding guide; up to 365; a fraction of a day, down to one
  *                            minute, for local trials: 0.001 is 86.4 seconds)
  * @param delivery            where accepted partner events go ({@link EventDeliverySettings})
+ * @param conflictBudget      {@code CONFLICT_BUDGET_MS}: how long one write may keep retrying DynamoDB transactions cancelled
+ *                            by a {@code TransactionConflict} before it answers ConcurrentModificationException (default
+ *                            2000 ms, 0 to 2500: the function's timing budget, see DynamoDbClients)
  */
 public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
-                               AccessKeySettings accessKeys, Duration sourceExpiration, EventDeliverySettings delivery) {
+                               AccessKeySettings accessKeys, Duration sourceExpiration, EventDeliverySettings delivery,
+                               Duration conflictBudget) {
 
     public static final Duration DEFAULT_SOURCE_EXPIRATION = Duration.ofDays(7);
     static final Duration MAX_SOURCE_EXPIRATION = Duration.ofDays(365);
@@ -39,18 +43,25 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     public static final String DEFAULT_REGION = "us-east-1";
     public static final int DEFAULT_PARTNER_LIMIT = 100;
     public static final String DEFAULT_METRICS_NAMESPACE = "PartnerRegistry";
+    public static final Duration DEFAULT_CONFLICT_BUDGET = Duration.ofMillis(2000);
+    static final Duration MAX_CONFLICT_BUDGET = Duration.ofMillis(2500);
 
     /** The variables {@link Builder#build()} reads, each documented in the README's settings tables. */
     public enum Variable {
         TABLE_NAME, AWS_REGION, PARTNER_SOURCE_LIMIT, DYNAMODB_ENDPOINT, METRICS_NAMESPACE,
         AUTH_MODE, ACCESS_KEYS_KMS_KEY_ARN, KMS_ENDPOINT, ACCESS_KEY_CACHE_SECONDS,
-        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT
+        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT, CONFLICT_BUDGET_MS
     }
 
     public RegistrySettings {
         Objects.requireNonNull(accessKeys, "accessKeys");
         Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(sourceExpiration, "sourceExpiration");
+        Objects.requireNonNull(conflictBudget, "conflictBudget");
+        if (conflictBudget.isNegative() || conflictBudget.compareTo(MAX_CONFLICT_BUDGET) > 0) {
+            throw new IllegalArgumentException("CONFLICT_BUDGET_MS must be 0 to " + MAX_CONFLICT_BUDGET.toMillis() + ", was "
+                    + conflictBudget.toMillis());
+        }
         if (sourceExpiration.compareTo(MIN_SOURCE_EXPIRATION) < 0 || sourceExpiration.compareTo(MAX_SOURCE_EXPIRATION) > 0) {
             throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be one minute to 365 days, was " + sourceExpiration);
         }
@@ -160,6 +171,10 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
             return variable(Variable.EVENTS_ENDPOINT, endpoint);
         }
 
+        public Builder conflictBudget(Duration budget) {
+            return variable(Variable.CONFLICT_BUDGET_MS, budget == null ? null : budget.toMillis());
+        }
+
         /** The current value of a variable, as {@link #build()} will read it (null: unset). */
         public String get(Variable variable) {
             return text(variable.name());
@@ -177,7 +192,8 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
                     text(Variable.METRICS_NAMESPACE.name()),
                     AccessKeySettings.from(this),
                     expirationDays(text(Variable.SOURCE_EXPIRATION_DAYS.name())),
-                    EventDeliverySettings.from(this));
+                    EventDeliverySettings.from(this),
+                    parseConflictBudget(text(Variable.CONFLICT_BUDGET_MS.name())));
         }
 
         /** A variable's trimmed value, or null when unset or blank. */
@@ -207,6 +223,17 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
             return Duration.ofMillis(new BigDecimal(days).multiply(MILLIS_PER_DAY).setScale(0, RoundingMode.HALF_UP).longValueExact());
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException("SOURCE_EXPIRATION_DAYS must be a number of days, was '" + days + "'", e);
+        }
+    }
+
+    private static Duration parseConflictBudget(String millis) {
+        if (millis == null) {
+            return DEFAULT_CONFLICT_BUDGET;
+        }
+        try {
+            return Duration.ofMillis(Long.parseLong(millis));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("CONFLICT_BUDGET_MS must be a whole number of milliseconds, was '" + millis + "'", e);
         }
     }
 

@@ -28,7 +28,8 @@ class RegistrySettingsTest {
             Map.entry(RegistrySettings.Variable.SOURCE_EXPIRATION_DAYS, "0.001"),
             Map.entry(RegistrySettings.Variable.EVENT_QUEUE_URL, "http://127.0.0.1:4566/000000000000/events"),
             Map.entry(RegistrySettings.Variable.SQS_ENDPOINT, "http://127.0.0.1:4002"),
-            Map.entry(RegistrySettings.Variable.EVENTS_ENDPOINT, "http://127.0.0.1:4003")));
+            Map.entry(RegistrySettings.Variable.EVENTS_ENDPOINT, "http://127.0.0.1:4003"),
+            Map.entry(RegistrySettings.Variable.CONFLICT_BUDGET_MS, "250")));
 
     static Map<String, String> environment(Map<RegistrySettings.Variable, String> variables) {
         Map<String, String> env = new HashMap<>();
@@ -67,6 +68,7 @@ class RegistrySettingsTest {
         assertEquals(Duration.ofMillis(86_400), settings.sourceExpiration());
         assertEquals(new EventDeliverySettings("http://127.0.0.1:4566/000000000000/events", URI.create("http://127.0.0.1:4002"),
                 URI.create("http://127.0.0.1:4003")), settings.delivery());
+        assertEquals(Duration.ofMillis(250), settings.conflictBudget());
     }
 
     @Test
@@ -78,6 +80,7 @@ class RegistrySettingsTest {
         assertEquals(new AccessKeySettings(AccessKeySettings.Mode.REGISTRY_KEYS, null, null, Duration.ofSeconds(60)), settings.accessKeys());
         assertEquals(Duration.ofDays(7), settings.sourceExpiration());
         assertEquals(new EventDeliverySettings(null, null, null), settings.delivery());
+        assertEquals(Duration.ofMillis(2000), settings.conflictBudget());
     }
 
     /** The defect this builder replaced: make run's own engine rebuilt the settings and lost the expiry and the delivery. */
@@ -92,6 +95,7 @@ class RegistrySettingsTest {
         assertEquals(given.accessKeys(), overridden.accessKeys());
         assertEquals(given.defaultPartnerLimit(), overridden.defaultPartnerLimit());
         assertEquals(given.metricsNamespace(), overridden.metricsNamespace());
+        assertEquals(given.conflictBudget(), overridden.conflictBudget());
     }
 
     @Test
@@ -133,5 +137,9 @@ class RegistrySettingsTest {
                 () -> RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t", "AUTH_MODE", "iam"))).getMessage());
         assertEquals("ACCESS_KEY_CACHE_SECONDS must be 1 to 900, was 901", assertThrows(IllegalArgumentException.class,
                 () -> RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t", "ACCESS_KEY_CACHE_SECONDS", "901"))).getMessage());
+        assertEquals("CONFLICT_BUDGET_MS must be 0 to 2500, was 2501", assertThrows(IllegalArgumentException.class,
+                () -> RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t", "CONFLICT_BUDGET_MS", "2501"))).getMessage());
+        assertEquals("CONFLICT_BUDGET_MS must be a whole number of milliseconds, was '2s'", assertThrows(IllegalArgumentException.class,
+                () -> RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t", "CONFLICT_BUDGET_MS", "2s"))).getMessage());
     }
 }

@@ -2,6 +2,9 @@ package dev.partnerregistry.api;
 
 import dev.partnerregistry.domain.RegistryException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
@@ -26,6 +29,21 @@ final class JsonBodies {
     public static final int MAX_BODY_BYTES = 256 * 1024;
 
     private JsonBodies() {
+    }
+
+    /**
+     * The body's text. JSON text is UTF-8 (RFC 8259): bytes that are not (a raw {@code \xff\xfe} in a
+     * Detail) are refused here, where they still show, rather than read as U+FFFD and accepted.
+     */
+    static String text(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException notUtf8) {
+            throw new RegistryException.Serialization("The request body is not valid UTF-8.");
+        }
     }
 
     static JsonNode parse(String body) {

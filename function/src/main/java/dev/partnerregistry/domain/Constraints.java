@@ -310,16 +310,24 @@ public final class Constraints {
     }
 
     /**
-     * An event bus ARN of {@code account} whose name is a custom bus's ({@code [\.\-_A-Za-z0-9]+}, so
-     * never a partner bus, whose name has '/'): where a customer may have its events delivered.
+     * An event bus ARN of {@code account} whose name is a custom bus's ({@code [\.\-_A-Za-z0-9]+} of at
+     * most 256, so never a partner bus, whose name has '/'), in a known region of {@code partition}:
+     * where a customer may have its events delivered.
      */
-    public static boolean isOwnEventBusArn(String value, String account) {
+    public static boolean isOwnEventBusArn(String value, String account, String partition) {
         if (value.length() > BUS_NAME_OR_ARN_MAX_LENGTH || !value.startsWith("arn:aws") || !isBusNameOrArn(value)) {
             return false;
         }
         int bus = value.indexOf(":event-bus/");
         String name = value.substring(bus + ":event-bus/".length());
-        return value.substring(bus - ACCOUNT_LENGTH, bus).equals(account) && name.indexOf('/') < 0 && !name.startsWith("aws.");
+        if (!value.substring(bus - ACCOUNT_LENGTH, bus).equals(account) || name.indexOf('/') >= 0 || name.startsWith("aws.")
+                || name.length() > BUS_NAME_MAX_LENGTH) {
+            return false;
+        }
+        // A real region (the SDK's metadata) of the ARN's partition, which must be the registry's: its
+        // credentials reach no other partition, whose endpoints are under another domain.
+        String[] parts = value.split(":", 6);
+        return parts[1].equals(partition) && partition.equals(AwsRegions.partitionOf(parts[3]));
     }
 
     private static boolean isWordCharacter(char c) {

@@ -117,9 +117,10 @@ public final class CustomerEventSources {
             throw new RegistryException.Validation("The name of a partner event bus must match the name of its event source.");
         }
         CustomerAccess access = access(RegistryOperation.CREATE_EVENT_BUS, caller, name);
-        if (deliverTo != null && !Constraints.isOwnEventBusArn(deliverTo, access.account())) {
+        if (deliverTo != null && !Constraints.isOwnEventBusArn(deliverTo, access.account(), partition)) {
             throw new RegistryException.Validation("The tag " + DELIVER_TO_TAG + " must name an event bus of account " + access.account()
-                    + " other than a partner event bus: arn:aws:events:<region>:" + access.account() + ":event-bus/<name>.");
+                    + " other than a partner event bus, in a region of partition " + partition + ": arn:" + partition + ":events:<region>:"
+                    + access.account() + ":event-bus/<name>.");
         }
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             PartnerEventSource source = offered(name, access).orElseThrow(() -> new RegistryException.ResourceNotFound(name));

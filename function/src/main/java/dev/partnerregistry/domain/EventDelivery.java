@@ -10,8 +10,9 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * Delivers queued events into their customers' own buses, at least once: grouped by bus, ten per
- * PutEvents (its limit), and only the entries that failed with a retryable code ({@value #RETRYABLE})
+ * Delivers queued events into their customers' own buses, at least once: grouped by bus, at most ten
+ * and 256 KB per PutEvents (its limits, {@link #batches}), a call refused as a whole halved until the
+ * entry at fault is alone, and only the entries that failed with a retryable code ({@value #RETRYABLE})
  * sent again, with backoff, up to {@value #ATTEMPTS} attempts. What still fails is handed back, so
  * that the queue delivers it again and, after as many receives as its redrive policy allows, moves
  * it to the dead-letter queue. Nothing delivered is sent again by this run.
@@ -43,12 +44,34 @@ public final class EventDelivery {
         List<QueuedEvent> delivered = new ArrayList<>();
         List<QueuedEvent> failed = new ArrayList<>();
         Map<String, Integer> codes = new LinkedHashMap<>();
-        byBus.forEach((bus, toBus) -> {
-            for (int start = 0; start < toBus.size(); start += PUT_EVENTS_BATCH) {
-                deliverBatch(bus, toBus.subList(start, Math.min(start + PUT_EVENTS_BATCH, toBus.size())), delivered, failed, codes);
-            }
-        });
+        byBus.forEach((bus, toBus) -> batches(toBus).forEach(batch -> deliverBatch(bus, batch, delivered, failed, codes)));
         return new Report(List.copyOf(delivered), List.copyOf(failed), Map.copyOf(codes));
+    }
+
+    /**
+     * The events in order, cut into PutEvents calls of at most {@value #PUT_EVENTS_BATCH} entries and at
+     * most {@link PartnerEvents#MAX_ENTRIES_BYTES} bytes as AWS counts them ({@link QueuedEvent#putEventsSize()}):
+     * ten accepted 100 KB events are five calls, never one PutEvents refuses. An event larger than that on
+     * its own (queued before PutPartnerEvents checked sizes) is a call of its own, which only it can fail.
+     */
+    static List<List<QueuedEvent>> batches(List<QueuedEvent> events) {
+        List<List<QueuedEvent>> batches = new ArrayList<>();
+        List<QueuedEvent> batch = new ArrayList<>();
+        long bytes = 0;
+        for (QueuedEvent event : events) {
+            long size = event.putEventsSize();
+            if (!batch.isEmpty() && (batch.size() == PUT_EVENTS_BATCH || bytes + size > PartnerEvents.MAX_ENTRIES_BYTES)) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(event);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
     }
 
     private void deliverBatch(String bus, List<QueuedEvent> batch, List<QueuedEvent> delivered, List<QueuedEvent> failed,
@@ -62,6 +85,18 @@ public final class EventDelivery {
             List<String> results;
             try {
                 results = writer.put(bus, pending);
+            } catch (EventBusWriter.CallRefused refused) {
+                if (pending.size() > 1) {
+                    // Bisected: each half is a call of its own (and is halved again if refused), so the good entries
+                    // are delivered and only the one at fault fails, with the call's code: at most 2n - 1 calls.
+                    lastCode.keySet().removeAll(pending);
+                    int half = pending.size() / 2;
+                    deliverBatch(bus, pending.subList(0, half), delivered, failed, codes);
+                    deliverBatch(bus, pending.subList(half, pending.size()), delivered, failed, codes);
+                    pending = List.of();
+                    break;
+                }
+                results = List.of(refused.code());
             } catch (RuntimeException unreachable) {
                 results = new ArrayList<>(java.util.Collections.nCopies(pending.size(), "InternalFailure"));
             }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
  * PutPartnerEvents: a partner sends up to 20 events, each for a source it owns. An entry for an
@@ -27,6 +26,14 @@ public final class PartnerEvents {
     public static final int MAX_ENTRIES_BYTES = 256 * 1024;
     /** A Time counts as 14 bytes in an entry's size (AWS: "Calculating PutEvents event entry size"). */
     static final int TIME_BYTES = 14;
+    /**
+     * The Times PutEvents takes: the model gives an entry's Time "per RFC3339", whose four-digit year
+     * writes no time before year 0000 or after 9999 (an event's {@code time} is such a string).
+     */
+    static final Instant EARLIEST_TIME = Instant.parse("0000-01-01T00:00:00Z");
+    static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
+    /** The EventId the forwarder adds as a resource, {@link QueuedEvent#EVENT_ID_RESOURCE} and a UUID. */
+    private static final int EVENT_ID_CHARS = 36;
 
     public static final String INVALID_ARGUMENT = "InvalidArgument";
     public static final String MALFORMED_DETAIL = "MalformedDetail";
@@ -135,7 +142,12 @@ public final class PartnerEvents {
         return new Result(List.copyOf(outcomes), queued, dropped);
     }
 
-    /** Why this entry fails, in this order: an incomplete entry, a malformed detail, a source not the caller's, a source that is not there. */
+    /**
+     * Why this entry fails, in this order: an incomplete entry, a DetailType too long, a Time or a
+     * resource PutEvents would not take, a malformed detail, a source not the caller's, a source that
+     * is not there, an entry too large to deliver. What is accepted can be delivered: an EventId is
+     * never answered for an event PutEvents would refuse.
+     */
     private Outcome entryFailure(Entry entry, Caller caller, PartnerSourceStore.EventSources known, Instant now) {
         for (String[] required : new String[][] {{"Source", entry.source()}, {"DetailType", entry.detailType()}, {"Detail", entry.detail()}}) {
             if (required[1] == null) {
@@ -146,7 +158,17 @@ public final class PartnerEvents {
             return Outcome.failed(INVALID_ARGUMENT, "Parameter DetailType is not valid. Reason: DetailType is longer than "
                     + MAX_DETAIL_TYPE_CHARS + " characters.");
         }
-        if (!isJsonObject(entry.detail())) {
+        if (entry.time() != null && (entry.time().isBefore(EARLIEST_TIME) || entry.time().isAfter(LATEST_TIME))) {
+            return Outcome.failed(INVALID_ARGUMENT, "Parameter Time is not valid. Reason: Time must be between year 0000 and year 9999.");
+        }
+        if (entry.resources() != null && entry.resources().stream().anyMatch(java.util.Objects::isNull)) {
+            return Outcome.failed(INVALID_ARGUMENT, "Parameter Resources is not valid. Reason: Resources must not contain null.");
+        }
+        if (entry.resources() != null && entry.resources().stream().anyMatch(QueuedEvent::reserved)) {
+            return Outcome.failed(INVALID_ARGUMENT, "Parameter Resources is not valid. Reason: resources starting with "
+                    + QueuedEvent.RESERVED_RESOURCE_PREFIX + " and event source ARNs are set by the registry.");
+        }
+        if (!DetailJson.isDeliverable(entry.detail())) {
             return Outcome.failed(MALFORMED_DETAIL, "Detail is malformed.");
         }
         String partner = Constraints.partnerOf(entry.source());
@@ -159,7 +181,27 @@ public final class PartnerEvents {
         if (source == null || !live.test(source)) {
             return Outcome.failed(INVALID_ARGUMENT, "Event source " + entry.source() + " does not exist.");
         }
+        long delivered = deliveredSizeOf(entry, partner, source.deliverTo() == null ? arnOf(entry.source())
+                : QueuedEvent.sourceArnIn(source.deliverTo(), entry.source()));
+        if (delivered > MAX_ENTRIES_BYTES) {
+            return Outcome.failed(INVALID_ARGUMENT, "Parameter Entries is not valid. Reason: the entry is " + delivered
+                    + " bytes once delivered (source and two resources added), over the " + MAX_ENTRIES_BYTES + " bytes PutEvents takes.");
+        }
         return null;
+    }
+
+    /**
+     * The entry's size in the PutEvents the forwarder makes of it, as AWS counts it ({@link #sizeOf}): the
+     * partner's Source replaced by {@link QueuedEvent#SOURCE_PREFIX} and the partner, a Time always, and
+     * the event source's ARN and the EventId resource before the partner's resources.
+     */
+    static long deliveredSizeOf(Entry entry, String partner, String sourceArn) {
+        long size = TIME_BYTES + utf8(QueuedEvent.SOURCE_PREFIX + partner) + utf8(entry.detailType()) + utf8(entry.detail())
+                + utf8(sourceArn) + utf8(QueuedEvent.EVENT_ID_RESOURCE) + EVENT_ID_CHARS;
+        for (String resource : entry.resources() == null ? List.<String>of() : entry.resources()) {
+            size += utf8(resource);
+        }
+        return size;
     }
 
     private static boolean complete(Entry entry) {
@@ -178,15 +220,6 @@ public final class PartnerEvents {
 
     private static long utf8(String value) {
         return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
-    }
-
-    /** A JSON object, parsed whole (the SDK's parser bounds nesting: a deeper document is malformed too). */
-    private static boolean isJsonObject(String detail) {
-        try {
-            return JsonNode.parser().parse(detail).isObject();
-        } catch (RuntimeException | StackOverflowError malformed) {
-            return false;
-        }
     }
 
     private String arnOf(String name) {

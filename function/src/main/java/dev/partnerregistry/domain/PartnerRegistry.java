@@ -140,13 +140,7 @@ public final class PartnerRegistry {
     }
 
     static String partitionOf(String region) {
-        if (region.startsWith("cn-")) {
-            return "aws-cn";
-        }
-        if (region.startsWith("us-gov-")) {
-            return "aws-us-gov";
-        }
-        return "aws";
+        return AwsRegions.registryPartitionOf(region);
     }
 
     public record SourcePage(List<PartnerEventSource> sources, String nextToken) {

@@ -1,5 +1,7 @@
 package dev.partnerregistry.store;
 
+import dev.partnerregistry.domain.AwsRegions;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -73,9 +75,16 @@ public final class AwsJsonClient implements AutoCloseable {
         this.contentType = "application/x-amz-json-" + jsonVersion;
     }
 
-    /** The regional endpoint of {@code service}, unless {@code override} names another. */
+    /**
+     * The regional endpoint of {@code service} under its partition's own domain ({@code amazonaws.com},
+     * {@code amazonaws.com.cn}, ..., from the SDK's metadata), unless {@code override} names another.
+     */
     public static URI endpoint(URI override, String service, String region) {
-        return override != null ? override : URI.create("https://" + service + "." + region + ".amazonaws.com");
+        if (override != null) {
+            return override;
+        }
+        String domain = AwsRegions.dnsSuffixOf(region);
+        return URI.create("https://" + service + "." + region + "." + (domain == null ? "amazonaws.com" : domain));
     }
 
     /** Sends {@code body} as {@code target} (e.g. {@code TrentService.Decrypt}); I/O failures are UncheckedIOException. */

@@ -20,8 +20,9 @@ public final class DynamoDbClients {
 
     /**
      * Three attempts within four seconds per DynamoDB call. A request makes at most three calls (a
-     * create whose believed limit was stale, then a retry's check of its own source), so it ends
-     * within twelve seconds: before the function's 15 s timeout, whose 502 would carry no
+     * create whose believed limit was stale, then a retry's check of its own source), and retries
+     * transaction conflicts only within its conflict budget (at most 2.5 s, {@link ConflictBackoff}),
+     * so it ends within 14.5 seconds: before the function's 15 s timeout, whose 502 would carry no
      * EventBridge envelope, and long before API Gateway's 29 s.
      */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(4);

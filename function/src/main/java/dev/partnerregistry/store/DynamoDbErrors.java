@@ -26,6 +26,9 @@ final class DynamoDbErrors {
     }
 
     static RegistryException translate(RuntimeException e) {
+        if (e instanceof RegistryException answer) {
+            return answer;   // already decided here (conflicts that outlasted their budget)
+        }
         if (e instanceof TransactionConflictException) {
             return new RegistryException.ConcurrentModification();
         }

@@ -13,6 +13,7 @@ import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerSourceStore;
 import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.domain.RegistryOperation;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -59,6 +59,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     private final DynamoDbClient dynamoDb;
     private final String tableName;
     private final SourceLimit limits = new SourceLimit();
+    private final ConflictBackoff conflicts;
 
     /** Where a read finds its items: the region's switches, the partner item, the source. */
     private static final int REGION_READ = 0;
@@ -68,13 +69,24 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     private static final int SOURCE_READ = 2;
 
     public DynamoDbPartnerSourceStore(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, ConflictBackoff.DEFAULT_BUDGET);
+    }
+
+    /** @param conflictBudget how long one write may keep retrying transactions cancelled by a conflict ({@link ConflictBackoff}) */
+    public DynamoDbPartnerSourceStore(DynamoDbClient dynamoDb, String tableName, Duration conflictBudget) {
+        this(dynamoDb, tableName, new ConflictBackoff(dynamoDb, conflictBudget));
+    }
+
+    DynamoDbPartnerSourceStore(DynamoDbClient dynamoDb, String tableName, ConflictBackoff conflicts) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.conflicts = conflicts;
     }
 
     @Override
     public void create(PartnerEventSource source, int defaultLimit, Access access, String callId, Instant now) {
         Integer ownLimit = limits.believedOwnLimit(access.partner());
+        ConflictBackoff.Write write = conflicts.start();
         // Three times at most: a first attempt that believed in a stale limit learns the real one; one that
         // met an expired source replaces it, and if the sweep took it meanwhile, creates anew.
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -90,12 +102,12 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                             ":limit", SourceLimit.number(limit)))
                     .build()).build();
             // An update, not a put: over a DELETED source the customer's bus stays, as EventBridge keeps it.
-            SourceItem.Expression write = SourceItem.update(source, callId, true);
-            String absentOrDeleted = "attribute_not_exists(" + write.name(PARTITION_KEY) + ") OR " + write.name(STATE) + " = "
-                    + write.value(AttributeValue.fromS(PartnerEventSource.SourceState.DELETED.name()));
-            TransactWriteItem writeIt = SourceChanges.update(tableName, RegistryTable.sourceKey(access.partner(), source.name()), write, absentOrDeleted);
+            SourceItem.Expression put = SourceItem.update(source, callId, true);
+            String absentOrDeleted = "attribute_not_exists(" + put.name(PARTITION_KEY) + ") OR " + put.name(STATE) + " = "
+                    + put.value(AttributeValue.fromS(PartnerEventSource.SourceState.DELETED.name()));
+            TransactWriteItem writeIt = SourceChanges.update(tableName, RegistryTable.sourceKey(access.partner(), source.name()), put, absentOrDeleted);
 
-            CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, countIt, writeIt);
+            CancellationReasons cancelled = transact(write, operationEnabled(access), checkPartner, countIt, writeIt);
             if (cancelled == null) {
                 return;
             }
@@ -119,7 +131,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 }
                 PartnerEventSource stored = SourceItem.source(existing);
                 if (stored.expiredAt(now)) {
-                    if (replaceExpired(stored, source, callId, access)) {
+                    if (replaceExpired(write, stored, source, callId, access)) {
                         return;
                     }
                     continue;
@@ -140,7 +152,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
      * only touched, so that a recount sees a change). False if the source is no longer the expired
      * one read (the sweep took it, or it was re-created): the caller starts over.
      */
-    private boolean replaceExpired(PartnerEventSource expired, PartnerEventSource source, String callId, Access access) {
+    private boolean replaceExpired(ConflictBackoff.Write attempt, PartnerEventSource expired, PartnerEventSource source, String callId,
+                                   Access access) {
         SourceItem.Expression write = SourceItem.update(source, callId, true);
         String stillExpired = SourceItem.unchanged(expired, write);
         TransactWriteItem touchCounter = TransactWriteItem.builder().update(Update.builder()
@@ -149,7 +162,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .updateExpression(SourceLimit.COUNT_UNCHANGED)
                 .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1)))
                 .build()).build();
-        CancellationReasons cancelled = transact(operationEnabled(access), partnerCheck(access, null, Map.of()), touchCounter,
+        CancellationReasons cancelled = transact(attempt, operationEnabled(access), partnerCheck(access, null, Map.of()), touchCounter,
                 SourceChanges.update(tableName, RegistryTable.sourceKey(access.partner(), source.name()), write, stillExpired));
         if (cancelled == null) {
             return true;
@@ -175,7 +188,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .updateExpression(SourceLimit.COUNT_ONE_LESS)
                 .expressionAttributeValues(Map.of(":zero", SourceLimit.number(0), ":one", SourceLimit.number(1)))
                 .build()).build();
-        CancellationReasons cancelled = transact(operationEnabled(access), checkPartner, uncountIt,
+        CancellationReasons cancelled = transact(conflicts.start(), operationEnabled(access), checkPartner, uncountIt,
                 SourceChanges.change(tableName, stored, keepAs, RegistryTable.sourceKey(access.partner(), stored.name())));
         if (cancelled == null) {
             return true;
@@ -291,7 +304,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 .build()).build();
         TransactWriteItem changeIt = SourceChanges.change(tableName, stored, next, RegistryTable.sourceKey(stored.partner(), stored.name()));
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(enabled, granted, changeIt).clientRequestToken(UUID.randomUUID().toString()));
+            conflicts.start().commit(List.of(enabled, granted, changeIt));
             return true;
         } catch (TransactionCanceledException cancelled) {
             List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();
@@ -430,15 +443,15 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     /**
-     * Runs the transaction; null means it committed, else why it was cancelled. The SDK retries
-     * with the same request, so one token per call makes a retry after a lost response
-     * idempotent in DynamoDB (for ten minutes) instead of failing its own conditions.
+     * Runs the transaction within {@code write}'s budget for conflicts; null means it committed, else
+     * why it was cancelled. The SDK retries with the same request, so one token per attempt makes a
+     * retry after a lost response idempotent in DynamoDB (for ten minutes) instead of failing its own
+     * conditions.
      */
-    private CancellationReasons transact(TransactWriteItem region, TransactWriteItem partner, TransactWriteItem counter,
-                                         TransactWriteItem source) {
+    private CancellationReasons transact(ConflictBackoff.Write write, TransactWriteItem region, TransactWriteItem partner,
+                                         TransactWriteItem counter, TransactWriteItem source) {
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(region, partner, counter, source)
-                    .clientRequestToken(UUID.randomUUID().toString()));
+            write.commit(List.of(region, partner, counter, source));
             return null;
         } catch (TransactionCanceledException cancelled) {
             if (!cancelled.hasCancellationReasons() || cancelled.cancellationReasons().size() != CancellationReasons.ITEMS) {

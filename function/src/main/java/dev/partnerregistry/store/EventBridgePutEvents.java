@@ -1,5 +1,6 @@
 package dev.partnerregistry.store;
 
+import dev.partnerregistry.domain.AwsRegions;
 import dev.partnerregistry.domain.EventBusWriter;
 import dev.partnerregistry.domain.QueuedEvent;
 import java.io.UncheckedIOException;
@@ -26,11 +27,15 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  */
 public final class EventBridgePutEvents implements EventBusWriter {
 
-    public static final String SOURCE_PREFIX = "partner-registry.";
-    public static final String EVENT_ID_RESOURCE = "partner-registry:event-id/";
+    public static final String SOURCE_PREFIX = QueuedEvent.SOURCE_PREFIX;
+    public static final String EVENT_ID_RESOURCE = QueuedEvent.EVENT_ID_RESOURCE;
 
     private final AwsCredentialsProvider credentials;
     private final URI endpointOverride;
+    /** The code an event to a bus in no known region fails with: not retryable, so it goes to the dead-letter queue. */
+    static final String UNKNOWN_REGION = "InvalidArgument";
+
+    /** One client per region, keyed only by known regions ({@link AwsRegions}): bounded by AWS's region count. */
     private final Map<String, AwsJsonClient> byRegion = new ConcurrentHashMap<>();
 
     /** @param endpointOverride a local EventBridge (moto), or null for each bus's region */
@@ -39,25 +44,35 @@ public final class EventBridgePutEvents implements EventBusWriter {
         this.endpointOverride = endpointOverride;
     }
 
+    /** How many regional clients this writer holds. */
+    int clients() {
+        return byRegion.size();
+    }
+
     @Override
     public List<String> put(String busArn, List<QueuedEvent> events) {
         String region = busArn.split(":", 6)[3];
+        if (!AwsRegions.isKnown(region)) {
+            // Only a known region gets a client, so the cache below holds at most one per AWS region. CreateEventBus
+            // refuses any other; a bus queued before it did cannot be reached, and its events go to the dead-letter queue.
+            return Collections.nCopies(events.size(), UNKNOWN_REGION);
+        }
         AwsJsonClient eventBridge = byRegion.computeIfAbsent(region,
                 r -> new AwsJsonClient(credentials, r, AwsJsonClient.endpoint(endpointOverride, "events", r), "events", "1.1"));
         StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
         w.writeStartObject().writeFieldName("Entries").writeStartArray();
         for (QueuedEvent event : events) {
-            String sourceArn = busArn.substring(0, busArn.indexOf(":events:")) + ":events:" + region + "::event-source/" + event.source();
             w.writeStartObject()
                     .writeFieldName("EventBusName").writeValue(busArn)
-                    .writeFieldName("Source").writeValue(SOURCE_PREFIX + event.partner())
+                    .writeFieldName("Source").writeValue(event.deliveredSource())
                     .writeFieldName("DetailType").writeValue(event.detailType())
                     .writeFieldName("Detail").writeValue(event.detail())
                     .writeFieldName("Time").writeNumber(BigDecimal.valueOf(event.time().toEpochMilli(), 3).toPlainString())
                     .writeFieldName("Resources").writeStartArray()
-                    .writeValue(sourceArn)
+                    .writeValue(event.sourceArn())
                     .writeValue(EVENT_ID_RESOURCE + event.eventId());
-            event.resources().forEach(w::writeValue);
+            // PutPartnerEvents refuses reserved resources; an event queued before it did still carries only the registry's.
+            event.partnerResources().forEach(w::writeValue);
             w.writeEndArray().writeEndObject();
         }
         w.writeEndArray().writeEndObject();
@@ -68,8 +83,11 @@ public final class EventBridgePutEvents implements EventBusWriter {
             return Collections.nCopies(events.size(), "InternalFailure");
         }
         if (!answer.ok()) {
-            // The whole call failed: every entry with it, retryable or not as the call's error was.
-            return Collections.nCopies(events.size(), answer.retryable() ? "InternalFailure" : answer.errorType());
+            if (answer.retryable()) {
+                return Collections.nCopies(events.size(), "InternalFailure");
+            }
+            // Refused as a whole (over 256 KB, a ValidationException): the delivery finds which entries are at fault.
+            throw new EventBusWriter.CallRefused(answer.errorType());
         }
         JsonNode entries = answer.body().isObject() ? answer.body().asObject().get("Entries") : null;
         List<String> results = new ArrayList<>(events.size());

@@ -8,10 +8,10 @@ import static dev.partnerregistry.store.RegistryTable.SORT_KEY;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerEventSource.SourceState;
 import dev.partnerregistry.domain.RegistryException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -36,10 +36,17 @@ public final class ExpiredSourceSweep {
 
     private final DynamoDbClient dynamoDb;
     private final String tableName;
+    private final ConflictBackoff conflicts;
 
     public ExpiredSourceSweep(DynamoDbClient dynamoDb, String tableName) {
+        this(dynamoDb, tableName, ConflictBackoff.DEFAULT_BUDGET);
+    }
+
+    /** @param conflictBudget how long one source's removal may keep retrying transactions cancelled by a conflict */
+    public ExpiredSourceSweep(DynamoDbClient dynamoDb, String tableName, Duration conflictBudget) {
         this.dynamoDb = dynamoDb;
         this.tableName = tableName;
+        this.conflicts = new ConflictBackoff(dynamoDb, conflictBudget);
     }
 
     /** Every source expired by {@code now}, at most {@code max} of them in this run. */
@@ -97,7 +104,8 @@ public final class ExpiredSourceSweep {
                 .build()).build();
         TransactWriteItem change = SourceChanges.change(tableName, source, keepAs, key);
         try {
-            dynamoDb.transactWriteItems(r -> r.transactItems(uncount, change).clientRequestToken(UUID.randomUUID().toString()));
+            // The counter is the partner's: a create or delete of the same partner at this moment conflicts, and is waited out.
+            conflicts.start().commit(List.of(uncount, change));
             return true;
         } catch (TransactionCanceledException cancelled) {
             List<CancellationReason> reasons = cancelled.hasCancellationReasons() ? cancelled.cancellationReasons() : List.of();

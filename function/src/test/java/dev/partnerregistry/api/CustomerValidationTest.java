@@ -92,4 +92,42 @@ class CustomerValidationTest {
         ApiResponse response = protocol.handle("AWSEvents.ListEventSources", "{}", new Caller(null), "req-1");
         assertEquals("AccessDeniedException", response.headers().get("x-amzn-ErrorType"));
     }
+
+    private String deliverTo(String arn) {
+        return error("CreateEventBus", "{\"Name\":\"aws.partner/a/b\",\"EventSourceName\":\"aws.partner/a/b\",\"Tags\":[{\"Key\":"
+                + "\"partner-registry:deliver-to\",\"Value\":\"" + arn + "\"}]}");
+    }
+
+    /** deliver-to names a real bus: a region the AWS SDK knows, of the registry's partition, and a custom bus name of the model's rules. */
+    @Test
+    void aDeliverToOutsideAKnownRegionOfThisPartitionOrWithABadBusNameIsRefused() {
+        String refused = "{\"__type\":\"ValidationException\",\"message\":\"The tag partner-registry:deliver-to must name an event bus of "
+                + "account 123456789012 other than a partner event bus, in a region of partition aws: "
+                + "arn:aws:events:<region>:123456789012:event-bus/<name>.\"}";
+        for (String arn : new String[] {
+            "arn:awsxyz:events:us-east-1:123456789012:event-bus/orders",      // no such partition
+            "arn:aws:events:zz-zz-evil_host:123456789012:event-bus/orders",   // no such region
+            "arn:aws:events:zz-zz-1:123456789012:event-bus/orders",
+            "arn:aws:events:aws-global:123456789012:event-bus/orders",        // a pseudo-region
+            "arn:aws-cn:events:cn-north-1:123456789012:event-bus/orders",     // another partition: another domain, other credentials
+            "arn:aws:events:cn-north-1:123456789012:event-bus/orders",        // a region of another partition
+            "arn:aws:events:us-east-1:123456789012:event-bus/" + "b".repeat(257),  // the model's bus names stop at 256
+            "arn:aws:events:us-east-1:210987654321:event-bus/orders",         // another account's
+            "arn:aws:events:us-east-1:123456789012:event-bus/aws.partner/x/y" // a partner bus
+        }) {
+            assertEquals(refused, deliverTo(arn), arn);
+        }
+    }
+
+    @Test
+    void aDeliverToInAnyKnownRegionOfThisPartitionPassesValidation() {
+        // Past validation, the (unreachable) store answers: 500, not the tag's ValidationException.
+        for (String arn : new String[] {"arn:aws:events:eu-west-1:123456789012:event-bus/orders",
+            "arn:aws:events:ap-southeast-7:123456789012:event-bus/" + "b".repeat(256)}) {
+            ApiResponse response = protocol.handle("AWSEvents.CreateEventBus", "{\"Name\":\"aws.partner/a/b\",\"EventSourceName\":"
+                    + "\"aws.partner/a/b\",\"Tags\":[{\"Key\":\"partner-registry:deliver-to\",\"Value\":\"" + arn + "\"}]}",
+                    new Caller("arn:aws:iam::123456789012:role/Customer"), "req-1");
+            assertEquals(500, response.statusCode(), arn + ": " + response.body());
+        }
+    }
 }

@@ -109,4 +109,18 @@ class PartnerRegistryHandlerTest {
         assertEquals(400, response.getStatusCode());
         assertEquals("{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid base64.\"}", response.getBody());
     }
+
+    @Test
+    void aBodyThatIsNotUtf8IsSerializationExceptionNotAnEventWithReplacementCharacters() {
+        byte[] prefix = "{\"Entries\":[{\"Source\":\"aws.partner/example.com/o/s\",\"DetailType\":\"t\",\"Detail\":\"{\\\"a\\\":\\\"".getBytes(StandardCharsets.UTF_8);
+        byte[] suffix = "\\\"}\"}]}".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[prefix.length + 2 + suffix.length];
+        System.arraycopy(prefix, 0, body, 0, prefix.length);
+        body[prefix.length] = (byte) 0xff;
+        body[prefix.length + 1] = (byte) 0xfe;
+        System.arraycopy(suffix, 0, body, prefix.length + 2, suffix.length);
+        APIGatewayProxyResponseEvent response = handler.handleRequest(event(Base64.getEncoder().encodeToString(body), true), null);
+        assertEquals(400, response.getStatusCode());
+        assertEquals("{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid UTF-8.\"}", response.getBody());
+    }
 }

@@ -87,4 +87,56 @@ class EventDeliveryTest {
         assertEquals(1, report.failed().size());
         assertEquals(Map.of("AccessDeniedException", 1), report.failureCodes());
     }
+
+    private static QueuedEvent sized(String id, int detailBytes) {
+        return new QueuedEvent(id, "aws.partner/p/s", "p", "123456789012", "arn:aws:events:us-east-1:123456789012:event-bus/orders",
+                Instant.EPOCH, "t", "{\"x\":\"" + "a".repeat(detailBytes - 8) + "\"}", List.of());
+    }
+
+    @Test
+    void tenEventsOfAHundredKilobytesToOneBusAreFiveCallsOfTwoEachUnderPutEventsLimit() {
+        List<QueuedEvent> large = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            large.add(sized("big-" + i, 100 * 1024));
+        }
+        List<Long> callSizes = new ArrayList<>();
+        EventDelivery.Report report = new EventDelivery((bus, events) -> {
+            calls.add(events.stream().map(QueuedEvent::eventId).toList());
+            callSizes.add(events.stream().mapToLong(QueuedEvent::putEventsSize).sum());
+            return java.util.Collections.nCopies(events.size(), null);
+        }, sleeps::add).deliver(large);
+
+        assertEquals(List.of(2, 2, 2, 2, 2), calls.stream().map(List::size).toList());
+        callSizes.forEach(size -> org.junit.jupiter.api.Assertions.assertTrue(size <= 262_144, "a call of " + size + " bytes"));
+        assertEquals(10, report.delivered().size());
+    }
+
+    @Test
+    void theSizeOfAnEventIsItsPutEventsEntryAsAwsCountsIt() {
+        QueuedEvent event = sized("id", 100);
+        assertEquals(14 + "partner-registry.p".length() + "t".length() + 100
+                + "arn:aws:events:us-east-1::event-source/aws.partner/p/s".length() + "partner-registry:event-id/".length() + 36,
+                event.putEventsSize());
+    }
+
+    @Test
+    void aCallRefusedAsAWholeIsHalvedUntilTheEntryAtFaultIsAloneAndOnlyItFails() {
+        List<QueuedEvent> batch = events("orders", 10);
+        QueuedEvent poison = batch.get(6);
+        EventDelivery.Report report = new EventDelivery((bus, events) -> {
+            calls.add(events.stream().map(QueuedEvent::eventId).toList());
+            if (events.contains(poison)) {
+                throw new EventBusWriter.CallRefused("ValidationException");
+            }
+            return java.util.Collections.nCopies(events.size(), null);
+        }, sleeps::add).deliver(batch);
+
+        assertEquals(List.of(poison), report.failed());
+        assertEquals(Map.of("ValidationException", 1), report.failureCodes());
+        assertEquals(9, report.delivered().size());
+        assertEquals(9, new java.util.HashSet<>(report.delivered()).size(), "each good event delivered once");
+        // Depth first: 0-9 refused; 0-4 delivered; 5-9 refused; 5-6 refused; 5 delivered; 6 refused alone; 7-9 delivered.
+        assertEquals(List.of(10, 5, 5, 2, 1, 1, 3), calls.stream().map(List::size).toList());
+        assertEquals(List.of(), sleeps, "a refusal is not waited on: it is not retried");
+    }
 }

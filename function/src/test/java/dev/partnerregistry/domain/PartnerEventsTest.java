@@ -162,4 +162,82 @@ class PartnerEventsTest {
         assertEquals(14 + ACTIVE.length() + "Order Placed".length() + "{\"orderId\":42}".length() + "arn:aws:shop:::order/42".length(),
                 PartnerEvents.sizeOf(new PartnerEvents.Entry(NOW, ACTIVE, List.of("arn:aws:shop:::order/42"), "Order Placed", "{\"orderId\":42}")));
     }
+
+    @Test
+    void hostileDetailsFailTheirOwnEntriesWithMalformedDetailAndTheGoodOneIsQueued() {
+        List<String> hostile = List.of("{\"a\":1} trailing", "{\"a\":1}{\"b\":2}", "{\"a\":1 /* c */}", "{\"a\":\"\\ud800\"}",
+                "{\"a\":\"\ud800\"}", "{\"n\":9223372036854775808}", "{\"a\":" + "[".repeat(1000) + "]".repeat(1000) + "}");
+        List<PartnerEvents.Entry> entries = new ArrayList<>();
+        hostile.forEach(detail -> entries.add(new PartnerEvents.Entry(null, ACTIVE, null, "Order Placed", detail)));
+        entries.add(entry(ACTIVE));
+        PartnerEvents.Result result = events.putPartnerEvents(entries, PARTNER);
+        for (int i = 0; i < hostile.size(); i++) {
+            assertFailed(result.entries().get(i), "MalformedDetail", "Detail is malformed.");
+        }
+        assertNotNull(result.entries().get(hostile.size()).eventId());
+        assertEquals(1, result.queued());
+        assertEquals(1, queued.size());
+    }
+
+    @Test
+    void aTimePutEventsWouldNotTakeFailsItsEntryWithInvalidArgument() {
+        for (Instant time : List.of(Instant.ofEpochSecond(-1_000_000_000_000L), Instant.parse("+10000-01-01T00:00:00Z"))) {
+            PartnerEvents.Result result = events.putPartnerEvents(List.of(
+                    new PartnerEvents.Entry(time, ACTIVE, null, "Order Placed", "{}")), PARTNER);
+            assertFailed(result.entries().get(0), "InvalidArgument",
+                    "Parameter Time is not valid. Reason: Time must be between year 0000 and year 9999.");
+        }
+        assertEquals(0, queued.size());
+        assertNotNull(events.putPartnerEvents(List.of(new PartnerEvents.Entry(PartnerEvents.EARLIEST_TIME, ACTIVE, null, "t", "{}"),
+                new PartnerEvents.Entry(PartnerEvents.LATEST_TIME, ACTIVE, null, "t", "{}")), PARTNER).entries().get(1).eventId());
+    }
+
+    @Test
+    void aNullResourceFailsItsEntryWithInvalidArgument() {
+        List<String> withNull = new ArrayList<>();
+        withNull.add(null);
+        PartnerEvents.Result result = events.putPartnerEvents(List.of(new PartnerEvents.Entry(null, ACTIVE, withNull, "t", "{}"),
+                entry(ACTIVE)), PARTNER);
+        assertFailed(result.entries().get(0), "InvalidArgument", "Parameter Resources is not valid. Reason: Resources must not contain null.");
+        assertEquals(1, result.queued());
+    }
+
+    @Test
+    void anEntryTooLargeOnceTheForwarderAddsItsSourceAndResourcesFailsWithInvalidArgument() {
+        PartnerEvents.Entry probe = new PartnerEvents.Entry(null, ACTIVE, null, "t", "{\"x\":\"\"}");
+        String sourceArn = "arn:aws:events:us-east-1::event-source/" + ACTIVE;
+        long added = PartnerEvents.deliveredSizeOf(probe, "events.example", sourceArn) - PartnerEvents.sizeOf(probe);
+        assertEquals(14 + "partner-registry.events.example".length() - ACTIVE.length() + sourceArn.length()
+                + "partner-registry:event-id/".length() + 36, added);
+        // Within the request's limit as sent, one byte over PutEvents' once delivered.
+        int padding = (int) (PartnerEvents.MAX_ENTRIES_BYTES - PartnerEvents.sizeOf(probe) - added + 1);
+        PartnerEvents.Entry large = new PartnerEvents.Entry(null, ACTIVE, null, "t", "{\"x\":\"" + "a".repeat(padding) + "\"}");
+        PartnerEvents.Result result = events.putPartnerEvents(List.of(large), PARTNER);
+        assertFailed(result.entries().get(0), "InvalidArgument", "Parameter Entries is not valid. Reason: the entry is 262145 bytes once "
+                + "delivered (source and two resources added), over the 262144 bytes PutEvents takes.");
+        PartnerEvents.Entry fits = new PartnerEvents.Entry(null, ACTIVE, null, "t", "{\"x\":\"" + "a".repeat(padding - 1) + "\"}");
+        assertNotNull(events.putPartnerEvents(List.of(fits), PARTNER).entries().get(0).eventId());
+    }
+
+    @Test
+    void aResourceTheRegistryReservesFailsItsEntryWithInvalidArgument() {
+        for (String forged : List.of("partner-registry:event-id/6f1c0000-0000-0000-0000-000000000000", "partner-registry:anything",
+                "arn:aws:events:us-east-1::event-source/aws.partner/other.example/orders/theirs",
+                "arn:aws-cn:events:cn-north-1::event-source/aws.partner/events.example/orders/active")) {
+            PartnerEvents.Result result = events.putPartnerEvents(List.of(
+                    new PartnerEvents.Entry(null, ACTIVE, List.of("arn:aws:shop:::order/42", forged), "t", "{}"), entry(ACTIVE)), PARTNER);
+            assertFailed(result.entries().get(0), "InvalidArgument", "Parameter Resources is not valid. Reason: resources starting with "
+                    + "partner-registry: and event source ARNs are set by the registry.");
+            assertNotNull(result.entries().get(1).eventId(), forged);
+        }
+        assertEquals(4, queued.size(), "only the good entries");
+    }
+
+    @Test
+    void resourcesThatMerelyResembleReservedOnesAreThePartners() {
+        List<String> own = List.of("arn:aws:events:us-east-1:123456789012:event-bus/orders", "partner-registry", "x:partner-registry:y",
+                "arn:aws:events:us-east-1:123456789012:rule/event-source");
+        assertNotNull(events.putPartnerEvents(List.of(new PartnerEvents.Entry(null, ACTIVE, own, "t", "{}")), PARTNER).entries().get(0).eventId());
+        assertEquals(own, queued.get(0).partnerResources());
+    }
 }

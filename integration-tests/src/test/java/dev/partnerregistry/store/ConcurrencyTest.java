@@ -5,19 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.domain.Caller;
-import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.testing.DynamoDbEngine;
 import dev.partnerregistry.testing.RegistryFixture;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -93,34 +84,8 @@ class ConcurrencyTest {
         }
     }
 
-    /** Runs {@code count} calls released at once; returns how many ended in each outcome or error code. */
+    /** Runs {@code count} calls released at once, each on its own thread; returns how many ended in each outcome or error code. */
     private static Map<String, Integer> race(int count, java.util.function.IntFunction<Callable<String>> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(count);
-        CountDownLatch start = new CountDownLatch(1);
-        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                Callable<String> task = call.apply(i);
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    String outcome;
-                    try {
-                        outcome = task.call();
-                    } catch (RegistryException e) {
-                        outcome = e.errorCode();
-                    }
-                    outcomes.merge(outcome, 1, Integer::sum);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> future : futures) {
-                future.get(120, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return outcomes;
+        return ParallelCalls.outcomes(count, count, call);
     }
 }

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,9 +50,12 @@ class FaultTest {
         proxy.close();
     }
 
+    /** Conflicts are retried for this long here (the default is 2 s): long enough for several retries, short for a test. */
+    static final Duration CONFLICT_BUDGET = Duration.ofMillis(300);
+
     private static PartnerRegistry registryAt(URI endpoint, String tableName) {
         return RegistryAssembly.registry(DynamoDbEngine.client(endpoint), RegistrySettings.builder().tableName(tableName).region(DynamoDbEngine.REGION)
-                .defaultPartnerLimit(10).dynamoDbEndpoint(endpoint).build());
+                .defaultPartnerLimit(10).dynamoDbEndpoint(endpoint).conflictBudget(CONFLICT_BUDGET).build());
     }
 
     @Test
@@ -71,13 +75,29 @@ class FaultTest {
     }
 
     @Test
-    void aTransactionConflictIsConcurrentModificationAndNothingIsWritten() {
+    void aTransactionConflictIsRetriedAsANewTransactionAndTheCreateSucceeds() {
+        proxy.injectOnce(FaultInjectingProxy.transactionConflict(4, 2));
+        assertEquals("arn:aws:events:us-east-1::event-source/" + NAME,
+                throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER), "the conflict is absorbed");
+        List<String> attempts = proxy.received("TransactWriteItems");
+        assertEquals(2, attempts.size(), "the cancelled transaction, then its retry");
+        assertNotEquals(clientRequestToken(attempts.get(0)), clientRequestToken(attempts.get(1)),
+                "a cancelled transaction wrote nothing: its retry is a new transaction, with a new token");
+        assertEquals(1, fixture.storedSources(PARTNER));
+        assertEquals(1, fixture.sourceCount(PARTNER));
+        throughProxy.deletePartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
+    }
+
+    @Test
+    void aConflictThatOutlastsTheBudgetIsConcurrentModificationAndNothingIsWritten() {
         proxy.inject(FaultInjectingProxy.transactionConflict(4, 2));
         RegistryException e = assertThrows(RegistryException.ConcurrentModification.class,
                 () -> throughProxy.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER));
         assertEquals("ConcurrentModificationException", e.errorCode());
+        assertEquals("There is concurrent modification on this resource. Retry the request.", e.getMessage());
         assertEquals(400, AwsJsonProtocol.statusOf(e));
         assertEquals(0, fixture.storedSources(PARTNER));
+        assertTrue(proxy.received("TransactWriteItems").size() > 1, "the conflict was retried before the answer");
 
         proxy.clear();
         assertEquals("arn:aws:events:us-east-1::event-source/" + NAME,
@@ -86,7 +106,7 @@ class FaultTest {
     }
 
     @Test
-    void aConflictOnDeleteIsConcurrentModificationAndTheSourceStays() {
+    void aConflictOnDeleteThatOutlastsTheBudgetIsConcurrentModificationAndTheSourceStays() {
         fixture.registry.createPartnerEventSource(NAME, ACCOUNT, PARTNER_CALLER);
         proxy.inject(FaultInjectingProxy.transactionConflict(4, 3));
         assertThrows(RegistryException.ConcurrentModification.class,

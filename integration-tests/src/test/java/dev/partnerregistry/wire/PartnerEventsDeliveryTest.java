@@ -8,14 +8,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.ToolCredentials;
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.domain.EventDelivery;
+import dev.partnerregistry.domain.QueuedEvent;
 import dev.partnerregistry.local.LocalDelivery;
 import dev.partnerregistry.store.AwsJsonClient;
 import dev.partnerregistry.store.EventBridgePutEvents;
+import dev.partnerregistry.store.QueuedEventJson;
 import dev.partnerregistry.testing.DynamoDbEngine;
 import dev.partnerregistry.testing.FaultInjectingProxy;
 import dev.partnerregistry.testing.MovableClock;
@@ -205,6 +209,170 @@ class PartnerEventsDeliveryTest {
             delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
         }
         assertEquals(sent, delivered);
+    }
+
+    @Test
+    void hostileValuesGetPerEntryErrorsAtPutPartnerEventsAndOnlyTheGoodEventIsDelivered() throws Exception {
+        String source = activeSource();
+        List<String> hostileDetails = List.of("{\"a\":1} trailing", "{\"a\":1}{\"b\":2}", "{\"a\":1 /* c */}", "{\"a\":\"\\ud800\"}",
+                "{\"n\":9223372036854775808}");
+        List<software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry> entries = new ArrayList<>();
+        hostileDetails.forEach(detail -> entries.add(software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                .source(source).detailType("Order Placed").detail(detail).build()));
+        entries.add(software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                .source(source).detailType("Order Placed").detail("{}").time(java.time.Instant.ofEpochSecond(-1_000_000_000_000L)).build());
+        entries.add(software.amazon.awssdk.services.eventbridge.model.PutPartnerEventsRequestEntry.builder()
+                .source(source).detailType("Order Placed").detail("{\"good\":true}").build());
+        PutPartnerEventsResponse response;
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            response = partner.putPartnerEvents(r -> r.entries(entries));
+        }
+
+        assertEquals(6, response.failedEntryCount());
+        for (int i = 0; i < hostileDetails.size(); i++) {
+            assertEquals("MalformedDetail", response.entries().get(i).errorCode(), hostileDetails.get(i));
+            assertEquals("Detail is malformed.", response.entries().get(i).errorMessage());
+        }
+        assertEquals("InvalidArgument", response.entries().get(5).errorCode());
+        assertEquals("Parameter Time is not valid. Reason: Time must be between year 0000 and year 9999.",
+                response.entries().get(5).errorMessage());
+        String goodId = response.entries().get(6).eventId();
+        assertNotNull(goodId);
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals("partner-registry:event-id/" + goodId, delivered.get(0).field("resources").orElseThrow().asArray().get(1).asString());
+        assertEquals(0, dlqDepth(), "nothing accepted was undeliverable");
+    }
+
+    @Test
+    void aNullResourceIsAPerEntryInvalidArgumentAndRawBytesThatAreNotUtf8AreSerializationException() throws Exception {
+        String source = activeSource();
+        AwsJsonClient partner = new AwsJsonClient(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(EXAMPLE_KEY, EXAMPLE_SECRET)), DynamoDbEngine.REGION,
+                fixture.endpoint(), "events", "1.1");
+        AwsJsonClient.Answer nullResource = partner.call("AWSEvents.PutPartnerEvents", ("{\"Entries\":[{\"Source\":\"" + source
+                + "\",\"DetailType\":\"t\",\"Detail\":\"{}\",\"Resources\":[null]}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(200, nullResource.status(), nullResource.body().toString());
+        JsonNode result = nullResource.body().field("Entries").orElseThrow().asArray().get(0);
+        assertEquals("InvalidArgument", result.field("ErrorCode").orElseThrow().asString());
+        assertEquals("Parameter Resources is not valid. Reason: Resources must not contain null.",
+                result.field("ErrorMessage").orElseThrow().asString());
+
+        java.io.ByteArrayOutputStream notUtf8 = new java.io.ByteArrayOutputStream();
+        notUtf8.writeBytes(("{\"Entries\":[{\"Source\":\"" + source + "\",\"DetailType\":\"t\",\"Detail\":\"{\\\"a\\\":\\\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        notUtf8.write(0xff);
+        notUtf8.write(0xfe);
+        notUtf8.writeBytes("\\\"}\"}]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        AwsJsonClient.Answer rawBytes = partner.call("AWSEvents.PutPartnerEvents", notUtf8.toByteArray());
+        assertEquals(400, rawBytes.status());
+        assertEquals("SerializationException", rawBytes.errorType());
+    }
+
+    @Test
+    void aForgedEventIdOrAnotherPartnersSourceArnIsRefusedAndTheDeliveredEventCarriesOnlyItsOwnId() throws Exception {
+        String source = activeSource();
+        String othersArn = "arn:aws:events:us-east-1::event-source/aws.partner/other.example/orders/theirs";
+        PutPartnerEventsResponse response;
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            response = partner.putPartnerEvents(r -> r.entries(
+                    e -> e.source(source).detailType("t").detail("{}").resources("partner-registry:event-id/forged"),
+                    e -> e.source(source).detailType("t").detail("{}").resources(othersArn),
+                    e -> e.source(source).detailType("t").detail("{}").resources("arn:aws:shop:::order/42")));
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals("InvalidArgument", response.entries().get(i).errorCode());
+            assertEquals("Parameter Resources is not valid. Reason: resources starting with partner-registry: and event source ARNs "
+                    + "are set by the registry.", response.entries().get(i).errorMessage());
+        }
+        String eventId = response.entries().get(2).eventId();
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals(List.of("arn:aws:events:us-east-1::event-source/" + source, "partner-registry:event-id/" + eventId,
+                "arn:aws:shop:::order/42"), delivered.get(0).field("resources").orElseThrow().asArray().stream().map(JsonNode::asString).toList());
+    }
+
+    @Test
+    void anEventQueuedWithAForgedResourceBeforeTheCheckIsDeliveredWithoutIt() throws Exception {
+        String source = activeSource();
+        QueuedEvent queued = new QueuedEvent(UUID.randomUUID().toString(), source, "example.com", ACCOUNT, busArn, java.time.Instant.now(),
+                "t", "{}", List.of("partner-registry:event-id/forged", "arn:aws:shop:::order/42"));
+        call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl())
+                .writeFieldName("MessageBody").writeValue(QueuedEventJson.write(queued)));
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals(List.of("arn:aws:events:us-east-1::event-source/" + source, "partner-registry:event-id/" + queued.eventId(),
+                "arn:aws:shop:::order/42"), delivered.get(0).field("resources").orElseThrow().asArray().stream().map(JsonNode::asString).toList());
+    }
+
+    @Test
+    void tenAcceptedEventsOfAHundredKilobytesToOneBusAreAllDeliveredInCallsPutEventsTakes() throws Exception {
+        String source = activeSource();
+        eventBridge.enforcePutEventsCallLimit();
+        int before = eventBridge.received("PutEvents").size();
+        String detail = "{\"blob\":\"" + "x".repeat(100 * 1024) + "\"}";
+        Set<String> accepted = new HashSet<>();
+        try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
+            for (int call = 0; call < 5; call++) {
+                PutPartnerEventsResponse response = partner.putPartnerEvents(r -> r.entries(
+                        e -> e.source(source).detailType("Big").detail(detail), e -> e.source(source).detailType("Big").detail(detail)));
+                assertEquals(0, response.failedEntryCount());
+                response.entries().forEach(entry -> accepted.add(entry.eventId()));
+            }
+        }
+        drain();
+
+        assertEquals(0, eventBridge.callsRefused(), "no PutEvents over 256 KB was made");
+        List<String> calls = eventBridge.received("PutEvents").subList(before, eventBridge.received("PutEvents").size());
+        assertTrue(calls.stream().allMatch(body -> JsonNode.parser().parse(body).field("Entries").orElseThrow().asArray().size() <= 2), 
+                "two 100 KB events per call at most");
+        Set<String> delivered = new HashSet<>();
+        for (JsonNode event : receiveAll()) {
+            delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
+        }
+        assertEquals(accepted, delivered);
+        assertEquals(0, dlqDepth());
+    }
+
+    /**
+     * An event PutEvents can never take (over 256 KB once sent, queued before PutPartnerEvents checked sizes)
+     * among nine good ones in one forwarder batch: the nine are delivered, once; only it fails, and it alone
+     * goes back to the queue (toward the dead-letter queue), its refusal costing no other event.
+     */
+    @Test
+    void aBatchMixingOneUndeliverableEventWithNineGoodOnesDeliversTheNineOnceAndFailsOnlyTheOne() throws Exception {
+        String source = activeSource();
+        eventBridge.enforcePutEventsCallLimit();
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>();
+        Set<String> good = new HashSet<>();
+        for (int i = 0; i < 10; i++) {
+            String detail = i == 4 ? "{\"blob\":\"" + "x".repeat(262_100) + "\"}" : "{\"orderId\":" + i + "}";
+            QueuedEvent event = new QueuedEvent(UUID.randomUUID().toString(), source, "example.com", ACCOUNT, busArn,
+                    java.time.Instant.now(), "t", detail, List.of());
+            if (i != 4) {
+                good.add(event.eventId());
+            }
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId("m" + i);
+            message.setBody(QueuedEventJson.write(event));
+            messages.add(message);
+        }
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(messages);
+
+        SQSBatchResponse response = forwarder.handleRequest(batch, null);
+
+        assertEquals(List.of("m4"), response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
+        assertEquals(1, eventBridge.callsRefused(), "only the call holding the undeliverable event was refused");
+        List<String> delivered = new ArrayList<>();
+        for (JsonNode event : receiveAll()) {
+            delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
+        }
+        assertEquals(good, new HashSet<>(delivered));
+        assertEquals(9, delivered.size(), "each good event once");
     }
 
     @Test

@@ -145,7 +145,8 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The expiry sweep on this table, as the stack's schedule runs it; its line goes to {@code log}. */
     public ExpirySweepHandler sweep(PrintStream log) {
-        return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName()), settings.metricsNamespace(), clock, log);
+        return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName(), settings.conflictBudget()),
+                settings.metricsNamespace(), clock, log);
     }
 
     /** The delivery queues on the engine, as the stack's SQS queue and dead-letter queue. */

@@ -13,7 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,19 +37,42 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private record Stall(String operation, Duration duration) {
     }
 
+    /** Contention: each TransactWriteItems is cancelled by a conflict with probability {@code rate}. */
+    private record Contention(double rate, Random random) {
+    }
+
     private final HttpServer server;
     private final URI engine;
     private final AtomicReference<Fault> fault = new AtomicReference<>();
     private final AtomicReference<Fault> onceFault = new AtomicReference<>();
     private final AtomicReference<Stall> stall = new AtomicReference<>();
+    private final AtomicReference<Contention> contention = new AtomicReference<>();
+    private final AtomicInteger conflictsInjected = new AtomicInteger();
+    private volatile boolean putEventsCallLimit;
+    private final AtomicInteger callsRefused = new AtomicInteger();
     private final List<String> received = new CopyOnWriteArrayList<>();
 
     public FaultInjectingProxy(URI engine) throws IOException {
+        this(engine, 1);
+    }
+
+    /**
+     * @param threads how many requests it serves at once: one (the default) runs exchanges in arrival
+     *                order, which {@link #stallNext} relies on; more, for many parallel callers (whose
+     *                requests would otherwise queue behind each other and time out on a loaded machine)
+     */
+    public FaultInjectingProxy(URI engine, int threads) throws IOException {
         this.engine = engine;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", this::handle);
+        if (threads > 1) {
+            pool = Executors.newFixedThreadPool(threads);
+            server.setExecutor(pool);
+        }
         server.start();
     }
+
+    private ExecutorService pool;
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -67,10 +97,42 @@ public final class FaultInjectingProxy implements AutoCloseable {
         stall.set(new Stall(operation, duration));
     }
 
+    /**
+     * Until cleared, each TransactWriteItems is, with probability {@code rate} (drawn from {@code seed}),
+     * answered as DynamoDB answers a transaction that lost a race: TransactionCanceledException with one
+     * CancellationReason per item of that request, {@code TransactionConflict} on one of them drawn at
+     * random, {@code None} on the others. The transaction does not reach the engine, as a cancelled one
+     * writes nothing. The others reach the engine unchanged.
+     */
+    public void injectConflicts(double rate, long seed) {
+        contention.set(new Contention(rate, new Random(seed)));
+    }
+
+    /**
+     * Until cleared, PutEvents refuses a call whose entries total more than 256 KB as AWS counts them
+     * (14 bytes for a Time, the UTF-8 bytes of Source, DetailType, Detail and each resource), as
+     * EventBridge does and moto does not: the whole call, 400 ValidationException, nothing delivered.
+     */
+    public void enforcePutEventsCallLimit() {
+        putEventsCallLimit = true;
+    }
+
+    /** How many PutEvents calls {@link #enforcePutEventsCallLimit} has refused so far. */
+    public int callsRefused() {
+        return callsRefused.get();
+    }
+
+    /** How many transactions {@link #injectConflicts} has cancelled so far. */
+    public int conflictsInjected() {
+        return conflictsInjected.get();
+    }
+
     public void clear() {
         fault.set(null);
         onceFault.set(null);
         stall.set(null);
+        contention.set(null);
+        putEventsCallLimit = false;
     }
 
     /** Bodies of the requests of {@code operation} that reached the proxy, in order. */
@@ -84,7 +146,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 + "\"message\":\"Internal server error\"}");
     }
 
-    /** DynamoDB's answer when a transaction lost a race on one of its items. */
+    /**
+     * DynamoDB's answer when a transaction lost a race on one of its items: TransactionCanceledException
+     * (400, __type {@code com.amazonaws.dynamodb.v20120810#TransactionCanceledException}) with a
+     * {@code CancellationReasons} entry per item, in the request's order, {@code TransactionConflict} for
+     * the item raced for and {@code None} for the others; the message lists the codes in that order.
+     */
     public static Fault transactionConflict(int items, int conflictingItem) {
         StringBuilder reasons = new StringBuilder();
         StringBuilder codes = new StringBuilder();
@@ -124,6 +191,25 @@ public final class FaultInjectingProxy implements AutoCloseable {
             respond(exchange, once.status(), once.body().getBytes(StandardCharsets.UTF_8));
             return;
         }
+        Contention contended = contention.get();
+        if (contended != null && operation.equals("TransactWriteItems")) {
+            int items = transactItems(request);
+            int conflicting;
+            synchronized (contended) {
+                conflicting = contended.random().nextDouble() < contended.rate() ? contended.random().nextInt(items) : -1;
+            }
+            if (conflicting >= 0) {
+                conflictsInjected.incrementAndGet();
+                respond(exchange, 400, transactionConflict(items, conflicting).body().getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+        }
+        if (putEventsCallLimit && operation.equals("PutEvents") && putEventsSize(request) > PUT_EVENTS_MAX_BYTES) {
+            callsRefused.incrementAndGet();
+            respond(exchange, 400, ("{\"__type\":\"ValidationException\",\"message\":\"Total size of the entries in the request is "
+                    + "over the limit.\"}").getBytes(StandardCharsets.UTF_8));
+            return;
+        }
         Fault current = fault.get();
         if (current != null && target != null && target.endsWith("." + current.operation())) {
             respond(exchange, current.status(), current.body().getBytes(StandardCharsets.UTF_8));
@@ -146,6 +232,41 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * The number of actions in a TransactWriteItems body: each is an object whose one member names its
+     * kind. Those names never occur elsewhere as a member opening an object (attribute values are
+     * typed maps like {"S": ...}, and the registry has no attribute of those names).
+     */
+    private static int transactItems(byte[] request) {
+        Matcher action = TRANSACT_ACTION.matcher(new String(request, StandardCharsets.UTF_8));
+        int count = 0;
+        while (action.find()) {
+            count++;
+        }
+        return Math.max(count, 1);
+    }
+
+    /** PutEvents' limit on a call's entries: "the total entry size must be less than 256KB". */
+    static final int PUT_EVENTS_MAX_BYTES = 256 * 1024;
+
+    /** A PutEvents body's entries, sized as AWS's "Calculating PutEvents event entry size" counts them. */
+    static long putEventsSize(byte[] request) {
+        JsonNode body = JsonNode.parser().parse(request);
+        long size = 0;
+        for (JsonNode entry : body.field("Entries").map(JsonNode::asArray).orElse(List.of())) {
+            size += entry.field("Time").isPresent() ? 14 : 0;
+            for (String member : new String[] {"Source", "DetailType", "Detail"}) {
+                size += entry.field(member).map(value -> value.asString().getBytes(StandardCharsets.UTF_8).length).orElse(0);
+            }
+            for (JsonNode resource : entry.field("Resources").map(JsonNode::asArray).orElse(List.of())) {
+                size += resource.asString().getBytes(StandardCharsets.UTF_8).length;
+            }
+        }
+        return size;
+    }
+
+    private static final Pattern TRANSACT_ACTION = Pattern.compile("\\{\"(ConditionCheck|Put|Update|Delete)\":");
+
     private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
@@ -157,5 +278,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (pool != null) {
+            pool.shutdownNow();
+        }
     }
 }
