@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.admin.CustomerGrants;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.CustomerEventSources;
@@ -140,7 +141,9 @@ class ContentionTest {
                 new ConflictBackoff(throughProxy, ENGINE_TIME)),
                 new DynamoDbPageTokenKey(throughProxy, fixture.table.tableName()), DynamoDbEngine.REGION, Duration.ofDays(7),
                 Clock.systemUTC());
-        proxy.injectOnce(FaultInjectingProxy.transactionConflict(2, 1));
+        new CustomerGrants(fixture.table.client(), fixture.table.tableName()).grant(ACCOUNT, List.of(customer.principalArn()));
+        // The change is three items: the region's switches, the customer's grant, the source (the conflict).
+        proxy.injectOnce(FaultInjectingProxy.transactionConflict(3, 2));
         customers.createEventBus(name, name, null, customer);
         assertEquals("ACTIVE", customers.describeEventSource(name, customer).state().name());
         assertEquals(2, proxy.received("TransactWriteItems").size(), "the cancelled change, then its retry");
