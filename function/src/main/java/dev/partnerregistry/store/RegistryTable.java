@@ -147,6 +147,14 @@ public final class RegistryTable {
         return SOURCE_SORT_KEY_PREFIX + name;
     }
 
+    /** The source name a source item's sort key holds. */
+    static String nameOfSortKey(String sortKey) {
+        if (!sortKey.startsWith(SOURCE_SORT_KEY_PREFIX)) {
+            throw new IllegalArgumentException("not a source's sort key: " + sortKey);
+        }
+        return sortKey.substring(SOURCE_SORT_KEY_PREFIX.length());
+    }
+
     /** The partner item: who may act for the partner, and its own limit. */
     public static Map<String, AttributeValue> partnerKey(String partner) {
         return key(PARTNER_PARTITION_PREFIX + partner, PARTNER_SORT_KEY);
