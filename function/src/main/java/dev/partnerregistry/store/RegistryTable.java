@@ -126,8 +126,8 @@ public final class RegistryTable {
      * count it out (only counters), the function's own attribute rules applying.
      */
     public static final List<String> SWEEP_QUERIED_INDEXES = List.of(EXPIRY_INDEX);
-    /** The sweep reads each source the index names, consistently, before it decides: the index lags the table. */
-    public static final List<String> SWEEP_READ_ACTIONS = List.of("dynamodb:GetItem");
+    /** The sweep reads the sources the index names, consistently, before it decides (the index lags): a page at once, or one (the audit's repair). */
+    public static final List<String> SWEEP_READ_ACTIONS = List.of("dynamodb:BatchGetItem", "dynamodb:GetItem");
     public static final List<String> SWEEP_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem");
     /** Every attribute a counter update names. */
     public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT, COUNT_CHANGES);

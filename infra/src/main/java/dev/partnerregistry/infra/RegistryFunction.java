@@ -63,7 +63,7 @@ public final class RegistryFunction extends Construct {
      * the customer's own bus its events are delivered to (named when it created the partner event bus).
      */
     public static final List<String> SOURCE_ATTRIBUTES = List.of("pk", "sk", "name", "account", "createdAt", "state", "callId",
-            "expiresAt", "expiryQueue", "busAccount", "busCreatedAt", "deliverTo");
+            "expiresAt", "expiryQueue", "busAccount", "busCreatedAt", "deliverTo", "busDescription");
     public static final List<String> COUNTER_ATTRIBUTES = List.of("pk", "sk", "sourceCount", "countChanges");
     /* With registry-issued keys: the note of a key's last use, the only write to a key's item. */
     public static final List<String> ACCESS_KEY_ACTIONS = List.of("dynamodb:UpdateItem");
