@@ -24,10 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -62,7 +58,7 @@ public final class WarmBench {
     static final String PRINCIPAL = "arn:aws:iam::123456789012:user/example-partner";
     static final String KEY_ID = "PRKABENCHEXAMPLE0001";
     static final String SECRET = "benchSecretBenchSecretBenchSecretBench00";
-    static final String HOST = "bench.execute-api.us-east-1.amazonaws.com";
+    static final String HOST = BenchEvents.HOST;
     static final String SOURCE = "aws.partner/example.com/bench/source";
     static final long FAR = 4_102_444_800_000L;   // 2100-01-01
     static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("ROUNDS", "15"));
@@ -208,20 +204,7 @@ public final class WarmBench {
             context.withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withUserArn(PRINCIPAL));
             return event.withHeaders(headers);
         }
-        SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("https").host(HOST)
-                .encodedPath("/v1/");
-        headers.forEach((name, value) -> {
-            if (!name.equals("Host")) {
-                request.putHeader(name, value);
-            }
-        });
-        var signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(KEY_ID, SECRET))
-                .request(request.build())
-                .payload(ContentStreamProvider.fromByteArray(bytes))
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "events")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
-        signed.request().headers().forEach((name, values) -> headers.putIfAbsent(name, values.get(0)));
+        BenchEvents.sign(headers, bytes, KEY_ID, SECRET);
         return event.withHeaders(headers);
     }
 

@@ -25,5 +25,5 @@ done
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
 
 mkdir -p "$OUT"
-javac --release 17 -cp "$JAR" -d "$OUT" bench/WarmBench.java
+javac --release 17 -cp "$JAR" -d "$OUT" bench/WarmBench.java bench/BenchEvents.java
 exec java "${JAVA_OPTS[@]}" -cp "$JAR:$OUT" WarmBench

@@ -215,19 +215,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     /** The items at {@code keys} (at most 100), by key; consistent, unprocessed keys asked again. */
     private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
         Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
-        List<Map<String, AttributeValue>> pending = keys;
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt == 5) {
-                throw new RegistryException.Throttling();
-            }
-            List<Map<String, AttributeValue>> ask = pending;
-            var response = DynamoDbErrors.call(() -> dynamoDb.batchGetItem(r -> r.requestItems(Map.of(tableName,
-                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(ask).consistentRead(true).build()))));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                found.put(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)), item);
-            }
-            var unprocessed = response.unprocessedKeys().get(tableName);
-            pending = unprocessed == null ? List.of() : unprocessed.keys();
+        for (Map<String, AttributeValue> item : ConsistentBatchGet.items(dynamoDb, tableName, keys)) {
+            found.put(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)), item);
         }
         return found;
     }

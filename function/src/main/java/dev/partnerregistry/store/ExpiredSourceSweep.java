@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -87,7 +85,7 @@ public final class ExpiredSourceSweep {
                     .exclusiveStartKey(start)));
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
             page.items().forEach(key -> keys.add(Map.of(PARTITION_KEY, key.get(PARTITION_KEY), SORT_KEY, key.get(SORT_KEY))));
-            int done = keys.isEmpty() ? 0 : expireAll(read(keys), now);
+            int done = keys.isEmpty() ? 0 : expireAll(ConsistentBatchGet.items(dynamoDb, tableName, keys), now);
             expired += done;
             skipped += keys.size() - done;
             from = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
@@ -105,24 +103,6 @@ public final class ExpiredSourceSweep {
         Map<String, AttributeValue> item = DynamoDbErrors.call(() -> dynamoDb.getItem(r -> r.tableName(tableName).key(key).consistentRead(true))
                 .item());
         return item != null && !item.isEmpty() && expireAll(List.of(item), now) == 1;
-    }
-
-    /** The sources at {@code keys} (at most {@value #BATCH}) as they are now, consistently; unprocessed keys asked again. */
-    private List<Map<String, AttributeValue>> read(List<Map<String, AttributeValue>> keys) {
-        List<Map<String, AttributeValue>> found = new ArrayList<>(keys.size());
-        List<Map<String, AttributeValue>> pending = keys;
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt == 5) {
-                throw new RegistryException.Throttling();
-            }
-            List<Map<String, AttributeValue>> ask = pending;
-            BatchGetItemResponse response = DynamoDbErrors.call(() -> dynamoDb.batchGetItem(r -> r.requestItems(Map.of(tableName,
-                    KeysAndAttributes.builder().keys(ask).consistentRead(true).build()))));
-            found.addAll(response.responses().getOrDefault(tableName, List.of()));
-            KeysAndAttributes unprocessed = response.unprocessedKeys().get(tableName);
-            pending = unprocessed == null ? List.of() : unprocessed.keys();
-        }
-        return found;
     }
 
     /** Removes those of {@code items} that are expired by {@code now}, in as few transactions as fit them; how many went. */
