@@ -6,7 +6,7 @@
 # Environment:
 #   JAR              the function jar (default function/target/partner-registry-function.jar)
 #   ROUNDS, BATCH    measured rounds (default 15) of BATCH requests (default 200) per side;
-#   GROWTH_BATCH     requests per round in the list growth (default 20)
+#   GROWTH_BATCH     requests per round in the list growth (default 20); PARTS=growth for the list growth alone
 #   AUTH_MODE        registry-keys (default: each request's signature verified) or aws-iam
 #   BENCH_JAVA_OPTS  JVM options (default: -XX:+TieredCompilation -XX:TieredStopAtLevel=1, as Lambda's java21)
 set -euo pipefail
