@@ -68,7 +68,7 @@ public final class RegistryTable {
 
     /**
      * A customer's sources: partition key {@link #ACCOUNT} (only source items carry it), sort key
-     * {@link #SORT_KEY} ({@code SOURCE#<name>}), so ListEventSources is one Query by account and prefix.
+     * {@link #SORT_KEY} ({@code SOURCE#<name>}), so ListEventSources Queries by account and prefix.
      */
     public static final String ACCOUNT_INDEX = "byAccount";
     /** PENDING sources by expiry: partition key {@link #EXPIRY_QUEUE}, sort key {@link #EXPIRES_AT}; the sweep's Query. */
