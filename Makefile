@@ -8,7 +8,7 @@ LOCAL_JAR := local-runtime/target/partner-registry-local.jar
 ADMIN_JAR := admin/target/partner-registry-admin.jar
 JAVA ?= java
 
-.PHONY: help build run test readme-test unit-test invoke admin bench bench-guard bench-events soak clean
+.PHONY: help build run test readme-test unit-test invoke admin bench bench-guard bench-events bench-warm soak clean
 
 help:
 	@echo "make run     - the registry on http://127.0.0.1:$${PORT:-4010} (starts moto_server unless DYNAMODB_ENDPOINT is set)"
@@ -19,6 +19,7 @@ help:
 	@echo "make admin ARGS='show-partner --partner example.com'       - operator controls"
 	@echo "make bench   - cold start of a fresh JVM: init + first request"
 	@echo "make bench-guard - handler (init + one create) vs the leanest TransactWriteItems program, paired fresh JVMs"
+	@echo "make bench-warm - warm CPU per request, handler vs the same AWS calls bare, on an instant stub; then list growth"
 	@echo "make soak    - minutes of mixed hostile load with engine freezes, then every invariant (DURATION=, THREADS=)"
 	@echo "make bench-events - PutPartnerEvents accepted/s, then the forwarder's delivered/s and lag (DURATION=, THREADS=, CONCURRENT=1)"
 	@echo "make synth | cfn-lint | deploy | sam-commands | localstack-deploy - the CDK stack (infra/infra.mk)"
@@ -64,6 +65,9 @@ bench-guard: $(JAR) $(ADMIN_JAR)
 
 bench-events: $(LOCAL_JAR)
 	bench/partner-events.sh
+
+bench-warm: $(JAR)
+	bench/warm.sh
 
 soak: $(LOCAL_JAR)
 	bench/soak.sh

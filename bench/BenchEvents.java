@@ -36,6 +36,14 @@ final class BenchEvents {
             context.withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withUserArn("arn:aws:iam::123456789012:user/example-partner"));
             return event.withHeaders(headers);
         }
+        sign(headers, body.getBytes(StandardCharsets.UTF_8), System.getenv("BENCH_ACCESS_KEY_ID"), System.getenv("BENCH_SECRET_ACCESS_KEY"));
+        Map<String, List<String>> multi = new LinkedHashMap<>();
+        headers.forEach((name, value) -> multi.put(name, List.of(value)));
+        return event.withHeaders(headers).withMultiValueHeaders(multi);
+    }
+
+    /** Adds to {@code headers} (Host among them) what the SDK's SigV4 signer adds for a POST of {@code body} to {@value #HOST}/v1/. */
+    static void sign(Map<String, String> headers, byte[] body, String keyId, String secret) {
         SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("https").host(HOST)
                 .encodedPath("/v1/");
         headers.forEach((name, value) -> {
@@ -44,14 +52,11 @@ final class BenchEvents {
             }
         });
         var signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(AwsBasicCredentials.create(System.getenv("BENCH_ACCESS_KEY_ID"), System.getenv("BENCH_SECRET_ACCESS_KEY")))
+                .identity(AwsBasicCredentials.create(keyId, secret))
                 .request(request.build())
-                .payload(ContentStreamProvider.fromByteArray(body.getBytes(StandardCharsets.UTF_8)))
+                .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "events")
                 .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
         signed.request().headers().forEach((name, values) -> headers.putIfAbsent(name, values.get(0)));
-        Map<String, List<String>> multi = new LinkedHashMap<>();
-        headers.forEach((name, value) -> multi.put(name, List.of(value)));
-        return event.withHeaders(headers).withMultiValueHeaders(multi);
     }
 }

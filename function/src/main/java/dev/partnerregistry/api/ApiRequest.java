@@ -9,12 +9,12 @@ import java.util.function.Supplier;
  *
  * @param target         the {@code X-Amz-Target} header, or null
  * @param contentType    the {@code Content-Type} header, or null
- * @param body           the body; may throw a {@code RegistryException} if it cannot be read
+ * @param body           the body's bytes as received; may throw a {@code RegistryException} if it cannot be read
  * @param authentication who is calling; may throw the {@code RegistryException} that refuses the request
  * @param requestId      the id of this request, echoed as {@code x-amzn-RequestId}
  * @param callId         the {@value AwsJsonProtocol#CALL_ID_HEADER} header, or null
  */
-public record ApiRequest(String target, String contentType, Supplier<String> body, Authentication authentication, String requestId,
+public record ApiRequest(String target, String contentType, Supplier<byte[]> body, Authentication authentication, String requestId,
                          String callId) {
 
     /** Finds the caller, or refuses the request with the error AWS would answer. Called once, before anything else. */

@@ -68,7 +68,8 @@ public final class AwsJsonProtocol {
     }
 
     public ApiResponse handle(String target, String body, Caller caller, String requestId) {
-        return handle(new ApiRequest(target, CONTENT_TYPE, () -> body, ApiRequest.Authentication.as(caller), requestId, null));
+        return handle(new ApiRequest(target, CONTENT_TYPE, () -> body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                ApiRequest.Authentication.as(caller), requestId, null));
     }
 
     public ApiResponse handle(ApiRequest request) {

@@ -75,7 +75,7 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
                 ? () -> identityOf(event)
                 : () -> verifier.verify(signedRequestOf(event, body.bytes()));
         ApiResponse response = protocol.handle(new ApiRequest(header(event, "X-Amz-Target"), header(event, "Content-Type"),
-                () -> JsonBodies.text(body.bytes()), authentication, requestIdOf(event),
+                body::bytes, authentication, requestIdOf(event),
                 header(event, AwsJsonProtocol.CALL_ID_HEADER)));
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())

@@ -11,14 +11,18 @@ import java.util.Optional;
  * What an instance read of each key, trusted for a bounded time: a request signed with a key read
  * less than {@code ttl} ago costs no table read and no KMS call. The same bound is how long a
  * deactivated or deleted key may still be accepted (the documented revocation latency), and how
- * long a key issued after someone tried its id stays unknown. At most {@value #MAX_ENTRIES} keys
- * are held, the least recently used dropped first, so no stream of made-up key ids can grow it.
+ * long a key issued after someone tried its id stays unknown. Bounded by time first: when full, the
+ * entries older than the TTL (of no more use) go; only a flood of fresh ids beyond
+ * {@value #MAX_ENTRIES} (a bound by memory: an entry with its derived signer is about 1 KB, so 50 MB
+ * at most) drops the least recently used, so no stream of made-up key ids can grow it. There is no
+ * miss-rate cliff below that: 10,000 keys in round-robin use all stay cached (it once held 1,000,
+ * and 1,001 keys in turn missed every time).
  * A key's use is noted at most once per {@code ttl} per instance: last-used times are approximate,
  * as IAM's are.
  */
 public final class CachedAccessKeys implements AccessKeys {
 
-    static final int MAX_ENTRIES = 1000;
+    static final int MAX_ENTRIES = 50_000;
 
     private record Entry(Optional<AccessKey> key, Instant readAt, boolean useRecorded) {
     }
@@ -26,10 +30,24 @@ public final class CachedAccessKeys implements AccessKeys {
     private final AccessKeys source;
     private final Duration ttl;
     private final Clock clock;
+    /** When entries past their TTL were last swept out; a full map sweeps at most once a TTL, else drops its eldest. */
+    private Instant swept = Instant.MIN;
     private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > MAX_ENTRIES;
+            if (size() <= MAX_ENTRIES) {
+                return false;
+            }
+            Instant now = clock.instant();
+            if (!now.isBefore(swept.plus(ttl))) {
+                swept = now;
+                Instant stale = now.minus(ttl);
+                values().removeIf(entry -> !entry.readAt().isAfter(stale));
+            }
+            if (size() > MAX_ENTRIES) {
+                remove(eldest.getKey());
+            }
+            return false;
         }
     };
 

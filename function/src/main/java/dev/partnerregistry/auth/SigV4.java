@@ -158,20 +158,61 @@ public final class SigV4 {
     }
 
     public static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        // digest() resets it: the thread's one instance serves every hash it makes, with no provider lookup.
+        return SHA_256.get().digest(bytes);
     }
 
     static byte[] hmac(byte[] key, String data) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            Mac mac = HMAC_SHA_256.get();
+            mac.init(new SecretKeySpec(key, HMAC));
             return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
+
+    /**
+     * A Mac keyed with {@code signingKey}, to sign with by {@link #signature(Mac, String)}: kept with
+     * the key it was derived for, so that a request's signature costs one HMAC on a copy of it rather
+     * than the four of the key's derivation, a provider lookup and a key schedule.
+     */
+    public static Mac signer(byte[] signingKey) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(signingKey, HMAC));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The signature with a {@link #signer}, which is left as it was (each call signs with a clone), as lower-case hex. */
+    public static String signature(Mac signer, String stringToSign) {
+        Mac mac;
+        try {
+            mac = (Mac) signer.clone();
+        } catch (CloneNotSupportedException notCloneable) {
+            // The JDK's HmacSHA256 clones; only a foreign provider would not, and none is installed.
+            throw new IllegalStateException("HmacSHA256 Macs cannot be cloned here", notCloneable);
+        }
+        return hex(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final String HMAC = "HmacSHA256";
+    /** Thread-confined instances: a Lambda instance serves one request at a time, the local server one per thread. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
+    private static final ThreadLocal<Mac> HMAC_SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance(HMAC);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 }

@@ -8,8 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,7 +32,6 @@ public final class SignatureVerifier {
     /** Headers a signature must cover, besides whatever else the client chose to sign. */
     static final List<String> REQUIRED_SIGNED_HEADERS = List.of("host", "x-amz-date", "x-amz-target", "content-type");
     static final int MAX_AUTHORIZATION_LENGTH = 8192;
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final String MISMATCH = "The request signature we calculated does not match the signature you provided. "
             + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
@@ -92,21 +92,19 @@ public final class SignatureVerifier {
                 throw new RegistryException.InvalidSignature("'" + displayName(required) + "' must be a 'SignedHeader' in the AWS Authorization.");
             }
         }
-        Instant signedAt;
-        try {
-            signedAt = Instant.from(AMZ_DATE.parse(amzDate));
-        } catch (DateTimeParseException e) {
+        Instant signedAt = parseAmzDate(amzDate);
+        if (signedAt == null) {
             throw new RegistryException.IncompleteSignature("Date must be in ISO-8601 'basic format'. Got '" + amzDate
                     + "'. See http://en.wikipedia.org/wiki/ISO_8601");
         }
         Instant now = clock.instant();
         if (signedAt.isBefore(now.minus(MAX_SKEW))) {
             throw new RegistryException.InvalidSignature("Signature expired: " + amzDate + " is now earlier than "
-                    + AMZ_DATE.format(now.minus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " - 15 min.)");
+                    + formatAmzDate(now.minus(MAX_SKEW)) + " (" + formatAmzDate(now) + " - 15 min.)");
         }
         if (signedAt.isAfter(now.plus(MAX_SKEW))) {
             throw new RegistryException.InvalidSignature("Signature not yet current: " + amzDate + " is still later than "
-                    + AMZ_DATE.format(now.plus(MAX_SKEW)) + " (" + AMZ_DATE.format(now) + " + 15 min.)");
+                    + formatAmzDate(now.plus(MAX_SKEW)) + " (" + formatAmzDate(now) + " + 15 min.)");
         }
         if (!parsed.algorithm().equals(SigV4.ALGORITHM)) {
             throw new RegistryException.IncompleteSignature("Unsupported AWS 'algorithm': '" + parsed.algorithm()
@@ -151,8 +149,7 @@ public final class SignatureVerifier {
         boolean hostServed = request.host() != null && request.host().equalsIgnoreCase(request.header("host"));
         String canonicalRequest = SigV4.canonicalRequest(request, signedHeaders, payloadHash);
         String credentialScope = scope[1] + '/' + scope[2] + '/' + scope[3] + '/' + scope[4];
-        String expected = SigV4.signature(SigV4.signingKey(key.secretAccessKey(), scope[1], scope[2], scope[3]),
-                SigV4.stringToSign(amzDate, credentialScope, canonicalRequest));
+        String expected = SigV4.signature(key.signer(scope[1], scope[2], scope[3]), SigV4.stringToSign(amzDate, credentialScope, canonicalRequest));
         boolean signatureMatches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
                 parsed.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
         // A signature made for another host, or over a body other than the one received, is a mismatch as AWS
@@ -162,6 +159,59 @@ public final class SignatureVerifier {
         }
         keys.recordUse(accessKeyId, now);
         return new Caller(key.principalArn());
+    }
+
+    /**
+     * {@code yyyyMMdd'T'HHmmss'Z'} read by hand (a DateTimeFormatter parse costs more than the rest of
+     * the checks together): the instant, or null if the text is not that, or not a real date and time.
+     */
+    static Instant parseAmzDate(String text) {
+        if (text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
+            return null;
+        }
+        int year = digits(text, 0, 4);
+        int month = digits(text, 4, 6);
+        int day = digits(text, 6, 8);
+        int hour = digits(text, 9, 11);
+        int minute = digits(text, 11, 13);
+        int second = digits(text, 13, 15);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        return Instant.ofEpochSecond(LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second);
+    }
+
+    /** The decimal number in {@code text[from, to)}, or -1 if any of it is not an ASCII digit. */
+    private static int digits(String text, int from, int to) {
+        int value = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
+    /** {@code yyyyMMdd'T'HHmmss'Z'}, for the answers that quote the server's time. */
+    static String formatAmzDate(Instant instant) {
+        LocalDateTime t = LocalDateTime.ofEpochSecond(instant.getEpochSecond(), 0, ZoneOffset.UTC);
+        StringBuilder text = new StringBuilder(16);
+        pad(text, t.getYear(), 4);
+        pad(text, t.getMonthValue(), 2);
+        pad(text, t.getDayOfMonth(), 2);
+        text.append('T');
+        pad(text, t.getHour(), 2);
+        pad(text, t.getMinute(), 2);
+        pad(text, t.getSecond(), 2);
+        return text.append('Z').toString();
+    }
+
+    private static void pad(StringBuilder text, int value, int width) {
+        String digits = Integer.toString(value);
+        text.append("0".repeat(Math.max(0, width - digits.length()))).append(digits);
     }
 
     private static String displayName(String header) {

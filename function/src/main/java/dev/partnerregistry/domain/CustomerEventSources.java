@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The customer side of partner event sources: a caller acts for the account of its principal, if
@@ -47,13 +46,9 @@ public final class CustomerEventSources {
         int pageSize = limit == null ? PartnerRegistry.DEFAULT_PAGE_SIZE : limit;
         // The token binds the prefix and the account, so that it never pages another account's list.
         String scope = access.account() + ":" + (namePrefix == null ? "" : namePrefix);
-        List<PartnerEventSource> found = store.listOffered(namePrefix,
-                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, scope, now), pageSize + 1, access, shownToCustomer(now));
-        if (found.size() <= pageSize) {
-            return new PartnerRegistry.SourcePage(found, null);
-        }
-        List<PartnerEventSource> page = found.subList(0, pageSize);
-        return new PartnerRegistry.SourcePage(List.copyOf(page), pageTokens.issue(scope, page.get(pageSize - 1).name(), now));
+        PartnerSourceStore.Listing found = store.listOffered(namePrefix,
+                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, scope, now), pageSize + 1, access, Shown.toCustomer(now));
+        return PartnerRegistry.SourcePage.of(found, pageSize, lastName -> pageTokens.issue(scope, lastName, now));
     }
 
     public PartnerEventSource describeEventSource(String name, Caller caller) {
@@ -209,12 +204,7 @@ public final class CustomerEventSources {
     }
 
     private Optional<PartnerEventSource> offered(String name, CustomerAccess access) {
-        return store.findOffered(name, access).filter(shownToCustomer(clock.instant()));
-    }
-
-    /** A customer sees every state, DELETED included (its bus is still there), but no expired source. */
-    static Predicate<PartnerEventSource> shownToCustomer(Instant now) {
-        return source -> !source.expiredAt(now);
+        return store.findOffered(name, access).filter(Shown.toCustomer(clock.instant()));
     }
 
     /**

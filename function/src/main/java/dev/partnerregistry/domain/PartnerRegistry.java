@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The partner-side operations of EventBridge's partner-event-source API. Knows nothing of HTTP or
@@ -72,14 +71,9 @@ public final class PartnerRegistry {
         Instant now = now();
         Access access = access(RegistryOperation.LIST_PARTNER_EVENT_SOURCES, namePrefix, caller, arnOf(namePrefix) + "*");
         int pageSize = limit == null ? DEFAULT_PAGE_SIZE : limit;
-        // One more than asked tells whether another page exists, so a token never leads to an empty page.
-        List<PartnerEventSource> found = store.list(namePrefix,
-                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now), pageSize + 1, access, shownToPartner(now));
-        if (found.size() <= pageSize) {
-            return new SourcePage(found, null);
-        }
-        List<PartnerEventSource> page = found.subList(0, pageSize);
-        return new SourcePage(List.copyOf(page), pageTokens.issue(namePrefix, page.get(pageSize - 1).name(), now));
+        PartnerSourceStore.Listing found = store.list(namePrefix,
+                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now), pageSize + 1, access, Shown.toPartner(now));
+        return SourcePage.of(found, pageSize, lastName -> pageTokens.issue(namePrefix, lastName, now));
     }
 
     /** A source is offered to exactly one account, so there is never a second page. */
@@ -116,18 +110,13 @@ public final class PartnerRegistry {
         throw new RegistryException.ConcurrentModification();
     }
 
-    /** A partner sees neither a source it deleted (DELETED, kept for the customer's bus) nor an expired one. */
-    static Predicate<PartnerEventSource> shownToPartner(Instant now) {
-        return source -> source.state() != PartnerEventSource.SourceState.DELETED && !source.expiredAt(now);
-    }
-
     public String arnOf(String name) {
         return "arn:" + partition + ":events:" + region + "::event-source/" + name;
     }
 
     private PartnerEventSource find(String name, RegistryOperation operation, Caller caller) {
         return store.find(name, access(operation, name, caller, arnOf(name)))
-                .filter(shownToPartner(now()))
+                .filter(Shown.toPartner(now()))
                 .orElseThrow(() -> new RegistryException.ResourceNotFound(name));
     }
 
@@ -144,5 +133,20 @@ public final class PartnerRegistry {
     }
 
     public record SourcePage(List<PartnerEventSource> sources, String nextToken) {
+
+        /**
+         * The page a listing of one more than {@code pageSize} makes: that one more says another page
+         * exists, so a full last page has no token. A listing cut short by the store's bounded reading
+         * makes a short page, possibly empty, whose token continues where the store stopped reading:
+         * as EventBridge may, a page holds fewer than Limit with a NextToken.
+         */
+        static SourcePage of(PartnerSourceStore.Listing found, int pageSize, java.util.function.Function<String, String> tokenAfter) {
+            List<PartnerEventSource> sources = found.sources();
+            if (sources.size() > pageSize) {
+                List<PartnerEventSource> page = List.copyOf(sources.subList(0, pageSize));
+                return new SourcePage(page, tokenAfter.apply(page.get(pageSize - 1).name()));
+            }
+            return new SourcePage(List.copyOf(sources), found.readThrough() == null ? null : tokenAfter.apply(found.readThrough()));
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.partnerregistry.domain;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -36,12 +35,21 @@ public interface PartnerSourceStore {
     Optional<PartnerEventSource> find(String name, Access access);
 
     /**
-     * Sources of the partner whose names start with {@code prefix} and that {@code shown} admits, in
-     * name order, after the name {@code exclusiveStartName} gives (null: from the first). It is asked
-     * only once access holds, so that a bad NextToken never answers before OperationDisabled or AccessDenied.
+     * Up to {@code limit} sources of the partner whose names start with {@code prefix} and that
+     * {@code shown} admits, in name order, after the name {@code exclusiveStartName} gives (null: from
+     * the first). It is asked only once access holds, so that a bad NextToken never answers before
+     * OperationDisabled or AccessDenied. The work is bounded whatever hides in the range (expired,
+     * DELETED): fewer than {@code limit} sources with a {@link Listing#readThrough()} say that the
+     * store stopped reading there, and the rest of the range follows that name.
      */
-    List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
-                                  Predicate<PartnerEventSource> shown);
+    Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access, Shown shown);
+
+    /**
+     * A listing's sources, and where it stopped reading before the end of its range with fewer than
+     * asked (null: it reached the end, or found as many as asked).
+     */
+    record Listing(List<PartnerEventSource> sources, String readThrough) {
+    }
 
     /**
      * The partner's delete of {@code stored}, if it is still as read: the item goes (or becomes
@@ -73,8 +81,7 @@ public interface PartnerSourceStore {
      * As {@link #list}, over the sources offered to the customer's account, names starting with
      * {@code prefix} (null: all); none for a caller the account has not granted.
      */
-    List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
-                                         Predicate<PartnerEventSource> shown);
+    Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access, Shown shown);
 
     /**
      * A customer's change of {@code stored} into {@code next} (state, expiry, bus), or with a null

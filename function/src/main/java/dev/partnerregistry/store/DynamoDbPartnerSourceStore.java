@@ -14,6 +14,7 @@ import dev.partnerregistry.domain.PartnerSourceStore;
 import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.domain.RegistryOperation;
 import java.time.Duration;
+import dev.partnerregistry.domain.Shown;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.function.Predicate;
+import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -33,7 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.Get;
 import software.amazon.awssdk.services.dynamodb.model.ItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -235,19 +235,8 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     /** The items at {@code keys} (at most 100), by key; consistent, unprocessed keys asked again. */
     private Map<Map<String, AttributeValue>, Map<String, AttributeValue>> batchGet(List<Map<String, AttributeValue>> keys) {
         Map<Map<String, AttributeValue>, Map<String, AttributeValue>> found = new HashMap<>();
-        List<Map<String, AttributeValue>> pending = keys;
-        for (int attempt = 0; !pending.isEmpty(); attempt++) {
-            if (attempt == 5) {
-                throw new RegistryException.Throttling();
-            }
-            List<Map<String, AttributeValue>> ask = pending;
-            var response = DynamoDbErrors.call(() -> dynamoDb.batchGetItem(r -> r.requestItems(Map.of(tableName,
-                    software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes.builder().keys(ask).consistentRead(true).build()))));
-            for (Map<String, AttributeValue> item : response.responses().getOrDefault(tableName, List.of())) {
-                found.put(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)), item);
-            }
-            var unprocessed = response.unprocessedKeys().get(tableName);
-            pending = unprocessed == null ? List.of() : unprocessed.keys();
+        for (Map<String, AttributeValue> item : ConsistentBatchGet.items(dynamoDb, tableName, keys)) {
+            found.put(Map.of(PARTITION_KEY, item.get(PARTITION_KEY), SORT_KEY, item.get(SORT_KEY)), item);
         }
         return found;
     }
@@ -262,30 +251,29 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
-                                                Predicate<PartnerEventSource> shown) {
+    public Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access, Shown shown) {
         if (readCustomerAccess(access, null) == null) {
             // As for a granted account that is offered nothing: a bad NextToken is still refused as such.
             exclusiveStartName.get();
-            return List.of();
+            return new Listing(List.of(), null);
         }
         String after = exclusiveStartName.get();
-        Map<String, AttributeValue> startKey = null;
-        if (after != null) {
-            startKey = new HashMap<>(RegistryTable.sourceKey(Constraints.partnerOf(after), after));
+        Map<String, AttributeValue> startKey = after == null ? null : new HashMap<>(RegistryTable.sourceKey(Constraints.partnerOf(after), after));
+        if (startKey != null) {
             startKey.put(ACCOUNT, AttributeValue.fromS(access.account()));
         }
+        Map<String, String> keyNames = Map.of("#account", ACCOUNT, "#sk", SORT_KEY);
+        Map<String, AttributeValue> keyValues = Map.of(
+                ":account", AttributeValue.fromS(access.account()),
+                ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix == null ? "" : prefix)));
         // The index is eventually consistent, as DynamoDB's global indexes are: a source created a moment ago may
         // be missing from a list for that moment, as EventBridge's lists may lag.
-        return page(startKey, limit, shown, from -> dynamoDb.query(r -> r.tableName(tableName)
-                .indexName(RegistryTable.ACCOUNT_INDEX)
-                .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)")
-                .expressionAttributeNames(Map.of("#account", ACCOUNT, "#sk", SORT_KEY))
-                .expressionAttributeValues(Map.of(
-                        ":account", AttributeValue.fromS(access.account()),
-                        ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix == null ? "" : prefix))))
-                .limit(limit)
-                .exclusiveStartKey(from)));
+        return DynamoDbErrors.call(() -> SourceListing.page(startKey, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
+                        .tableName(tableName)
+                        .indexName(RegistryTable.ACCOUNT_INDEX)
+                        .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)"), keyNames, keyValues)
+                .limit(window)
+                .exclusiveStartKey(from))));
     }
 
     @Override
@@ -332,40 +320,20 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
-                                         Predicate<PartnerEventSource> shown) {
+    public Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access, Shown shown) {
         readWithAccess(access, null);
         String after = exclusiveStartName.get();
         Map<String, AttributeValue> startKey = after == null ? null : RegistryTable.sourceKey(access.partner(), after);
-        return page(startKey, limit, shown, from -> dynamoDb.query(r -> r.tableName(tableName)
-                .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)")
-                .expressionAttributeNames(Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY))
-                .expressionAttributeValues(Map.of(
-                        ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
-                        ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix))))
+        Map<String, String> keyNames = Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY);
+        Map<String, AttributeValue> keyValues = Map.of(
+                ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
+                ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix)));
+        return DynamoDbErrors.call(() -> SourceListing.page(startKey, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
+                        .tableName(tableName)
+                        .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)"), keyNames, keyValues)
                 .consistentRead(true)
-                .limit(limit)
-                .exclusiveStartKey(from)));
-    }
-
-    /** Up to {@code limit} sources {@code shown} admits, querying on from where each Query stopped (1 MB, or its Limit). */
-    private static List<PartnerEventSource> page(Map<String, AttributeValue> startKey, int limit, Predicate<PartnerEventSource> shown,
-                                                 Function<Map<String, AttributeValue>, QueryResponse> query) {
-        return DynamoDbErrors.call(() -> {
-            List<PartnerEventSource> page = new ArrayList<>(limit);
-            Map<String, AttributeValue> from = startKey;
-            do {
-                QueryResponse response = query.apply(from);
-                for (Map<String, AttributeValue> item : response.items()) {
-                    PartnerEventSource source = SourceItem.source(item);
-                    if (page.size() < limit && shown.test(source)) {
-                        page.add(source);
-                    }
-                }
-                from = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-            } while (from != null && page.size() < limit);
-            return page;
-        });
+                .limit(window)
+                .exclusiveStartKey(from))));
     }
 
     /**

@@ -70,7 +70,7 @@ public final class RegistryTable {
 
     /**
      * A customer's sources: partition key {@link #ACCOUNT} (only source items carry it), sort key
-     * {@link #SORT_KEY} ({@code SOURCE#<name>}), so ListEventSources is one Query by account and prefix.
+     * {@link #SORT_KEY} ({@code SOURCE#<name>}), so ListEventSources Queries by account and prefix.
      */
     public static final String ACCOUNT_INDEX = "byAccount";
     /** PENDING sources by expiry: partition key {@link #EXPIRY_QUEUE}, sort key {@link #EXPIRES_AT}; the sweep's Query. */
@@ -130,8 +130,8 @@ public final class RegistryTable {
      * count it out (only counters), the function's own attribute rules applying.
      */
     public static final List<String> SWEEP_QUERIED_INDEXES = List.of(EXPIRY_INDEX);
-    /** The sweep reads each source the index names, consistently, before it decides: the index lags the table. */
-    public static final List<String> SWEEP_READ_ACTIONS = List.of("dynamodb:GetItem");
+    /** The sweep reads the sources the index names, consistently, before it decides (the index lags): a page at once, or one (the audit's repair). */
+    public static final List<String> SWEEP_READ_ACTIONS = List.of("dynamodb:BatchGetItem", "dynamodb:GetItem");
     public static final List<String> SWEEP_SOURCE_ACTIONS = List.of("dynamodb:DeleteItem", "dynamodb:UpdateItem");
     /** Every attribute a counter update names. */
     public static final List<String> COUNTER_ATTRIBUTES = List.of(PARTITION_KEY, SORT_KEY, SOURCE_COUNT, COUNT_CHANGES);
@@ -149,6 +149,14 @@ public final class RegistryTable {
 
     public static String sourceSortKey(String name) {
         return SOURCE_SORT_KEY_PREFIX + name;
+    }
+
+    /** The source name a source item's sort key holds. */
+    static String nameOfSortKey(String sortKey) {
+        if (!sortKey.startsWith(SOURCE_SORT_KEY_PREFIX)) {
+            throw new IllegalArgumentException("not a source's sort key: " + sortKey);
+        }
+        return sortKey.substring(SOURCE_SORT_KEY_PREFIX.length());
     }
 
     /** The partner item: who may act for the partner, and its own limit. */

@@ -24,6 +24,9 @@ final class SourceLimit {
     /** A missing counter (lost, or never written) goes to zero and never fails the delete. */
     static final String COUNT_ONE_LESS = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :one) - :one, "
             + COUNT_CHANGES + " = if_not_exists(" + COUNT_CHANGES + ", :zero) + :one";
+    /** {@code :fewer} sources out at once (the sweep's batch); a missing counter goes to zero. */
+    static final String COUNT_FEWER = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :fewer) - :fewer, "
+            + COUNT_CHANGES + " = if_not_exists(" + COUNT_CHANGES + ", :zero) + :one";
     /** One source out and one in (an expired source replaced): the count stays, the change is counted. */
     static final String COUNT_UNCHANGED = "SET " + SOURCE_COUNT + " = if_not_exists(" + SOURCE_COUNT + ", :one) + :zero, "
             + COUNT_CHANGES + " = if_not_exists(" + COUNT_CHANGES + ", :zero) + :one";

@@ -66,6 +66,27 @@ class AwsJsonProtocolTest {
     }
 
     @Test
+    void anythingAfterTheValueIsSerializationExceptionButTrailingWhitespaceIsNot() {
+        for (String body : List.of("{}x", "{}]", "{} 1", "{}{", "{}\"\"")) {
+            assertError(call("AWSEvents.CreatePartnerEventSource", body), 400, "SerializationException",
+                    "{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid JSON.\"}");
+        }
+        assertEquals("ValidationException", call("AWSEvents.DescribePartnerEventSource", "{\"Name\":\"aws.partner.bad\"} \r\n\t ")
+                .headers().get("x-amzn-ErrorType"));
+    }
+
+    @Test
+    void aBodyThatIsNotUtf8IsSerializationException() {
+        byte[] utf16 = "{\"Name\":\"aws.partner/example.com/x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        byte[] badUtf8 = {'{', '"', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, '"', '}'};
+        for (byte[] body : List.of(utf16, badUtf8)) {
+            assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", "application/x-amz-json-1.1", () -> body,
+                            ApiRequest.Authentication.as(CALLER), "req-1", null)), 400, "SerializationException",
+                    "{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid JSON.\"}");
+        }
+    }
+
+    @Test
     void aDuplicatedMemberIsSerializationException() {
         assertEquals(400, call("AWSEvents.CreatePartnerEventSource",
                 "{\"Name\":\"aws.partner/a/b/c\",\"Name\":\"aws.partner/x/y/z\",\"Account\":\"123456789012\"}").statusCode());
@@ -170,7 +191,7 @@ class AwsJsonProtocolTest {
 
     @Test
     void aBodyOfAnotherMediaTypeIsSerializationExceptionWhileJsonOrNoneIsRead() {
-        String body = "{\"Name\": \"aws.partner.bad\"}";
+        byte[] body = "{\"Name\": \"aws.partner.bad\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
         for (String other : List.of("text/plain", "application/x-www-form-urlencoded", "application/xml; charset=utf-8")) {
             assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", other, () -> body, ApiRequest.Authentication.as(CALLER), "req-1", null)),
                     400, "SerializationException",

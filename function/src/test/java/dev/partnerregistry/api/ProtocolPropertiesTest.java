@@ -327,10 +327,10 @@ class ProtocolPropertiesTest {
         }
 
         @Override
-        public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
-                                             java.util.function.Predicate<PartnerEventSource> shown) {
+        public Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
+                            dev.partnerregistry.domain.Shown shown) {
             exclusiveStartName.get();
-            return List.of();
+            return new Listing(List.of(), null);
         }
 
         @Override
@@ -344,11 +344,10 @@ class ProtocolPropertiesTest {
         }
 
         @Override
-        public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit,
-                                                    dev.partnerregistry.domain.CustomerAccess access,
-                                                    java.util.function.Predicate<PartnerEventSource> shown) {
+        public Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit,
+                                   dev.partnerregistry.domain.CustomerAccess access, dev.partnerregistry.domain.Shown shown) {
             exclusiveStartName.get();
-            return List.of();
+            return new Listing(List.of(), null);
         }
 
         @Override

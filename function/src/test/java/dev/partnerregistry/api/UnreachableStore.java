@@ -8,6 +8,7 @@ import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerEvents;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.domain.PartnerSourceStore;
+import dev.partnerregistry.domain.Shown;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** A store that must never be reached: these requests are all decided before storage. */
@@ -48,8 +48,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
-                                         Predicate<PartnerEventSource> shown) {
+    public Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access, Shown shown) {
         throw new AssertionError("reached the store");
     }
 
@@ -69,8 +68,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public List<PartnerEventSource> listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access,
-                                                Predicate<PartnerEventSource> shown) {
+    public Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access, Shown shown) {
         throw new AssertionError("reached the store");
     }
 

@@ -88,6 +88,32 @@ class CachedAccessKeysTest {
         assertEquals(List.of("MADEUP0"), reads, "the oldest entries were dropped");
     }
 
+    @Test
+    void tenThousandKeysInRoundRobinUseAreEachReadOnceWithinTheirTtl() {
+        for (int i = 0; i < 10_000; i++) {
+            stored.put("K" + i, new AccessKey("K" + i, "arn", true, "s"));
+        }
+        for (int pass = 0; pass < 3; pass++) {
+            for (int i = 0; i < 10_000; i++) {
+                cache.find("K" + i);
+            }
+        }
+        assertEquals(10_000, reads.size(), "one read per key, then none: no miss-rate cliff");
+    }
+
+    @Test
+    void whenFullTheEntriesPastTheirTtlGoBeforeAnyFreshOne() {
+        for (int i = 0; i < CachedAccessKeys.MAX_ENTRIES; i++) {
+            cache.find("OLD" + i);
+        }
+        clock.advance(TTL);
+        cache.find("FRESH0");
+        cache.find("FRESH1");
+        reads.clear();
+        cache.find("FRESH0");
+        assertEquals(List.of(), reads, "a fresh entry stays while stale ones make room");
+    }
+
     private static final class MutableClock extends Clock {
         private Instant now;
 

@@ -230,6 +230,35 @@ class SignatureVerifierTest {
         assertEquals(List.of(), usesRecorded);
     }
 
+    @Test
+    void anXAmzDateThatIsNotBasicIso8601IsIncompleteSignature() {
+        for (String date : List.of("2026-11-27T10:00:00Z", "20261127T100000", "20261127t100000Z", "2026112710000Z0", "20261131T100000Z",
+                "20261127T240000Z", "20261127T106000Z", "20260229T100000Z", "+0261127T100000Z", "20261127T10000\u0661Z")) {
+            assertRefused("IncompleteSignatureException", "Date must be in ISO-8601 'basic format'. Got '" + date
+                    + "'. See http://en.wikipedia.org/wiki/ISO_8601", with(signed(), "x-amz-date", date));
+        }
+    }
+
+    @Test
+    void anXAmzDateIsReadAsTheInstantItNames() {
+        assertEquals(Instant.parse("2026-11-27T10:00:00Z"), SignatureVerifier.parseAmzDate("20261127T100000Z"));
+        assertEquals(Instant.parse("2028-02-29T23:59:59Z"), SignatureVerifier.parseAmzDate("20280229T235959Z"));
+        assertEquals(Instant.parse("1970-01-01T00:00:00Z"), SignatureVerifier.parseAmzDate("19700101T000000Z"));
+        assertEquals("20280229T235959Z", SignatureVerifier.formatAmzDate(Instant.parse("2028-02-29T23:59:59.900Z")));
+    }
+
+    @Test
+    void aKeysSigningKeyIsDerivedOncePerDateAndStillVerifiesTheNextDaysRequests() {
+        AccessKey key = keys.get(KEY_ID);
+        javax.crypto.Mac first = key.signer("20261127", "us-east-1", "events");
+        assertEquals(PRINCIPAL, verifier.verify(signed()).principalArn());
+        assertEquals(first, key.signer("20261127", "us-east-1", "events"), "the same day's signer is the one derived before");
+        javax.crypto.Mac nextDay = key.signer("20261128", "us-east-1", "events");
+        assertEquals(SigV4.signature(SigV4.signingKey(SECRET, "20261128", "us-east-1", "events"), "text"), SigV4.signature(nextDay, "text"));
+        assertEquals(SigV4.signature(nextDay, "text"), SigV4.signature(nextDay, "text"), "signing leaves the signer as it was");
+        assertEquals(PRINCIPAL, verifier.verify(signed()).principalArn(), "back to the first day: derived again, still right");
+    }
+
     private void assertMismatch(SignedRequest request) {
         assertRefused("InvalidSignatureException", "The request signature we calculated does not match the signature you provided. "
                 + "Check your AWS Secret Access Key and signing method. Consult the service documentation for details.", request);

@@ -74,8 +74,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public List<PartnerEventSource> list(String prefix, java.util.function.Supplier<String> startName, int limit, Access access,
-                                         java.util.function.Predicate<PartnerEventSource> shown) {
+    public Listing list(String prefix, java.util.function.Supplier<String> startName, int limit, Access access, Shown shown) {
         enforce(access);
         return page(prefix, startName.get(), limit, s -> s.partner().equals(access.partner()) && shown.test(s));
     }
@@ -125,8 +124,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public List<PartnerEventSource> listOffered(String prefix, java.util.function.Supplier<String> startName, int limit, CustomerAccess access,
-                                                java.util.function.Predicate<PartnerEventSource> shown) {
+    public Listing listOffered(String prefix, java.util.function.Supplier<String> startName, int limit, CustomerAccess access, Shown shown) {
         boolean granted = granted(access);
         return page(prefix == null ? "" : prefix, startName.get(), limit, s -> granted && s.account().equals(access.account()) && shown.test(s));
     }
@@ -144,14 +142,15 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
         return true;
     }
 
-    private List<PartnerEventSource> page(String prefix, String exclusiveStartName, int limit, java.util.function.Predicate<PartnerEventSource> in) {
+    /** Reads the whole range: the in-memory store has no engine whose work to bound, so it never stops short. */
+    private Listing page(String prefix, String exclusiveStartName, int limit, java.util.function.Predicate<PartnerEventSource> in) {
         List<PartnerEventSource> page = new ArrayList<>();
         for (PartnerEventSource source : (exclusiveStartName == null ? sources : sources.tailMap(exclusiveStartName, false)).values()) {
             if (source.name().startsWith(prefix) && in.test(source) && page.size() < limit) {
                 page.add(source);
             }
         }
-        return page;
+        return new Listing(page, null);
     }
 
     /** OperationDisabled first; then whether the account grants the caller (not granted: nothing is offered to it). */

@@ -180,9 +180,9 @@ class ExpirySweepTest {
                         Map.of("Sid", "FindExpiredSources", "Effect", "Allow",
                                 "Action", "dynamodb:Query",
                                 "Resource", Map.of("Fn::Join", List.of("", List.of(table, "/index/byExpiry")))),
-                        // The index lags the table: each source is read as it is now before it is written.
+                        // The index lags the table: the sources are read as they are now (a page at once) before they are written.
                         Map.of("Sid", "ReadExpiredSources", "Effect", "Allow",
-                                "Action", "dynamodb:GetItem",
+                                "Action", List.of("dynamodb:BatchGetItem", "dynamodb:GetItem"),
                                 "Resource", table,
                                 "Condition", Map.of(
                                         "ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", List.of("SOURCES#*")),

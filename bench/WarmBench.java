@@ -1,0 +1,429 @@
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import com.sun.net.httpserver.HttpServer;
+import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.store.AwsJsonClient;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.Get;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.TransactGetItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * The warm benchmark (make bench-warm): the registry's own CPU per request against a lean program
+ * making the same AWS calls, in one JVM, interleaved batch by batch, with the outside world (DynamoDB,
+ * KMS, SQS) answered by an instant local stub of canned success JSON, so that what is measured is
+ * our side's work, not the engine's. Per operation (create, describe, list with Limit=10,
+ * PutPartnerEvents of 10), the median over ROUNDS of each round's handler and lean CPU per request
+ * (ThreadMXBean, the calling thread: the stub answers on its own threads), and their ratio.
+ * The handler runs as deployed: Lambda's handleRequest on API Gateway events, in the registry-keys
+ * mode (each request's SigV4 signature verified; AUTH_MODE=aws-iam for API Gateway's identity), its
+ * request log written (to nowhere). Events are signed before a batch, outside the measurement.
+ * Then the list growth: the handler's list CPU with 100 and 10,000 sources in the partner's range,
+ * all live, and 10,000 expired beside 3 live (the stub answers the Query as DynamoDB would: at most
+ * Limit items read, the filter applied in the engine).
+ */
+public final class WarmBench {
+
+    static final String TABLE = "bench";
+    static final String PARTNER = "example.com";
+    static final String PRINCIPAL = "arn:aws:iam::123456789012:user/example-partner";
+    static final String KEY_ID = "PRKABENCHEXAMPLE0001";
+    static final String SECRET = "benchSecretBenchSecretBenchSecretBench00";
+    static final String HOST = BenchEvents.HOST;
+    static final String SOURCE = "aws.partner/example.com/bench/source";
+    static final long FAR = 4_102_444_800_000L;   // 2100-01-01
+    static final int ROUNDS = Integer.parseInt(System.getenv().getOrDefault("ROUNDS", "15"));
+    static final int BATCH = Integer.parseInt(System.getenv().getOrDefault("BATCH", "200"));
+    /** Requests per round in the list growth: fewer, since code without bounded lists reads every expired source. */
+    static final int GROWTH_BATCH = Integer.parseInt(System.getenv().getOrDefault("GROWTH_BATCH", "20"));
+    static final boolean IAM = "aws-iam".equals(System.getenv("AUTH_MODE"));
+    static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+    public static void main(String[] args) throws Exception {
+        Stub stub = new Stub();
+        String endpoint = "http://127.0.0.1:" + stub.port();
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("TABLE_NAME", TABLE);
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "test");
+        env.put("AWS_SECRET_ACCESS_KEY", "test");
+        env.put("DYNAMODB_ENDPOINT", endpoint);
+        env.put("AUTH_MODE", IAM ? "aws-iam" : "registry-keys");
+        env.put("ACCESS_KEYS_KMS_KEY_ARN", "arn:aws:kms:us-east-1:123456789012:key/bench");
+        env.put("KMS_ENDPOINT", endpoint);
+        env.put("EVENT_QUEUE_URL", endpoint + "/123456789012/delivery");
+        env.put("SQS_ENDPOINT", endpoint);
+        PrintStream out = System.out;
+        // The request log is written as in Lambda, to nowhere (BENCH_LOG=1: to stderr, to see what went wrong).
+        System.setOut(System.getenv("BENCH_LOG") != null ? System.err : new PrintStream(OutputStream.nullOutputStream()));
+        RegistryAssembly.Function function = RegistryAssembly.lambda(env);
+        PartnerRegistryHandler handler = new PartnerRegistryHandler(function.protocol(), function.verifier());
+        Lean lean = new Lean(URI.create(endpoint));
+
+        boolean warm = !"growth".equals(System.getenv("PARTS"));
+        out.printf("warm: handler (%s) vs lean, CPU per request on the calling thread, median of %d rounds of %d; java %s, %s%n",
+                IAM ? "aws-iam" : "registry-keys", ROUNDS, BATCH, System.getProperty("java.version"),
+                ManagementFactory.getRuntimeMXBean().getInputArguments());
+        if (warm) {
+            compareAll(out, handler, lean, stub);
+        }
+        growth(out, handler, stub);
+        stub.stop();
+        System.setOut(out);
+    }
+
+    static void compareAll(PrintStream out, PartnerRegistryHandler handler, Lean lean, Stub stub) {
+        out.println("operation            handler_us  lean_us  ratio");
+        compare(out, "create", handler, i -> event("CreatePartnerEventSource",
+                "{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}"), lean::create);
+        compare(out, "describe", handler, i -> event("DescribePartnerEventSource", "{\"Name\":\"" + SOURCE + "\"}"), lean::describe);
+        stub.sources(100, false);
+        compare(out, "list (Limit=10)", handler, i -> event("ListPartnerEventSources",
+                "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}"), lean::list);
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            entries.append(i == 0 ? "" : ",").append("{\"Source\":\"").append(SOURCE)
+                    .append("\",\"DetailType\":\"Order Placed\",\"Detail\":\"{\\\"orderId\\\":").append(i)
+                    .append(",\\\"items\\\":[{\\\"sku\\\":\\\"A-1\\\",\\\"qty\\\":2}]}\"}");
+        }
+        String put = "{\"Entries\":[" + entries + "]}";
+        compare(out, "PutPartnerEvents(10)", handler, i -> event("PutPartnerEvents", put), lean::put);
+        if (stub.queued == 0) {
+            throw new IllegalStateException("no event reached the stub's queue: the handler did not deliver");
+        }
+        out.println();
+    }
+
+    static void growth(PrintStream out, PartnerRegistryHandler handler, Stub stub) {
+        out.println("list growth: handler CPU per ListPartnerEventSources (Limit=10), and the Queries it sent per page");
+        out.println("sources in range              handler_us  queries/page");
+        double base = 0;
+        for (Object[] shape : new Object[][] {{100, false}, {10_000, false}, {10_000, true}}) {
+            int count = (Integer) shape[0];
+            boolean expired = (Boolean) shape[1];
+            stub.sources(count, expired);
+            IntFunction<APIGatewayProxyRequestEvent> list = i -> event("ListPartnerEventSources",
+                    "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}");
+            long[] perRound = new long[ROUNDS];
+            for (int round = -2; round < ROUNDS; round++) {
+                stub.queries = 0;
+                long cpu = batch(handler, list, GROWTH_BATCH);
+                if (round >= 0) {
+                    perRound[round] = cpu;
+                }
+            }
+            double us = median(perRound) / 1000.0;
+            base = base == 0 ? us : base;
+            out.printf("%-29s %10.1f  %12.1f   (%.2fx the first)%n", count + (expired ? " expired + 3 live" : " live"), us,
+                    stub.queries / (double) GROWTH_BATCH, us / base);
+        }
+    }
+
+    /** Interleaved: a batch of the handler, a batch of the lean program, ROUNDS times after two warm-up rounds. */
+    static void compare(PrintStream out, String name, PartnerRegistryHandler handler, IntFunction<APIGatewayProxyRequestEvent> events,
+                        Runnable lean) {
+        long[] h = new long[ROUNDS];
+        long[] l = new long[ROUNDS];
+        double[] ratios = new double[ROUNDS];
+        for (int round = -2; round < ROUNDS; round++) {
+            long handlerCpu = batch(handler, events);
+            long leanCpu = batch(lean);
+            if (round >= 0) {
+                h[round] = handlerCpu;
+                l[round] = leanCpu;
+                ratios[round] = handlerCpu / (double) leanCpu;
+            }
+        }
+        Arrays.sort(ratios);
+        out.printf("%-20s %10.1f %8.1f  %.2fx%n", name, median(h) / 1000.0, median(l) / 1000.0, ratios[ROUNDS / 2]);
+    }
+
+    /** CPU nanoseconds per request of a batch through the handler, the events made (and signed) first. */
+    static long batch(PartnerRegistryHandler handler, IntFunction<APIGatewayProxyRequestEvent> events) {
+        return batch(handler, events, BATCH);
+    }
+
+    static long batch(PartnerRegistryHandler handler, IntFunction<APIGatewayProxyRequestEvent> events, int size) {
+        List<APIGatewayProxyRequestEvent> made = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            made.add(events.apply(i));
+        }
+        long start = CPU.getCurrentThreadCpuTime();
+        for (APIGatewayProxyRequestEvent event : made) {
+            APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("the handler answered " + response.getStatusCode() + ": " + response.getBody());
+            }
+        }
+        return (CPU.getCurrentThreadCpuTime() - start) / size;
+    }
+
+    static long batch(Runnable lean) {
+        long start = CPU.getCurrentThreadCpuTime();
+        for (int i = 0; i < BATCH; i++) {
+            lean.run();
+        }
+        return (CPU.getCurrentThreadCpuTime() - start) / BATCH;
+    }
+
+    static double median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    /** An API Gateway event as the stack passes it: base64 body, signed now with the bench key unless AUTH_MODE=aws-iam. */
+    static APIGatewayProxyRequestEvent event(String operation, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        APIGatewayProxyRequestEvent.ProxyRequestContext context = new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                .withRequestId(UUID.randomUUID().toString()).withPath("/v1/").withDomainName(HOST);
+        APIGatewayProxyRequestEvent event = new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/").withResource("/")
+                .withRequestContext(context).withBody(Base64.getEncoder().encodeToString(bytes)).withIsBase64Encoded(true);
+        Map<String, String> headers = new LinkedHashMap<>(Map.of("X-Amz-Target", "AWSEvents." + operation,
+                "Content-Type", "application/x-amz-json-1.1", "Host", HOST));
+        if (IAM) {
+            context.withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withUserArn(PRINCIPAL));
+            return event.withHeaders(headers);
+        }
+        BenchEvents.sign(headers, bytes, KEY_ID, SECRET);
+        return event.withHeaders(headers);
+    }
+
+    /** The same AWS calls as the registry makes, with nothing around them: the bare low-level client, and SQS by the same JSON client. */
+    static final class Lean {
+        private final DynamoDbClient dynamoDb;
+        private final AwsJsonClient sqs;
+        private final String queueUrl;
+
+        Lean(URI endpoint) {
+            dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                    .endpointOverride(endpoint).build();
+            sqs = new AwsJsonClient(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), "us-east-1",
+                    endpoint, "sqs", "1.0");
+            queueUrl = endpoint + "/123456789012/delivery";
+        }
+
+        void create() {
+            String name = "aws.partner/example.com/bench/" + UUID.randomUUID();
+            dynamoDb.transactWriteItems(r -> r.clientRequestToken(UUID.randomUUID().toString()).transactItems(
+                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(TABLE)
+                            .key(key("REGION#us-east-1", "REGION"))
+                            .conditionExpression("attribute_not_exists(disabledOperations) OR NOT contains(disabledOperations, :operation)")
+                            .expressionAttributeValues(Map.of(":operation", s("CreatePartnerEventSource"))).build()).build(),
+                    TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(TABLE)
+                            .key(key("PARTNER#" + PARTNER, "PARTNER"))
+                            .conditionExpression("(contains(principals, :principal0)) AND attribute_not_exists(sourceLimit)")
+                            .expressionAttributeValues(Map.of(":principal0", s(PRINCIPAL)))
+                            .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
+                    TransactWriteItem.builder().update(Update.builder().tableName(TABLE).key(key("COUNT#" + PARTNER, "COUNT"))
+                            .updateExpression("SET sourceCount = if_not_exists(sourceCount, :zero) + :one, "
+                                    + "countChanges = if_not_exists(countChanges, :zero) + :one")
+                            .conditionExpression("attribute_not_exists(sourceCount) OR sourceCount < :limit")
+                            .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":limit", n(100))).build()).build(),
+                    TransactWriteItem.builder().put(Put.builder().tableName(TABLE)
+                            .item(Map.of("pk", s("SOURCES#" + PARTNER), "sk", s("SOURCE#" + name), "name", s(name),
+                                    "account", s("123456789012"), "createdAt", n(System.currentTimeMillis()), "state", s("PENDING"),
+                                    "expiresAt", n(FAR), "expiryQueue", s("PENDING")))
+                            .conditionExpression("attribute_not_exists(pk)").build()).build()));
+        }
+
+        void describe() {
+            dynamoDb.transactGetItems(r -> r.transactItems(get(key("REGION#us-east-1", "REGION")), get(key("PARTNER#" + PARTNER, "PARTNER")),
+                    get(key("SOURCES#" + PARTNER, "SOURCE#" + SOURCE)))).responses().forEach(item -> item.item());
+        }
+
+        void list() {
+            dynamoDb.transactGetItems(r -> r.transactItems(get(key("REGION#us-east-1", "REGION")), get(key("PARTNER#" + PARTNER, "PARTNER"))));
+            dynamoDb.query(r -> r.tableName(TABLE).keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)")
+                    .filterExpression("#s <> :deleted AND (#s <> :pending OR attribute_not_exists(#e) OR #e > :now)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk", "#s", "state", "#e", "expiresAt"))
+                    .expressionAttributeValues(Map.of(":partition", s("SOURCES#" + PARTNER), ":prefix", s("SOURCE#aws.partner/example.com/bench"),
+                            ":deleted", s("DELETED"), ":pending", s("PENDING"), ":now", n(System.currentTimeMillis())))
+                    .consistentRead(true).limit(11)).items().forEach(item -> item.get("name"));
+        }
+
+        void put() {
+            dynamoDb.batchGetItem(r -> r.requestItems(Map.of(TABLE, KeysAndAttributes.builder().consistentRead(true)
+                    .keys(key("REGION#us-east-1", "REGION"), key("PARTNER#" + PARTNER, "PARTNER"), key("SOURCES#" + PARTNER, "SOURCE#" + SOURCE))
+                    .build())));
+            StringBuilder body = new StringBuilder("{\"QueueUrl\":\"").append(queueUrl).append("\",\"Entries\":[");
+            for (int i = 0; i < 10; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"Id\":\"").append(i).append("\",\"MessageBody\":\"{\\\"id\\\":\\\"")
+                        .append(UUID.randomUUID()).append("\\\",\\\"source\\\":\\\"").append(SOURCE)
+                        .append("\\\",\\\"detailType\\\":\\\"Order Placed\\\",\\\"detail\\\":\\\"{\\\\\\\"orderId\\\\\\\":").append(i)
+                        .append("}\\\",\\\"deliverTo\\\":\\\"arn:aws:events:us-east-1:123456789012:event-bus/orders\\\"}\"}");
+            }
+            body.append("]}");
+            if (!sqs.call("AmazonSQS.SendMessageBatch", body.toString().getBytes(StandardCharsets.UTF_8)).ok()) {
+                throw new IllegalStateException("SendMessageBatch failed");
+            }
+        }
+
+        private static TransactGetItem get(Map<String, AttributeValue> key) {
+            return TransactGetItem.builder().get(Get.builder().tableName(TABLE).key(key).build()).build();
+        }
+    }
+
+    static Map<String, AttributeValue> key(String pk, String sk) {
+        return Map.of("pk", s(pk), "sk", s(sk));
+    }
+
+    static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    static AttributeValue n(long value) {
+        return AttributeValue.fromN(Long.toString(value));
+    }
+
+    /** DynamoDB, KMS and SQS answered at once with canned success JSON, by X-Amz-Target. */
+    static final class Stub {
+        private static final Pattern ID = Pattern.compile("\"Id\":\"([^\"]+)\"");
+        private static final Pattern LIMIT = Pattern.compile("\"Limit\":(\\d+)");
+        private static final Pattern START = Pattern.compile("\"ExclusiveStartKey\":\\{.*?\"sk\":\\{\"S\":\"SOURCE#[^\"]*/(\\d+)\"");
+        private static final String PARTNER_ITEM = "{\"pk\":{\"S\":\"PARTNER#" + PARTNER + "\"},\"sk\":{\"S\":\"PARTNER\"},\"partner\":{\"S\":\""
+                + PARTNER + "\"},\"principals\":{\"SS\":[\"" + PRINCIPAL + "\"]}}";
+        private final HttpServer server;
+        volatile int sources = 100;
+        volatile boolean expired;
+        volatile int queries;
+        volatile int queued;
+
+        Stub() throws Exception {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+            server.setExecutor(Executors.newFixedThreadPool(2));
+            server.createContext("/", exchange -> {
+                String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+                byte[] answer = answer(target == null ? "" : target, body).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
+                exchange.sendResponseHeaders(200, answer.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(answer);
+                }
+            });
+            server.start();
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        void stop() {
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        }
+
+        void sources(int count, boolean allExpired) {
+            sources = count;
+            expired = allExpired;
+        }
+
+        private String answer(String target, String body) {
+            switch (target) {
+                case "DynamoDB_20120810.TransactGetItems": {
+                    int gets = body.split("\"Get\"", -1).length - 1;
+                    return "{\"Responses\":[{}" + (gets > 1 ? ",{\"Item\":" + PARTNER_ITEM + "}" : "")
+                            + (gets > 2 ? ",{\"Item\":" + source(SOURCE, "PENDING", FAR) + "}" : "") + "]}";
+                }
+                case "DynamoDB_20120810.Query":
+                    return query(body);
+                case "DynamoDB_20120810.GetItem":
+                    if (body.contains("ACCESSKEY#")) {
+                        return "{\"Item\":{\"pk\":{\"S\":\"ACCESSKEY#" + KEY_ID + "\"},\"sk\":{\"S\":\"ACCESSKEY\"},\"principal\":{\"S\":\"" + PRINCIPAL
+                                + "\"},\"keyStatus\":{\"S\":\"Active\"},\"encryptedSecret\":{\"B\":\"" + b64("ciphertext") + "\"}}}";
+                    }
+                    return "{\"Item\":{\"pk\":{\"S\":\"CONFIG\"},\"sk\":{\"S\":\"PAGE_TOKEN_KEY\"},\"secret\":{\"B\":\""
+                            + b64("0123456789abcdef0123456789abcdef") + "\"}}}";
+                case "DynamoDB_20120810.BatchGetItem":
+                    return "{\"Responses\":{\"" + TABLE + "\":[" + PARTNER_ITEM + "," + activeSource() + "]},\"UnprocessedKeys\":{}}";
+                case "TrentService.Decrypt":
+                    return "{\"KeyId\":\"arn:aws:kms:us-east-1:123456789012:key/bench\",\"Plaintext\":\"" + b64(SECRET) + "\"}";
+                case "AmazonSQS.SendMessageBatch": {
+                    StringBuilder ok = new StringBuilder("{\"Successful\":[");
+                    Matcher id = ID.matcher(body);
+                    for (int i = 0; id.find(); i++) {
+                        ok.append(i == 0 ? "" : ",").append("{\"Id\":\"").append(id.group(1)).append("\",\"MessageId\":\"m")
+                                .append(i).append("\",\"MD5OfMessageBody\":\"0\"}");
+                        queued++;
+                    }
+                    return ok.append("],\"Failed\":[]}").toString();
+                }
+                default:
+                    return "{}";
+            }
+        }
+
+        /** As DynamoDB would: at most Limit items read from the start key on; with a filter, the expired ones read but not sent. */
+        private String query(String body) {
+            queries++;
+            Matcher limit = LIMIT.matcher(body);
+            int max = limit.find() ? Integer.parseInt(limit.group(1)) : 1000;
+            Matcher start = START.matcher(body);
+            int from = start.find() ? Integer.parseInt(start.group(1)) + 1 : 0;
+            boolean filtered = body.contains("FilterExpression");
+            int total = sources + (expired ? 3 : 0);
+            StringBuilder items = new StringBuilder();
+            int read = 0;
+            int sent = 0;
+            int at = from;
+            for (; at < total && read < max; at++, read++) {
+                boolean live = !expired || at == 0 || at == total / 2 || at == total - 1;
+                if (live || !filtered) {
+                    items.append(sent++ == 0 ? "" : ",").append(source(String.format("aws.partner/example.com/bench/%06d", at),
+                            "PENDING", live ? FAR : 1_000L));
+                }
+            }
+            String last = at < total ? ",\"LastEvaluatedKey\":{\"pk\":{\"S\":\"SOURCES#" + PARTNER + "\"},\"sk\":{\"S\":\"SOURCE#"
+                    + String.format("aws.partner/example.com/bench/%06d", at - 1) + "\"}}" : "";
+            return "{\"Items\":[" + items + "],\"Count\":" + sent + ",\"ScannedCount\":" + read + last + "}";
+        }
+
+        private static String source(String name, String state, long expiresAt) {
+            return "{\"pk\":{\"S\":\"SOURCES#" + PARTNER + "\"},\"sk\":{\"S\":\"SOURCE#" + name + "\"},\"name\":{\"S\":\"" + name
+                    + "\"},\"account\":{\"S\":\"123456789012\"},\"createdAt\":{\"N\":\"1764806400000\"},\"state\":{\"S\":\"" + state
+                    + "\"},\"expiresAt\":{\"N\":\"" + expiresAt + "\"},\"expiryQueue\":{\"S\":\"PENDING\"}}";
+        }
+
+        private static String activeSource() {
+            return "{\"pk\":{\"S\":\"SOURCES#" + PARTNER + "\"},\"sk\":{\"S\":\"SOURCE#" + SOURCE + "\"},\"name\":{\"S\":\"" + SOURCE
+                    + "\"},\"account\":{\"S\":\"123456789012\"},\"createdAt\":{\"N\":\"1764806400000\"},\"state\":{\"S\":\"ACTIVE\"},"
+                    + "\"busAccount\":{\"S\":\"123456789012\"},\"busCreatedAt\":{\"N\":\"1764806400000\"},"
+                    + "\"deliverTo\":{\"S\":\"arn:aws:events:us-east-1:123456789012:event-bus/orders\"}}";
+        }
+
+        private static String b64(String text) {
+            return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}
