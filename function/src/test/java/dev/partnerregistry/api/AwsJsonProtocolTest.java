@@ -78,11 +78,16 @@ class AwsJsonProtocolTest {
     @Test
     void aBodyThatIsNotUtf8IsSerializationException() {
         byte[] utf16 = "{\"Name\":\"aws.partner/example.com/x\"}".getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", "application/x-amz-json-1.1", () -> utf16,
+                        ApiRequest.Authentication.as(CALLER), "req-1", null)), 400, "SerializationException",
+                "{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid JSON.\"}");
         byte[] badUtf8 = {'{', '"', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, '"', '}'};
-        for (byte[] body : List.of(utf16, badUtf8)) {
+        byte[] surrogate = {'{', '"', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'};
+        byte[] overlong = {'{', '"', 'N', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        for (byte[] body : List.of(badUtf8, surrogate, overlong)) {
             assertError(protocol.handle(new ApiRequest("AWSEvents.DescribePartnerEventSource", "application/x-amz-json-1.1", () -> body,
                             ApiRequest.Authentication.as(CALLER), "req-1", null)), 400, "SerializationException",
-                    "{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid JSON.\"}");
+                    "{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid UTF-8.\"}");
         }
     }
 
