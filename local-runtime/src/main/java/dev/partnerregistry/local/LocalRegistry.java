@@ -1,6 +1,7 @@
 package dev.partnerregistry.local;
 
 import java.io.PrintStream;
+import dev.partnerregistry.api.ConsoleCors;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import java.nio.file.Path;
 import java.util.Map;
@@ -32,7 +33,10 @@ public final class LocalRegistry {
             int port = port(env.get("PORT"));
             runtime = LocalRuntime.start(env, Path.of("").toAbsolutePath(), System.err);
             try {
-                server = LocalServer.start(port, runtime.handler(), System.err);
+                ConsoleCors cors = ConsoleCors.fromEnvironment(env);
+                server = LocalServer.start(port, runtime.handler().withConsoleCors(cors), System.err)
+                        .serveConsole(ConsoleFiles.fromEnvironment(env, Path.of("").toAbsolutePath(), runtime.settings().region()))
+                        .answerPreflights(cors);
             } catch (RuntimeException e) {
                 runtime.close();
                 throw e;
@@ -124,6 +128,8 @@ public final class LocalRegistry {
         out.println("  partners: " + String.join(", ", runtime.config().partners().keySet()) + " (local/partners.properties)");
         out.println("  events:   accepted PutPartnerEvents go to " + runtime.delivery().queueUrl() + ", delivered into customers' own buses on "
                 + runtime.settings().delivery().eventsEndpoint() + " (dead letters: " + runtime.delivery().deadLetterQueueUrl() + ")");
+        out.println("  console:  " + server.endpoint() + ConsoleFiles.PATH
+                + " in a browser: partners and customers sign in with a key of local/principals.properties (README, 'The console')");
         out.println();
         out.println("Try:");
         out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()
