@@ -75,6 +75,9 @@ console: $(CONSOLE)
 
 run: $(CONSOLE)
 
+# The stack deploys the built console (infra/infra.mk's synth, deploy, diff).
+infra-build: $(CONSOLE)
+
 # Browser tests first: they build the jars they run (package, tests skipped); then every Maven test.
 test: console-test
 

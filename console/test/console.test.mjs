@@ -52,9 +52,10 @@ describe('the console, clicked through in Chromium against make run', () => {
     rmSync(SHOTS, { recursive: true, force: true });
     mkdirSync(SHOTS, { recursive: true });
     // The API also admits the console from http://localhost:PORT (another origin) by CORS: the last test loads it there.
+    // The console calls the stage URL, as deployed (the stack's config.json names https://<api>/v1/).
     registry = await startRegistry((port) => ({
       CONSOLE_ORIGIN: `http://localhost:${port}`,
-      CONSOLE_API_ENDPOINT: `http://127.0.0.1:${port}`,
+      CONSOLE_API_ENDPOINT: `http://127.0.0.1:${port}/v1/`,
     }));
     aws = customerAws(registry.engine);
     // The customer's own AWS: a bus for the partner's events, a rule on it, and a queue to read them from.
@@ -228,7 +229,8 @@ describe('the console, clicked through in Chromium against make run', () => {
     await page.goto(`http://localhost:${registry.port}/console/#customer`);
     await signIn(CUSTOMER);
     await sourceCard().locator('.badge', { hasText: 'PENDING' }).waitFor();
-    assert.match(registry.log(), /OPTIONS \/ null -> 204/, 'the browser asked first, and the API said yes');
+    assert.match(registry.log(), /OPTIONS \/v1\/ null -> 204/, 'the browser asked first, and the API said yes');
+    assert.match(registry.log(), /POST \/v1\/ AWSEvents\.ListEventSources -> 200/, 'then called the stage URL');
     await shot('customer-other-origin');
 
     // What the browser may send (Access-Control-Allow-Headers) is what the SDK signs, less what the browser sets
