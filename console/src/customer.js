@@ -30,28 +30,39 @@ export class CustomerView {
 
   async load() {
     const { client, config } = this.session;
+    // Only the latest load shows: an earlier one (another page) answering later is dropped.
+    const ticket = (this.ticket = (this.ticket || 0) + 1);
     this.list.setAttribute('aria-busy', 'true');
+    $('customer-prev').disabled = true;
+    $('customer-next').disabled = true;
     this.status.textContent = 'Loading partner event sources…';
     show(this.error, false);
     try {
       const page = await client().send(new ListEventSourcesCommand({ Limit: pageSize(), NextToken: this.pages.token }));
-      this.pages.loaded(page.NextToken);
       const sources = page.EventSources || [];
       const cards = await Promise.all(sources.map((source) => this.card(source)));
+      if (ticket !== this.ticket) return;
+      this.pages.loaded(page.NextToken);
       this.list.replaceChildren(...cards);
       this.status.textContent = sources.length === 0
         ? (this.pages.hasPrevious ? 'No more partner event sources.'
           : 'No partner event sources are offered to your account yet. When a partner creates one for your account, it appears here as PENDING.')
         : `${sources.length} partner event source${sources.length === 1 ? '' : 's'} on this page.`;
     } catch (error) {
+      if (ticket !== this.ticket) return;
       this.list.replaceChildren();
       this.status.textContent = '';
       showError(this.error, error, config().endpoint);
     } finally {
-      this.list.removeAttribute('aria-busy');
-      $('customer-prev').disabled = !this.pages.hasPrevious;
-      $('customer-next').disabled = !this.pages.hasNext;
+      if (ticket === this.ticket) this.settle();
     }
+  }
+
+  /** The list is done loading: the pager offers the pages there are. */
+  settle() {
+    this.list.removeAttribute('aria-busy');
+    $('customer-prev').disabled = !this.pages.hasPrevious;
+    $('customer-next').disabled = !this.pages.hasNext;
   }
 
   /** Whether the customer's partner bus exists for a PENDING source: then it was deactivated, and activating it takes it back. */
@@ -84,11 +95,12 @@ export class CustomerView {
     }
     const actions = el('div', { class: 'actions' });
     const form = this.associateForm(item, name);
-    const act = (label, working, command, done) => el('button', {
+    // One button per state change: it runs the call, then redraws the card from the source as it now is.
+    const act = (label, working, command, done, { danger = false } = {}) => el('button', {
       type: 'button',
-      class: label.startsWith('Delete') ? 'danger' : (label.startsWith('Associate') ? '' : 'secondary'),
+      class: danger ? 'danger' : 'secondary',
       onclick: async (event) => {
-        if (label.startsWith('Delete') && !window.confirm(`Delete the event bus ${name}? Its source stops delivering to you.`)) return;
+        if (danger && !window.confirm(`${label} ${name}? Its events stop reaching you until you associate it again.`)) return;
         show(alert, false);
         try {
           await busy(event.currentTarget, working, () => this.session.client().send(command()));
@@ -116,7 +128,8 @@ export class CustomerView {
       actions.append(act('Deactivate', 'Deactivating…', () => new DeactivateEventSourceCommand({ Name: name }), 'deactivated'));
     }
     if (bus) {
-      actions.append(act('Delete event bus', 'Deleting…', () => new DeleteEventBusCommand({ Name: name }), 'its event bus deleted'));
+      actions.append(act('Delete event bus', 'Deleting…', () => new DeleteEventBusCommand({ Name: name }), 'its event bus deleted',
+        { danger: true }));
     }
     const title = el('h2', { class: 'card-title', tabindex: '-1' }, name);
     item.replaceChildren(

@@ -47,27 +47,38 @@ export class PartnerView {
       return;
     }
     sessionStorage.setItem(PREFIX_KEY, prefix);
+    // Only the latest load shows: an earlier one (another prefix or page) answering later is dropped.
+    const ticket = (this.ticket = (this.ticket || 0) + 1);
     this.list.setAttribute('aria-busy', 'true');
+    $('partner-prev').disabled = true;
+    $('partner-next').disabled = true;
     this.status.textContent = 'Loading your sources…';
     try {
       const client = this.session.client();
       const page = await client.send(new ListPartnerEventSourcesCommand({ NamePrefix: prefix, Limit: pageSize(), NextToken: this.pages.token }));
-      this.pages.loaded(page.NextToken);
       const sources = page.PartnerEventSources || [];
       const cards = await Promise.all(sources.map((source) => this.card(source.Name)));
+      if (ticket !== this.ticket) return;
+      this.pages.loaded(page.NextToken);
       this.list.replaceChildren(...cards);
       this.status.textContent = sources.length === 0
         ? (this.pages.hasPrevious ? 'No more sources.' : `No sources under ${prefix}. Create one below.`)
         : `${sources.length} source${sources.length === 1 ? '' : 's'} on this page.`;
     } catch (error) {
+      if (ticket !== this.ticket) return;
       this.list.replaceChildren();
       this.status.textContent = '';
       showError(this.error, error, this.session.config().endpoint);
     } finally {
-      this.list.removeAttribute('aria-busy');
-      $('partner-prev').disabled = !this.pages.hasPrevious;
-      $('partner-next').disabled = !this.pages.hasNext;
+      if (ticket === this.ticket) this.settle();
     }
+  }
+
+  /** The list is done loading: the pager offers the pages there are. */
+  settle() {
+    this.list.removeAttribute('aria-busy');
+    $('partner-prev').disabled = !this.pages.hasPrevious;
+    $('partner-next').disabled = !this.pages.hasNext;
   }
 
   /** Every account the source is offered to (ListPartnerEventSourceAccounts, all its pages). */

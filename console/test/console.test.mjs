@@ -104,6 +104,37 @@ describe('the console, clicked through in Chromium against make run', () => {
     await shot('partner-created-source');
   });
 
+  test('the partner pages through its sources by NextToken, and deletes one', async () => {
+    const second = `${SOURCE}-b`;
+    await page.getByLabel('Name', { exact: true }).fill(second);
+    await page.getByLabel('Customer account').fill(CUSTOMER.account);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.locator(`#partner-list li[data-source="${second}"]`).waitFor();
+    // One source a page: the first page offers the next, whose token brings the other source.
+    await page.goto(`${registry.console}?pageSize=1#partner`);
+    await page.getByLabel('Name prefix').fill(`aws.partner/example.com/console/${RUN}`);
+    await page.getByRole('button', { name: 'List' }).click();
+    const list = page.locator('#partner-list > li');
+    await list.first().waitFor();
+    const first = await list.getAttribute('data-source');
+    assert.equal(await list.count(), 1);
+    assert.ok(await page.getByRole('button', { name: 'Previous page' }).isDisabled());
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.waitForFunction((name) => document.querySelector('#partner-list > li')?.dataset.source !== name, first);
+    assert.deepEqual([first, await list.getAttribute('data-source')].sort(), [SOURCE, second]);
+    await shot('partner-second-page');
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.waitForFunction((name) => document.querySelector('#partner-list > li')?.dataset.source === name, first);
+
+    await page.goto(`${registry.console}#partner`);
+    await page.getByLabel('Name prefix').fill('aws.partner/example.com/');
+    await page.getByRole('button', { name: 'List' }).click();
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.getByRole('button', { name: `Delete ${second} for account ${CUSTOMER.account}` }).click();
+    await page.getByText(`Deleted ${second} for account ${CUSTOMER.account}.`).waitFor();
+    assert.equal(await page.locator(`#partner-list li[data-source="${second}"]`).count(), 0);
+  });
+
   test('a key used with a wrong secret gets the API\'s own message, and what to do', async () => {
     await signOut();
     await signIn({ key: CUSTOMER.key, secret: 'not-the-secret' });
