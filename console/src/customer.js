@@ -6,63 +6,34 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { $, busy, el, expiry, facts, show, stateBadge, time } from './dom.js';
 import { showError } from './errors.js';
-import { Pages, pageSize } from './pages.js';
+import { PagedList, pageSize } from './pages.js';
 import { deliverToProblem, DELIVER_TO_TAG } from './validation.js';
 
 export class CustomerView {
   constructor(session) {
     this.session = session;
-    this.pages = new Pages();
-    this.list = $('customer-list');
-    this.status = $('customer-status');
-    this.error = $('customer-error');
+    this.paged = new PagedList('customer', () => this.load());
+    this.status = this.paged.status;
     $('customer-refresh').addEventListener('click', () => this.load());
-    $('customer-next').addEventListener('click', () => { this.pages.forward(); this.load(); });
-    $('customer-prev').addEventListener('click', () => { this.pages.back(); this.load(); });
   }
 
   reset() {
-    this.pages.reset();
-    this.list.replaceChildren();
-    this.status.textContent = '';
-    show(this.error, false);
+    this.paged.clear();
   }
 
-  async load() {
-    const { client, config } = this.session;
-    // Only the latest load shows: an earlier one (another page) answering later is dropped.
-    const ticket = (this.ticket = (this.ticket || 0) + 1);
-    this.list.setAttribute('aria-busy', 'true');
-    $('customer-prev').disabled = true;
-    $('customer-next').disabled = true;
-    this.status.textContent = 'Loading partner event sources…';
-    show(this.error, false);
-    try {
-      const page = await client().send(new ListEventSourcesCommand({ Limit: pageSize(), NextToken: this.pages.token }));
+  load() {
+    return this.paged.show('Loading partner event sources…', this.session.config().endpoint, async (token) => {
+      const page = await this.session.client().send(new ListEventSourcesCommand({ Limit: pageSize(), NextToken: token }));
       const sources = page.EventSources || [];
-      const cards = await Promise.all(sources.map((source) => this.card(source)));
-      if (ticket !== this.ticket) return;
-      this.pages.loaded(page.NextToken);
-      this.list.replaceChildren(...cards);
-      this.status.textContent = sources.length === 0
-        ? (this.pages.hasPrevious ? 'No more partner event sources.'
-          : 'No partner event sources are offered to your account yet. When a partner creates one for your account, it appears here as PENDING.')
-        : `${sources.length} partner event source${sources.length === 1 ? '' : 's'} on this page.`;
-    } catch (error) {
-      if (ticket !== this.ticket) return;
-      this.list.replaceChildren();
-      this.status.textContent = '';
-      showError(this.error, error, config().endpoint);
-    } finally {
-      if (ticket === this.ticket) this.settle();
-    }
-  }
-
-  /** The list is done loading: the pager offers the pages there are. */
-  settle() {
-    this.list.removeAttribute('aria-busy');
-    $('customer-prev').disabled = !this.pages.hasPrevious;
-    $('customer-next').disabled = !this.pages.hasNext;
+      return {
+        nextToken: page.NextToken,
+        cards: await Promise.all(sources.map((source) => this.card(source))),
+        status: (pages) => (sources.length === 0
+          ? (pages.hasPrevious ? 'No more partner event sources.'
+            : 'No partner event sources are offered to your account yet. When a partner creates one for your account, it appears here as PENDING.')
+          : `${sources.length} partner event source${sources.length === 1 ? '' : 's'} on this page.`),
+      };
+    });
   }
 
   /** Whether the customer's partner bus exists for a PENDING source: then it was deactivated, and activating it takes it back. */

@@ -6,79 +6,49 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { $, busy, el, expiry, show, stateBadge, time } from './dom.js';
 import { showError } from './errors.js';
-import { Pages, pageSize } from './pages.js';
+import { PagedList, pageSize } from './pages.js';
 
 const PREFIX_KEY = 'partner-registry-console.prefix';
 
 export class PartnerView {
   constructor(session) {
     this.session = session;
-    this.pages = new Pages();
-    this.list = $('partner-list');
-    this.status = $('partner-status');
-    this.error = $('partner-error');
+    this.paged = new PagedList('partner', () => this.load());
+    this.status = this.paged.status;
     this.prefix = $('partner-prefix');
     $('partner-prefix-form').addEventListener('submit', (event) => {
       event.preventDefault();
-      this.pages.reset();
+      this.paged.pages.reset();
       this.load();
     });
-    $('partner-next').addEventListener('click', () => { this.pages.forward(); this.load(); });
-    $('partner-prev').addEventListener('click', () => { this.pages.back(); this.load(); });
     $('create-form').addEventListener('submit', (event) => this.create(event));
   }
 
   reset() {
-    this.pages.reset();
-    this.list.replaceChildren();
-    this.status.textContent = '';
+    this.paged.clear();
     this.prefix.value = sessionStorage.getItem(PREFIX_KEY) || '';
-    show(this.error, false);
     show($('create-result'), false);
     $('create-form').reset();
   }
 
-  async load() {
+  load() {
     const prefix = this.prefix.value.trim();
-    show(this.error, false);
     if (!prefix) {
-      this.list.replaceChildren();
-      this.status.textContent = 'Enter the name prefix of your sources (aws.partner/<your partner name>/) to list them.';
-      return;
+      this.paged.clear('Enter the name prefix of your sources (aws.partner/<your partner name>/) to list them.');
+      return Promise.resolve();
     }
     sessionStorage.setItem(PREFIX_KEY, prefix);
-    // Only the latest load shows: an earlier one (another prefix or page) answering later is dropped.
-    const ticket = (this.ticket = (this.ticket || 0) + 1);
-    this.list.setAttribute('aria-busy', 'true');
-    $('partner-prev').disabled = true;
-    $('partner-next').disabled = true;
-    this.status.textContent = 'Loading your sources…';
-    try {
-      const client = this.session.client();
-      const page = await client.send(new ListPartnerEventSourcesCommand({ NamePrefix: prefix, Limit: pageSize(), NextToken: this.pages.token }));
+    return this.paged.show('Loading your sources…', this.session.config().endpoint, async (token) => {
+      const page = await this.session.client().send(new ListPartnerEventSourcesCommand({ NamePrefix: prefix, Limit: pageSize(), NextToken: token }));
       const sources = page.PartnerEventSources || [];
-      const cards = await Promise.all(sources.map((source) => this.card(source.Name)));
-      if (ticket !== this.ticket) return;
-      this.pages.loaded(page.NextToken);
-      this.list.replaceChildren(...cards);
-      this.status.textContent = sources.length === 0
-        ? (this.pages.hasPrevious ? 'No more sources.' : `No sources under ${prefix}. Create one below.`)
-        : `${sources.length} source${sources.length === 1 ? '' : 's'} on this page.`;
-    } catch (error) {
-      if (ticket !== this.ticket) return;
-      this.list.replaceChildren();
-      this.status.textContent = '';
-      showError(this.error, error, this.session.config().endpoint);
-    } finally {
-      if (ticket === this.ticket) this.settle();
-    }
-  }
-
-  /** The list is done loading: the pager offers the pages there are. */
-  settle() {
-    this.list.removeAttribute('aria-busy');
-    $('partner-prev').disabled = !this.pages.hasPrevious;
-    $('partner-next').disabled = !this.pages.hasNext;
+      return {
+        nextToken: page.NextToken,
+        cards: await Promise.all(sources.map((source) => this.card(source.Name))),
+        status: (pages) => (sources.length === 0
+          ? (pages.hasPrevious ? 'No more sources.' : `No sources under ${prefix}. Create one below.`)
+          : `${sources.length} source${sources.length === 1 ? '' : 's'} on this page.`),
+      };
+    });
   }
 
   /** Every account the source is offered to (ListPartnerEventSourceAccounts, all its pages). */
