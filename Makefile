@@ -8,7 +8,9 @@ LOCAL_JAR := local-runtime/target/partner-registry-local.jar
 ADMIN_JAR := admin/target/partner-registry-admin.jar
 JAVA ?= java
 
-.PHONY: help build run test readme-test unit-test invoke admin bench bench-guard bench-events bench-warm soak clean
+.PHONY: help build run test readme-test unit-test invoke admin bench bench-guard bench-events bench-warm soak clean console console-test
+# The web console (console/): built into console/dist from its own lock file; served by make run at /console/.
+CONSOLE := console/dist/index.html
 
 help:
 	@echo "make run     - the registry on http://127.0.0.1:$${PORT:-4010} (starts moto_server unless DYNAMODB_ENDPOINT is set)"
@@ -22,6 +24,8 @@ help:
 	@echo "make bench-warm - warm CPU per request, handler vs the same AWS calls bare, on an instant stub; then list growth"
 	@echo "make soak    - minutes of mixed hostile load with engine freezes, then every invariant (DURATION=, THREADS=)"
 	@echo "make bench-events - PutPartnerEvents accepted/s, then the forwarder's delivered/s and lag (DURATION=, THREADS=, CONCURRENT=1)"
+	@echo "make console - build the web console into console/dist (make run serves it at /console/)"
+	@echo "make console-test - the console's browser tests: Debian's Chromium against make run"
 	@echo "make synth | cfn-lint | deploy | sam-commands | localstack-deploy - the CDK stack (infra/infra.mk)"
 
 $(JAR): $(shell find function/src/main -type f 2>/dev/null) function/pom.xml pom.xml
@@ -72,8 +76,27 @@ bench-warm: $(JAR)
 soak: $(LOCAL_JAR)
 	bench/soak.sh
 
+console/node_modules/.package-lock.json: console/package-lock.json
+	cd console && npm ci --no-audit --no-fund
+
+$(CONSOLE): console/node_modules/.package-lock.json console/build.mjs $(shell find console/src -type f 2>/dev/null)
+	cd console && npm run -s build
+
+console: $(CONSOLE)
+
+run: $(CONSOLE)
+
+# The stack deploys the built console (infra/infra.mk's synth, deploy, diff).
+infra-build: $(CONSOLE)
+
+# Browser tests first: they build the jars they run (package, tests skipped); then every Maven test.
+test: console-test
+
+console-test: $(LOCAL_JAR) $(CONSOLE)
+	cd console && npm test
+
 clean:
 	$(MVN) -q clean
-	rm -rf cdk.out
+	rm -rf cdk.out console/dist
 
 -include infra/infra.mk

@@ -30,10 +30,12 @@ import java.util.Objects;
  * @param conflictBudget      {@code CONFLICT_BUDGET_MS}: how long one write may keep retrying DynamoDB transactions cancelled
  *                            by a {@code TransactionConflict} before it answers ConcurrentModificationException (default
  *                            2000 ms, 0 to 2500: the function's timing budget, see DynamoDbClients)
+ * @param consoleOrigin       {@code CONSOLE_ORIGIN}: the web console's origin, whose browser may read the answers (CORS), or
+ *                            null: none
  */
 public record RegistrySettings(String tableName, String region, int defaultPartnerLimit, URI dynamoDbEndpoint, String metricsNamespace,
                                AccessKeySettings accessKeys, Duration sourceExpiration, EventDeliverySettings delivery,
-                               Duration conflictBudget) {
+                               Duration conflictBudget, String consoleOrigin) {
 
     public static final Duration DEFAULT_SOURCE_EXPIRATION = Duration.ofDays(7);
     static final Duration MAX_SOURCE_EXPIRATION = Duration.ofDays(365);
@@ -50,7 +52,7 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     public enum Variable {
         TABLE_NAME, AWS_REGION, PARTNER_SOURCE_LIMIT, DYNAMODB_ENDPOINT, METRICS_NAMESPACE,
         AUTH_MODE, ACCESS_KEYS_KMS_KEY_ARN, KMS_ENDPOINT, ACCESS_KEY_CACHE_SECONDS,
-        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT, CONFLICT_BUDGET_MS
+        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT, CONFLICT_BUDGET_MS, CONSOLE_ORIGIN
     }
 
     public RegistrySettings {
@@ -175,6 +177,10 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
             return variable(Variable.CONFLICT_BUDGET_MS, budget == null ? null : budget.toMillis());
         }
 
+        public Builder consoleOrigin(String origin) {
+            return variable(Variable.CONSOLE_ORIGIN, origin);
+        }
+
         /** The current value of a variable, as {@link #build()} will read it (null: unset). */
         public String get(Variable variable) {
             return text(variable.name());
@@ -193,7 +199,8 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
                     AccessKeySettings.from(this),
                     expirationDays(text(Variable.SOURCE_EXPIRATION_DAYS.name())),
                     EventDeliverySettings.from(this),
-                    parseConflictBudget(text(Variable.CONFLICT_BUDGET_MS.name())));
+                    parseConflictBudget(text(Variable.CONFLICT_BUDGET_MS.name())),
+                    text(Variable.CONSOLE_ORIGIN.name()));
         }
 
         /** A variable's trimmed value, or null when unset or blank. */

@@ -29,7 +29,8 @@ class RegistrySettingsTest {
             Map.entry(RegistrySettings.Variable.EVENT_QUEUE_URL, "http://127.0.0.1:4566/000000000000/events"),
             Map.entry(RegistrySettings.Variable.SQS_ENDPOINT, "http://127.0.0.1:4002"),
             Map.entry(RegistrySettings.Variable.EVENTS_ENDPOINT, "http://127.0.0.1:4003"),
-            Map.entry(RegistrySettings.Variable.CONFLICT_BUDGET_MS, "250")));
+            Map.entry(RegistrySettings.Variable.CONFLICT_BUDGET_MS, "250"),
+            Map.entry(RegistrySettings.Variable.CONSOLE_ORIGIN, "https://d111111abcdef8.cloudfront.net")));
 
     static Map<String, String> environment(Map<RegistrySettings.Variable, String> variables) {
         Map<String, String> env = new HashMap<>();

@@ -30,6 +30,8 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     private final SignatureVerifier verifier;
     /** Held only to keep the CRaC registration alive (the context references it weakly). */
     private final SnapStartPriming priming;
+    /** Which web console origin may read the answers (CONSOLE_ORIGIN); none by default. */
+    private final ConsoleCors cors;
 
     /**
      * Lambda's constructor: everything is assembled once, at init, and under SnapStart the request
@@ -43,6 +45,7 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     private PartnerRegistryHandler(RegistryAssembly.Function function, boolean snapStart) {
         this.protocol = function.protocol();
         this.verifier = function.verifier();
+        this.cors = ConsoleCors.of(function.settings());
         this.priming = snapStart ? SnapStartPriming.register(this) : null;
     }
 
@@ -53,9 +56,19 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
 
     /** The registry-keys mode (or, with a null verifier, the aws-iam mode), for the local runtime and tests. */
     public PartnerRegistryHandler(AwsJsonProtocol protocol, SignatureVerifier verifier) {
+        this(protocol, verifier, ConsoleCors.none());
+    }
+
+    private PartnerRegistryHandler(AwsJsonProtocol protocol, SignatureVerifier verifier, ConsoleCors cors) {
         this.protocol = protocol;
         this.verifier = verifier;
+        this.cors = cors;
         this.priming = null;
+    }
+
+    /** This handler, its answers readable by the web console at {@code cors}'s origin (the local runtime's CONSOLE_ORIGIN). */
+    public PartnerRegistryHandler withConsoleCors(ConsoleCors cors) {
+        return new PartnerRegistryHandler(protocol, verifier, cors);
     }
 
     /** The domain path with a request log that writes nowhere and an anonymous caller: priming, not traffic. */
@@ -77,9 +90,15 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
         ApiResponse response = protocol.handle(new ApiRequest(header(event, "X-Amz-Target"), header(event, "Content-Type"),
                 body::bytes, authentication, requestIdOf(event),
                 header(event, AwsJsonProtocol.CALL_ID_HEADER)));
+        Map<String, String> headers = response.headers();
+        Map<String, String> corsHeaders = cors.answerHeaders(header(event, "Origin"));
+        if (!corsHeaders.isEmpty()) {
+            headers = new LinkedHashMap<>(headers);
+            headers.putAll(corsHeaders);
+        }
         return new APIGatewayProxyResponseEvent()
                 .withStatusCode(response.statusCode())
-                .withHeaders(response.headers())
+                .withHeaders(headers)
                 .withBody(response.body())
                 .withIsBase64Encoded(false);
     }

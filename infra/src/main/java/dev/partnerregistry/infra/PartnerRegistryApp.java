@@ -8,7 +8,8 @@ import software.amazon.awscdk.Aspects;
 /**
  * The CDK app: {@code npx aws-cdk synth} from the repository root runs this (see cdk.json).
  * Settings come from context ({@code -c stageName=v2}, see {@link StackSettings}); the function
- * jar from {@code function/target} unless the {@code functionJar} context names another.
+ * jar from {@code function/target} unless the {@code functionJar} context names another, the built web console
+ * from {@code console/dist} unless the {@code consoleDir} context names another.
  * The cdk-nag AwsSolutions pack runs on every synth: an unsuppressed finding is an error
  * annotation, and the CLI fails the synth on it.
  */
@@ -32,10 +33,15 @@ public final class PartnerRegistryApp {
     /** The stack as the app makes it, for tests that want exactly what synth produces. */
     public static PartnerRegistryStack build(App app) {
         Object jarOverride = app.getNode().tryGetContext("functionJar");
+        Object consoleOverride = app.getNode().tryGetContext("consoleDir");
+        StackSettings settings = StackSettings.fromContext(app.getNode());
         PartnerRegistryStack stack = new PartnerRegistryStack(app, PartnerRegistryStack.DEFAULT_ID,
                 PartnerRegistryStack.Props.builder()
-                        .settings(StackSettings.fromContext(app.getNode()))
+                        .settings(settings)
                         .functionJar(FunctionArtifact.jar(jarOverride == null ? null : jarOverride.toString()))
+                        .consoleDir(settings.consoleEnabled()
+                                ? RegistryConsole.dir(consoleOverride == null ? null : consoleOverride.toString())
+                                : null)
                         .build());
         Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
         return stack;

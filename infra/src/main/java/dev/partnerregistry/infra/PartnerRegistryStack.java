@@ -30,6 +30,7 @@ public final class PartnerRegistryStack extends Stack {
     private final ExpirySweep sweep;
     private final RegistryAlarms alarms;
     private final RegistryDashboard dashboard;
+    private final RegistryConsole console;
 
     public PartnerRegistryStack(Construct scope, String id, Props props) {
         super(scope, id, StackProps.builder()
@@ -80,6 +81,18 @@ public final class PartnerRegistryStack extends Stack {
                 .partnerAccounts(settings.partnerAccounts())
                 .customDomain(settings.domainName(), settings.certificateArn())
                 .build());
+
+        // The web console, whose origin the API and the function admit by CORS, and nothing else.
+        if (props.consoleDir() != null && settings.consoleEnabled()) {
+            this.console = new RegistryConsole(this, "Console", new RegistryConsole.Props(props.consoleDir(),
+                    settings.domainName() != null ? "https://" + settings.domainName() + "/" : api.api().getUrl(),
+                    settings.domainName() != null ? "https://" + settings.domainName()
+                            : Fn.join("", List.of("https://*.execute-api.", getRegion(), ".", getUrlSuffix()))));
+            api.admitConsole(console.origin());
+            function.function().addEnvironment(RegistryConsole.ORIGIN_VARIABLE, console.origin());
+        } else {
+            this.console = null;
+        }
 
         // The sweep queries the expiry index: where the table has none yet, there is nothing to run.
         this.sweep = table.hasExpiryIndex()
@@ -166,6 +179,12 @@ public final class PartnerRegistryStack extends Stack {
                 .description("The Principal a customer's bus policy names to let the registry deliver its partners' events")
                 .value(Fn.join("", List.of("arn:", getPartition(), ":iam::", getAccount(), ":root")))
                 .build();
+        if (console != null) {
+            CfnOutput.Builder.create(this, "ConsoleUrl")
+                    .description("The web console: partners and customers sign in with their registry keys")
+                    .value(Fn.join("", List.of(console.origin(), "/")))
+                    .build();
+        }
         if (sweep != null) {
             CfnOutput.Builder.create(this, "ExpirySweepFunctionName")
                     .description("The expiry sweep's function, to run it now or read its logs (docs/deploy.md, \"The expiry sweep\")")
@@ -209,15 +228,24 @@ public final class PartnerRegistryStack extends Stack {
         return dashboard;
     }
 
+    /** The web console, or null where {@link StackSettings#consoleEnabled()} is false or no console was built. */
+    public RegistryConsole console() {
+        return console;
+    }
+
     /**
      * @param settings    deployment choices (see {@link StackSettings})
      * @param functionJar the function's shaded jar, staged as the Lambda code asset
+     * @param consoleDir  the built web console (console/dist), staged into its bucket; needed when the settings enable it
      */
-    public record Props(StackSettings settings, Path functionJar) {
+    public record Props(StackSettings settings, Path functionJar, Path consoleDir) {
 
         public Props {
             Objects.requireNonNull(settings, "settings");
             Objects.requireNonNull(functionJar, "functionJar");
+            if (settings.consoleEnabled() && consoleDir == null) {
+                throw new IllegalArgumentException("the console is enabled but no consoleDir was given (or set console=false)");
+            }
         }
 
         public static Builder builder() {
@@ -227,12 +255,14 @@ public final class PartnerRegistryStack extends Stack {
         public static final class Builder {
             private StackSettings settings = StackSettings.defaults();
             private Path functionJar;
+            private Path consoleDir;
 
             public Builder settings(StackSettings v) { this.settings = v; return this; }
             public Builder functionJar(Path v) { this.functionJar = v; return this; }
+            public Builder consoleDir(Path v) { this.consoleDir = v; return this; }
 
             public Props build() {
-                return new Props(settings, functionJar);
+                return new Props(settings, functionJar, consoleDir);
             }
         }
     }

@@ -13,6 +13,9 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.apigateway.AccessLogField;
 import software.amazon.awscdk.services.apigateway.AccessLogFormat;
 import software.amazon.awscdk.services.apigateway.AuthorizationType;
+import software.amazon.awscdk.services.apigateway.CorsOptions;
+import software.amazon.awscdk.services.apigateway.GatewayResponseOptions;
+import software.amazon.awscdk.services.apigateway.ResponseType;
 import software.amazon.awscdk.services.apigateway.EndpointConfiguration;
 import software.amazon.awscdk.services.apigateway.EndpointType;
 import software.amazon.awscdk.services.apigateway.LambdaIntegration;
@@ -159,6 +162,46 @@ public final class RegistryApi extends Construct {
             this.domainName = null;
         }
         suppressNagFindings(props);
+    }
+
+    /** What the AWS SDK for JavaScript v3 sends and signs from a browser, and the browser may therefore send (ConsoleCors). */
+    public static final List<String> CONSOLE_ALLOWED_HEADERS = List.of("amz-sdk-invocation-id", "amz-sdk-request", "authorization",
+            "content-type", "x-amz-content-sha256", "x-amz-date", "x-amz-target", "x-amz-user-agent");
+    /** How long a browser may reuse a preflight's answer (ConsoleCors.MAX_AGE_SECONDS). */
+    public static final int CONSOLE_PREFLIGHT_MAX_AGE_SECONDS = 3600;
+
+    /**
+     * Admits the web console at {@code origin} by CORS: {@code OPTIONS /} answers the browser's preflight (a mock
+     * integration: it reaches nothing) for that origin alone, allowing POST with exactly the headers the console's
+     * SDK signs; API Gateway's own 4XX and 5XX answers (throttling, a payload too large) name the origin too, so the
+     * console can read them. The function names it in its own answers (CONSOLE_ORIGIN).
+     */
+    public Method admitConsole(String origin) {
+        Method preflight = api.getRoot().addCorsPreflight(CorsOptions.builder()
+                .allowOrigins(List.of(origin))
+                .allowMethods(List.of("POST"))
+                .allowHeaders(CONSOLE_ALLOWED_HEADERS)
+                .maxAge(software.amazon.awscdk.Duration.seconds(CONSOLE_PREFLIGHT_MAX_AGE_SECONDS))
+                .build());
+        for (ResponseType type : List.of(ResponseType.DEFAULT_4_XX, ResponseType.DEFAULT_5_XX)) {
+            api.addGatewayResponse(type == ResponseType.DEFAULT_4_XX ? "ConsoleDefault4xx" : "ConsoleDefault5xx",
+                    GatewayResponseOptions.builder()
+                            .type(type)
+                            .responseHeaders(Map.of("Access-Control-Allow-Origin", "'" + origin + "'", "Vary", "'Origin'"))
+                            .build());
+        }
+        NagSuppressions.addResourceSuppressions(preflight, List.of(
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-APIG4")
+                        .reason("The CORS preflight: browsers send OPTIONS without credentials by design (Fetch standard), "
+                                + "and its mock integration answers the allowed origin, method and headers and reaches nothing.")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-COG4")
+                        .reason("The CORS preflight carries no credentials by design; a Cognito authorizer would make the "
+                                + "browser refuse every call of the console.")
+                        .build()), true);
+        return preflight;
     }
 
     /** The custom domain, if the settings name one: partners call {@code https://<domainName>/}. */

@@ -61,6 +61,9 @@ import software.constructs.Node;
  *       to {@value #MAX_DELIVERY_MAX_CONCURRENCY}, Lambda's bounds): how many forwarders the delivery queue's event source
  *       mapping runs at once, so how fast the registry calls PutEvents into customers' buses; a backlog waits in the
  *       queue rather than being throttled ({@link EventDelivery}).</li>
+ *   <li>{@code console} ({@code true} with {@code registry-keys}, {@code false} with {@code aws-iam}, which it cannot
+ *       work with, and with {@code samLocal}): deploy the web console ({@link RegistryConsole}: a private bucket behind a CloudFront distribution)
+ *       and admit its origin, alone, by CORS; {@code false} leaves both out.</li>
  *   <li>{@code samLocal} ({@code false}): declare {@code DYNAMODB_ENDPOINT} as an empty variable so that
  *       {@code sam local --env-vars} can override it (SAM only overrides variables a template declares).
  *       Only for templates fed to SAM; deployed templates leave it unset.</li>
@@ -86,7 +89,8 @@ public record StackSettings(
         int sourceExpirationDays,
         int sweepIntervalMinutes,
         boolean accountIndexOnly,
-        int deliveryMaxConcurrency) {
+        int deliveryMaxConcurrency,
+        Boolean console) {
 
     public static final String DEFAULT_STAGE_NAME = "v1";
     public static final int DEFAULT_PARTNER_SOURCE_LIMIT = 100;
@@ -169,6 +173,10 @@ public record StackSettings(
             throw new IllegalArgumentException("deliveryMaxConcurrency must be " + MIN_DELIVERY_MAX_CONCURRENCY + ".."
                     + MAX_DELIVERY_MAX_CONCURRENCY + ", was " + deliveryMaxConcurrency);
         }
+        if (Boolean.TRUE.equals(console) && authMode != AuthMode.REGISTRY_KEYS) {
+            throw new IllegalArgumentException("console applies only to authMode=registry-keys: the console signs for events with "
+                    + "registry-issued keys, which an AWS_IAM-authorized API does not accept");
+        }
         if ((domainName == null) != (certificateArn == null)) {
             throw new IllegalArgumentException("domainName and certificateArn go together: a custom domain needs its ACM certificate");
         }
@@ -178,6 +186,14 @@ public record StackSettings(
         if (certificateArn != null && !certificateArn.startsWith("arn:")) {
             throw new IllegalArgumentException("certificateArn must be an ACM certificate ARN, was '" + certificateArn + "'");
         }
+    }
+
+    /**
+     * Whether the stack deploys the web console: by default with registry-issued keys, but not in the SAM/LocalStack
+     * flavour (LocalStack's free edition has no CloudFront); never with aws-iam.
+     */
+    public boolean consoleEnabled() {
+        return console != null ? console : authMode == AuthMode.REGISTRY_KEYS && !samLocal;
     }
 
     public static StackSettings defaults() {
@@ -248,6 +264,9 @@ public record StackSettings(
         if ((value = text(node, "deliveryMaxConcurrency")) != null) {
             b.deliveryMaxConcurrency(integer("deliveryMaxConcurrency", value));
         }
+        if ((value = text(node, "console")) != null) {
+            b.console(Boolean.parseBoolean(value.trim()));
+        }
         return b.build();
     }
 
@@ -283,7 +302,7 @@ public record StackSettings(
                 .partnerAccounts(partnerAccounts).domainName(domainName).certificateArn(certificateArn)
                 .authMode(authMode).accessKeyCacheSeconds(accessKeyCacheSeconds)
                 .sourceExpirationDays(sourceExpirationDays).sweepIntervalMinutes(sweepIntervalMinutes)
-                .accountIndexOnly(accountIndexOnly).deliveryMaxConcurrency(deliveryMaxConcurrency);
+                .accountIndexOnly(accountIndexOnly).deliveryMaxConcurrency(deliveryMaxConcurrency).console(console);
     }
 
     public static final class Builder {
@@ -307,6 +326,7 @@ public record StackSettings(
         private int sweepIntervalMinutes = DEFAULT_SWEEP_INTERVAL_MINUTES;
         private boolean accountIndexOnly;
         private int deliveryMaxConcurrency = DEFAULT_DELIVERY_MAX_CONCURRENCY;
+        private Boolean console;
 
         public Builder stageName(String v) { this.stageName = v; return this; }
         public Builder partnerSourceLimit(int v) { this.partnerSourceLimit = v; return this; }
@@ -328,12 +348,13 @@ public record StackSettings(
         public Builder sweepIntervalMinutes(int v) { this.sweepIntervalMinutes = v; return this; }
         public Builder accountIndexOnly(boolean v) { this.accountIndexOnly = v; return this; }
         public Builder deliveryMaxConcurrency(int v) { this.deliveryMaxConcurrency = v; return this; }
+        public Builder console(Boolean v) { this.console = v; return this; }
 
         public StackSettings build() {
             return new StackSettings(stageName, partnerSourceLimit, memorySize, endpointType, vpcEndpointId,
                     throttlingRateLimit, throttlingBurstLimit, logRetention, alarmTopicArn, apiGatewayCloudWatchRole,
                     samLocal, partnerAccounts, domainName, certificateArn, authMode, accessKeyCacheSeconds,
-                    sourceExpirationDays, sweepIntervalMinutes, accountIndexOnly, deliveryMaxConcurrency);
+                    sourceExpirationDays, sweepIntervalMinutes, accountIndexOnly, deliveryMaxConcurrency, console);
         }
     }
 }

@@ -319,7 +319,7 @@ class ExpirySweepTest {
     void withoutTheExpiryIndexThereIsNoSweepToRun() {
         Synthesized firstStep = Synthesized.accountIndexOnly();
         assertNull(firstStep.stack().sweep());
-        firstStep.template().resourceCountIs("AWS::Lambda::Function", 2); // the API's and the forwarder
+        firstStep.template().resourceCountIs("AWS::Lambda::Function", 3); // the API's, the forwarder and the console's deployment
         firstStep.template().resourceCountIs("AWS::Scheduler::Schedule", 0);
         assertFalse(firstStep.template().findOutputs("*").containsKey("ExpirySweepFunctionName"));
         assertFalse(firstStep.template().toJSON().toString().contains("byExpiry"), "nothing refers to the missing index");

@@ -84,7 +84,7 @@ class PartnerRegistryStackTest {
 
     @Test
     void functionIsJava21OnArm64WithSnapStart() {
-        template.resourceCountIs("AWS::Lambda::Function", 3); // this one, the expiry sweep and the forwarder
+        template.resourceCountIs("AWS::Lambda::Function", 4); // this one, the expiry sweep, the forwarder, the console's deployment
         assertEquals(Map.of(
                         "Runtime", "java21",
                         "Architectures", List.of("arm64"),
@@ -110,7 +110,9 @@ class PartnerRegistryStackTest {
                         "AUTH_MODE", "registry-keys",
                         "ACCESS_KEYS_KMS_KEY_ARN", Map.of("Fn::GetAtt", List.of(keyId, "Arn")),
                         "ACCESS_KEY_CACHE_SECONDS", "60",
-                        "EVENT_QUEUE_URL", Map.of("Ref", synth.logicalId(synth.stack().delivery().queue())))))));
+                        "EVENT_QUEUE_URL", Map.of("Ref", synth.logicalId(synth.stack().delivery().queue())),
+                        "CONSOLE_ORIGIN", Map.of("Fn::Join", List.of("", List.of("https://",
+                                Map.of("Fn::GetAtt", List.of(synth.logicalId(synth.stack().console().distribution()), "DomainName"))))))))));
     }
 
     @Test
@@ -239,8 +241,8 @@ class PartnerRegistryStackTest {
     // --- API ------------------------------------------------------------------------------
 
     @Test
-    void apiHasOnePostMethodOnTheRoot() {
-        template.resourceCountIs("AWS::ApiGateway::Method", 1);
+    void apiHasOnePostMethodOnTheRootAndTheConsolesPreflight() {
+        template.resourceCountIs("AWS::ApiGateway::Method", 2); // POST, and OPTIONS for the console (RegistryConsoleTest)
         template.resourceCountIs("AWS::ApiGateway::Resource", 0);
         String apiId = synth.only("AWS::ApiGateway::RestApi").getKey();
         template.hasResourceProperties("AWS::ApiGateway::Method", Map.of(
@@ -473,7 +475,7 @@ class PartnerRegistryStackTest {
     @Test
     void outputsNameWhatCallersAndOperatorsNeed() {
         Map<String, Map<String, Object>> outputs = template.findOutputs("*");
-        assertEquals(List.of("AccessKeysKmsKeyArn", "ApiEndpoint", "ApiId", "CustomerBusPolicyPrincipal", "DeadLetterQueueUrl",
+        assertEquals(List.of("AccessKeysKmsKeyArn", "ApiEndpoint", "ApiId", "ConsoleUrl", "CustomerBusPolicyPrincipal", "DeadLetterQueueUrl",
                         "DeliveryQueueUrl", "EventForwarderFunctionName", "ExpirySweepFunctionName", "FunctionAliasArn",
                         "FunctionName", "IssueFirstKeyCommand", "TableName"),
                 outputs.keySet().stream().sorted().toList());

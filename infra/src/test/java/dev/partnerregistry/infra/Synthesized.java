@@ -97,11 +97,15 @@ record Synthesized(String name, PartnerRegistryStack stack, Template template, A
         return CACHE.computeIfAbsent("sam-local", name -> synth(name, Map.of("samLocal", "true")));
     }
 
+    static final String CONSOLE_FIXTURE = "infra/src/test/resources/console-fixture";
+
     private static Synthesized synth(String name, Map<String, Object> settings) {
         Path outdir = Path.of("target", "cdk-test", name).toAbsolutePath();
         Map<String, Object> context = new HashMap<>(settings);
         // As the CDK CLI asks for it: lets the tests see which file was staged as the function's code.
         context.put("aws:cdk:enable-asset-metadata", true);
+        // A stand-in for console/dist, which `make console` builds: the tests need its place, not its content.
+        context.putIfAbsent("consoleDir", CONSOLE_FIXTURE);
         App app = App.Builder.create().outdir(outdir.toString()).context(context).build();
         PartnerRegistryStack stack = PartnerRegistryApp.build(app);
         Template template = Template.fromStack(stack);

@@ -4,6 +4,7 @@ import dev.partnerregistry.RegistrySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import dev.partnerregistry.api.ConsoleCors;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import java.nio.file.Path;
 import java.util.Map;
@@ -35,7 +36,10 @@ public final class LocalRegistry {
             int port = port(env.get("PORT"));
             runtime = LocalRuntime.start(env, Path.of("").toAbsolutePath(), System.err);
             try {
-                server = LocalServer.start(port, runtime.handler(), System.err);
+                ConsoleCors cors = ConsoleCors.of(runtime.settings());
+                server = LocalServer.start(port, runtime.handler().withConsoleCors(cors), System.err)
+                        .serveConsole(ConsoleFiles.fromEnvironment(env, Path.of("").toAbsolutePath(), runtime.settings().region()))
+                        .answerPreflights(cors);
             } catch (RuntimeException e) {
                 runtime.close();
                 throw e;
@@ -182,6 +186,8 @@ public final class LocalRegistry {
                 + " (local/customers.properties: who acts as each account's customer; nothing is implied)");
         out.println("  events:   accepted PutPartnerEvents go to " + runtime.delivery().queueUrl() + ", delivered into customers' own buses on "
                 + runtime.settings().delivery().eventsEndpoint() + " (dead letters: " + runtime.delivery().deadLetterQueueUrl() + ")");
+        out.println("  console:  " + server.endpoint() + ConsoleFiles.PATH
+                + " in a browser: partners and customers sign in with a key of local/principals.properties (README, 'The console')");
         out.println();
         out.println("Try:");
         out.println("  " + example + " aws events create-partner-event-source --endpoint-url " + server.endpoint()

@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.ProxyRequestContext;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent.RequestIdentity;
+import dev.partnerregistry.api.ConsoleCors;
 import dev.partnerregistry.auth.SigV4;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.Headers;
@@ -101,6 +102,10 @@ public final class LocalServer implements AutoCloseable {
     private final RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler;
     private final Clock clock;
     private final PrintStream log;
+    /** The web console at /console/, or null for none. */
+    private volatile ConsoleFiles console;
+    /** The console origin whose CORS preflights are answered, as the deployed API's OPTIONS method answers them. */
+    private volatile ConsoleCors cors = ConsoleCors.none();
 
     private LocalServer(ServerSocket listener, ExecutorService connections, Duration requestTimeout,
                         RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler,
@@ -149,6 +154,18 @@ public final class LocalServer implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    /** Serves the web console's files at {@value ConsoleFiles#PATH} (GET and HEAD; every other path is the API's). */
+    public LocalServer serveConsole(ConsoleFiles files) {
+        this.console = files;
+        return this;
+    }
+
+    /** Answers {@code OPTIONS} at the API's paths as the stack's preflight method does, for {@code cors}'s origin. */
+    public LocalServer answerPreflights(ConsoleCors cors) {
+        this.cors = cors;
+        return this;
     }
 
     /** {@code http://127.0.0.1:<port>}: the --endpoint-url / endpointOverride for clients. */
@@ -582,6 +599,20 @@ public final class LocalServer implements AutoCloseable {
         URI uri = request.uri();
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         boolean root = path.equals("/");
+        ConsoleFiles files = console;
+        if (files != null) {
+            ConsoleFiles.Response page = files.answer(method, path).orElse(null);
+            if (page != null) {
+                return new Answer(page.status(), page.headers(), page.body());
+            }
+        }
+        boolean api = root || path.equals("/" + STAGE) || path.equals("/" + STAGE + "/");
+        if (method.equals("OPTIONS") && api && cors.origin() != null) {
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            cors.preflightHeaders().forEach((name, value) -> headers.put(name, List.of(value)));
+            headers.put("x-amzn-RequestId", List.of(requestId));
+            return new Answer(204, headers, new byte[0]);
+        }
         if (!method.equals("POST") || !(root || path.equals("/" + STAGE) || path.equals("/" + STAGE + "/"))) {
             // API Gateway's answer for a method or resource the API does not have.
             return gatewayError(403, "MissingAuthenticationTokenException", "Missing Authentication Token", requestId, false);

@@ -21,13 +21,14 @@ class LocalConfigTest {
     Path dir;
 
     @Test
-    void theDemoFilesGiveTwoPartnersEachRegisteredForItsOwnPartnerAndACustomer() {
+    void theDemoFilesGiveTwoPartnersEachRegisteredForItsOwnPartnerAndACustomerInEachAccount() {
         LocalConfig config = LocalConfig.load(Map.of(), projectRoot());
 
         assertEquals(Map.of(
                 "AKIAEXAMPLEPARTNER", new LocalPrincipal("arn:aws:iam::123456789012:user/example-partner", "example-partner-secret"),
                 "AKIAOTHERPARTNER", new LocalPrincipal("arn:aws:iam::210987654321:user/other-partner", "other-partner-secret"),
-                "AKIAEXAMPLECUSTOMER", new LocalPrincipal("arn:aws:iam::123456789012:user/example-customer", "example-customer-secret")),
+                "AKIAEXAMPLECUSTOMER", new LocalPrincipal("arn:aws:iam::123456789012:user/example-customer", "example-customer-secret"),
+                "AKIAOTHERCUSTOMER", new LocalPrincipal("arn:aws:iam::210987654321:user/other-customer", "other-customer-secret")),
                 config.principals());
         assertEquals(Map.of(
                 "example.com", List.of("arn:aws:iam::123456789012:user/example-partner"),
