@@ -3,6 +3,7 @@ package dev.partnerregistry.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.partnerregistry.admin.CustomerGrants;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.CustomerEventSources;
 import dev.partnerregistry.domain.PartnerEventSource;
@@ -45,6 +46,7 @@ class BoundedListingTest {
     static void start(DynamoDbEngine.EngineTable table) {
         RegistryFixture fixture = new RegistryFixture(table, 100);
         partner = fixture.registerPartner(PARTNER, 100);
+        new CustomerGrants(table.client(), table.tableName()).grant(ACCOUNT, List.of(CUSTOMER.principalArn()));
         DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.client(), table.tableName());
         DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.client(), table.tableName());
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, Duration.ofDays(7), clock);
