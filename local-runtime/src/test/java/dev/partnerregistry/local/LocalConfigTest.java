@@ -34,8 +34,9 @@ class LocalConfigTest {
                 "example.com", List.of("arn:aws:iam::123456789012:user/example-partner"),
                 "other.example", List.of("arn:aws:iam::210987654321:user/other-partner")),
                 config.partners());
-        assertEquals(Map.of("123456789012", List.of("arn:aws:iam::123456789012:user/example-customer")), config.customers(),
-                "the demo customer is granted its account; the partner's principal in that account is not");
+        assertEquals(Map.of("123456789012", List.of("arn:aws:iam::123456789012:user/example-customer"),
+                        "210987654321", List.of("arn:aws:iam::210987654321:user/other-customer")), config.customers(),
+                "each demo customer is granted its own account; the partners' principals in those accounts are not");
     }
 
     @Test
