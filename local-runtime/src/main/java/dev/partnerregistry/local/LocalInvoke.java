@@ -5,9 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.AdminCommand;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import software.amazon.awssdk.protocols.jsoncore.JsonWriter;
@@ -99,13 +97,7 @@ public final class LocalInvoke {
         err.println("local-invoke: given " + step);
         if (step.startsWith("admin ")) {
             String[] args = step.substring("admin ".length()).trim().split("\\s+");
-            RegistrySettings settings = runtime.settings();
-            Map<String, String> env = new HashMap<>();
-            env.put("TABLE_NAME", settings.tableName());
-            env.put("AWS_REGION", settings.region());
-            env.put("DYNAMODB_ENDPOINT", settings.dynamoDbEndpoint().toString());
-            env.put("ACCESS_KEYS_KMS_KEY_ARN", settings.accessKeys().kmsKeyArn());
-            if (AdminCommand.run(args, env, err, err) != 0) {
+            if (AdminCommand.run(args, runtime.operatorEnvironment(), err, err) != 0) {
                 throw new IllegalStateException("the precondition '" + step + "' failed");
             }
             return;

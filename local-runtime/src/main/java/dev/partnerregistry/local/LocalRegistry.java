@@ -1,6 +1,5 @@
 package dev.partnerregistry.local;
 
-import dev.partnerregistry.RegistrySettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -8,6 +7,7 @@ import dev.partnerregistry.api.ConsoleCors;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.StringJoiner;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -30,16 +30,17 @@ public final class LocalRegistry {
 
     public static void main(String[] args) throws InterruptedException {
         Map<String, String> env = System.getenv();
+        Path workingDir = Path.of("").toAbsolutePath();
         LocalRuntime runtime;
         LocalServer server;
         try {
             int port = port(env.get("PORT"));
-            runtime = LocalRuntime.start(env, Path.of("").toAbsolutePath(), System.err);
+            runtime = LocalRuntime.start(env, workingDir, System.err);
             try {
-                ConsoleCors cors = ConsoleCors.of(runtime.settings());
-                server = LocalServer.start(port, runtime.handler().withConsoleCors(cors), System.err)
-                        .serveConsole(ConsoleFiles.fromEnvironment(env, Path.of("").toAbsolutePath(), runtime.settings().region()))
-                        .answerPreflights(cors);
+                // The handler names the console's origin in its answers (the runtime's settings); the server answers its preflights.
+                server = LocalServer.start(port, runtime.handler(), System.err)
+                        .serveConsole(ConsoleFiles.fromEnvironment(env, workingDir, runtime.settings().region()))
+                        .answerPreflights(ConsoleCors.of(runtime.settings()));
             } catch (RuntimeException e) {
                 runtime.close();
                 throw e;
@@ -87,7 +88,7 @@ public final class LocalRegistry {
         }, "local-registry-forwarder");
         forwarding.setDaemon(true);
         forwarding.start();
-        Path environmentFile = Path.of("").toAbsolutePath().resolve(ENVIRONMENT_FILE);
+        Path environmentFile = workingDir.resolve(ENVIRONMENT_FILE);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             forwarding.interrupt();
             sweeps.shutdownNow();
@@ -140,9 +141,9 @@ public final class LocalRegistry {
 
     /** The operator's variables for this engine, as the banner prints them and the admin command reads them. */
     static String operatorVariables(LocalRuntime runtime) {
-        RegistrySettings settings = runtime.settings();
-        return "TABLE_NAME=" + settings.tableName() + " DYNAMODB_ENDPOINT=" + settings.dynamoDbEndpoint()
-                + " ACCESS_KEYS_KMS_KEY_ARN=" + settings.accessKeys().kmsKeyArn() + " AWS_REGION=" + settings.region();
+        StringJoiner variables = new StringJoiner(" ");
+        runtime.operatorEnvironment().forEach((name, value) -> variables.add(name + "=" + value));
+        return variables.toString();
     }
 
     static void writeEnvironment(Path file, LocalServer server, LocalRuntime runtime) {

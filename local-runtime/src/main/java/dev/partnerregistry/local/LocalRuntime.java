@@ -2,6 +2,7 @@ package dev.partnerregistry.local;
 
 import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.api.ConsoleCors;
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import dev.partnerregistry.api.RequestLog;
@@ -20,7 +21,7 @@ import dev.partnerregistry.store.DynamoDbClients;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -59,7 +60,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.delivery = delivery;
         this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings,
                 RequestLog.to(log, settings.metricsNamespace()), clock, RegistryAssembly.eventQueue(settings, credentials)),
-                RegistryAssembly.verifier(dynamoDb, settings, credentials, clock));
+                RegistryAssembly.verifier(dynamoDb, settings, credentials, clock)).withConsoleCors(ConsoleCors.of(settings));
         this.forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials,
                 settings.delivery().eventsEndpoint()), EventDelivery.realSleep()), settings.metricsNamespace(),
                 clock, log);
@@ -136,6 +137,19 @@ public final class LocalRuntime implements AutoCloseable {
 
     public RegistrySettings settings() {
         return settings;
+    }
+
+    /**
+     * What the operator command needs for this engine and table, in the order the banner prints it: the variables
+     * {@code make admin} reads (also the environment make invoke gives the operator steps of an event's preconditions).
+     */
+    public Map<String, String> operatorEnvironment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(RegistrySettings.Variable.TABLE_NAME.name(), settings.tableName());
+        env.put(RegistrySettings.Variable.DYNAMODB_ENDPOINT.name(), settings.dynamoDbEndpoint().toString());
+        env.put(RegistrySettings.Variable.ACCESS_KEYS_KMS_KEY_ARN.name(), settings.accessKeys().kmsKeyArn());
+        env.put(RegistrySettings.Variable.AWS_REGION.name(), settings.region());
+        return env;
     }
 
     /** The local engine's key the access keys' secrets are encrypted under. */
