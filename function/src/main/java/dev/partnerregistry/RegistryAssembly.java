@@ -5,11 +5,15 @@ import dev.partnerregistry.api.RequestLog;
 import dev.partnerregistry.auth.CachedAccessKeys;
 import dev.partnerregistry.auth.SignatureVerifier;
 import dev.partnerregistry.domain.CustomerEventSources;
+import dev.partnerregistry.domain.DeadLetterQueue;
+import dev.partnerregistry.domain.EventDelivery;
 import dev.partnerregistry.domain.EventQueue;
 import dev.partnerregistry.domain.PartnerEvents;
 import dev.partnerregistry.domain.PartnerRegistry;
 import dev.partnerregistry.store.AwsJsonClient;
 import dev.partnerregistry.store.SqsEventQueue;
+import dev.partnerregistry.store.SqsDeadLetterQueue;
+import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.store.DynamoDbAccessKeys;
 import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.DynamoDbPageTokenKey;
@@ -92,8 +96,28 @@ public final class RegistryAssembly {
         if (delivery.queueUrl() == null) {
             return NO_QUEUE;
         }
-        return new SqsEventQueue(new AwsJsonClient(credentials, settings.region(),
-                AwsJsonClient.endpoint(delivery.sqsEndpoint(), "sqs", settings.region()), "sqs", "1.0"), delivery.queueUrl());
+        return new SqsEventQueue(sqs(settings, credentials), delivery.queueUrl());
+    }
+
+    /** What the forwarder runs: its delivery into customers' buses, its dead-letter queue, its metrics' namespace. */
+    public record Forwarder(EventDelivery delivery, DeadLetterQueue deadLetters, String namespace) {
+    }
+
+    /**
+     * The forwarder on these settings: PutEvents into each bus's region (or {@code EVENTS_ENDPOINT}), dead letters onto
+     * {@code DEAD_LETTER_QUEUE_URL} (none set: every failure goes back to the delivery queue).
+     */
+    public static Forwarder forwarder(RegistrySettings settings, AwsCredentialsProvider credentials) {
+        EventDeliverySettings delivery = settings.delivery();
+        DeadLetterQueue deadLetters = delivery.deadLetterQueueUrl() == null ? DeadLetterQueue.NONE
+                : new SqsDeadLetterQueue(sqs(settings, credentials), delivery.deadLetterQueueUrl());
+        return new Forwarder(new EventDelivery(new EventBridgePutEvents(credentials, delivery.eventsEndpoint()), EventDelivery.realSleep()),
+                deadLetters, settings.metricsNamespace());
+    }
+
+    private static AwsJsonClient sqs(RegistrySettings settings, AwsCredentialsProvider credentials) {
+        return new AwsJsonClient(credentials, settings.region(), AwsJsonClient.endpoint(settings.delivery().sqsEndpoint(), "sqs", settings.region()),
+                "sqs", "1.0");
     }
 
     /** The protocol with its request log on {@code log} (a local server's console, a test's buffer). */

@@ -52,7 +52,7 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
     public enum Variable {
         TABLE_NAME, AWS_REGION, PARTNER_SOURCE_LIMIT, DYNAMODB_ENDPOINT, METRICS_NAMESPACE,
         AUTH_MODE, ACCESS_KEYS_KMS_KEY_ARN, KMS_ENDPOINT, ACCESS_KEY_CACHE_SECONDS,
-        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT, CONFLICT_BUDGET_MS, CONSOLE_ORIGIN
+        SOURCE_EXPIRATION_DAYS, EVENT_QUEUE_URL, DEAD_LETTER_QUEUE_URL, SQS_ENDPOINT, EVENTS_ENDPOINT, CONFLICT_BUDGET_MS, CONSOLE_ORIGIN
     }
 
     public RegistrySettings {
@@ -163,6 +163,10 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
 
         public Builder eventQueueUrl(String queueUrl) {
             return variable(Variable.EVENT_QUEUE_URL, queueUrl);
+        }
+
+        public Builder deadLetterQueueUrl(String queueUrl) {
+            return variable(Variable.DEAD_LETTER_QUEUE_URL, queueUrl);
         }
 
         public Builder sqsEndpoint(URI endpoint) {

@@ -27,6 +27,7 @@ class RegistrySettingsTest {
             Map.entry(RegistrySettings.Variable.ACCESS_KEY_CACHE_SECONDS, "5"),
             Map.entry(RegistrySettings.Variable.SOURCE_EXPIRATION_DAYS, "0.001"),
             Map.entry(RegistrySettings.Variable.EVENT_QUEUE_URL, "http://127.0.0.1:4566/000000000000/events"),
+            Map.entry(RegistrySettings.Variable.DEAD_LETTER_QUEUE_URL, "http://127.0.0.1:4566/000000000000/events-dlq"),
             Map.entry(RegistrySettings.Variable.SQS_ENDPOINT, "http://127.0.0.1:4002"),
             Map.entry(RegistrySettings.Variable.EVENTS_ENDPOINT, "http://127.0.0.1:4003"),
             Map.entry(RegistrySettings.Variable.CONFLICT_BUDGET_MS, "250"),
@@ -67,7 +68,8 @@ class RegistrySettingsTest {
         assertEquals(new AccessKeySettings(AccessKeySettings.Mode.AWS_IAM, "arn:aws:kms:eu-west-1:111122223333:key/k",
                 URI.create("http://127.0.0.1:4001"), Duration.ofSeconds(5)), settings.accessKeys());
         assertEquals(Duration.ofMillis(86_400), settings.sourceExpiration());
-        assertEquals(new EventDeliverySettings("http://127.0.0.1:4566/000000000000/events", URI.create("http://127.0.0.1:4002"),
+        assertEquals(new EventDeliverySettings("http://127.0.0.1:4566/000000000000/events",
+                "http://127.0.0.1:4566/000000000000/events-dlq", URI.create("http://127.0.0.1:4002"),
                 URI.create("http://127.0.0.1:4003")), settings.delivery());
         assertEquals(Duration.ofMillis(250), settings.conflictBudget());
     }
@@ -80,7 +82,7 @@ class RegistrySettingsTest {
         assertEquals("PartnerRegistry", settings.metricsNamespace());
         assertEquals(new AccessKeySettings(AccessKeySettings.Mode.REGISTRY_KEYS, null, null, Duration.ofSeconds(60)), settings.accessKeys());
         assertEquals(Duration.ofDays(7), settings.sourceExpiration());
-        assertEquals(new EventDeliverySettings(null, null, null), settings.delivery());
+        assertEquals(new EventDeliverySettings(null, null, null, null), settings.delivery());
         assertEquals(Duration.ofMillis(2000), settings.conflictBudget());
     }
 

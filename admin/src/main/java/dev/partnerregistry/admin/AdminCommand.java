@@ -44,6 +44,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * deactivate-key --access-key-id ID
  * activate-key --access-key-id ID
  * delete-key --access-key-id ID
+ * dead-letters [--max N]               (DEAD_LETTER_QUEUE_URL)
+ * redrive-dead-letters [--error-code CODE] [--max N]   (and EVENT_QUEUE_URL)
  * </pre>
  */
 public final class AdminCommand {
@@ -121,7 +123,13 @@ public final class AdminCommand {
             new Command("deactivate-key", "--access-key-id ID  (refused by the function within ACCESS_KEY_CACHE_SECONDS, 60 s by default)",
                     c -> c.print(c.keys().deactivate(c.options().accessKeyId()))),
             new Command("activate-key", "--access-key-id ID", c -> c.print(c.keys().activate(c.options().accessKeyId()))),
-            new Command("delete-key", "--access-key-id ID", c -> c.print(c.keys().delete(c.options().accessKeyId()))));
+            new Command("delete-key", "--access-key-id ID", c -> c.print(c.keys().delete(c.options().accessKeyId()))),
+            new Command("dead-letters", "[--max N]              (what the forwarder gave up on, each with its reason, left in place;\n"
+                    + "      DEAD_LETTER_QUEUE_URL: the stack's DeadLetterQueueUrl output)",
+                    c -> DeadLetterCommands.of(c.settings(), c.out()).list(c.options().max())),
+            new Command("redrive-dead-letters", "[--error-code CODE] [--max N]   (sends those events back to the delivery queue,\n"
+                    + "      EVENT_QUEUE_URL: the stack's DeliveryQueueUrl output)",
+                    c -> DeadLetterCommands.of(c.settings(), c.out()).redrive(c.options().one("--error-code", null), c.options().max())));
 
     static final String USAGE = usage();
     private static final Pattern PARTNER = Pattern.compile("[\\.\\-_A-Za-z0-9]+");
@@ -388,6 +396,23 @@ public final class AdminCommand {
                 throw new IllegalArgumentException("--principal must be an IAM principal ARN, e.g. arn:aws:iam::123456789012:role/partner");
             }
             return principals;
+        }
+
+        /** How many dead letters a command takes at most: {@value DeadLetterCommands#DEFAULT_MAX} unless given. */
+        int max() {
+            String given = one("--max", null);
+            if (given == null) {
+                return DeadLetterCommands.DEFAULT_MAX;
+            }
+            try {
+                int max = Integer.parseInt(given);
+                if (max < 1 || max > 100_000) {
+                    throw new NumberFormatException();
+                }
+                return max;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--max must be a whole number from 1 to 100000");
+            }
         }
 
         Integer limit() {

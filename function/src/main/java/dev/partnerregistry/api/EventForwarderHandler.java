@@ -4,54 +4,71 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.domain.DeadLetter;
+import dev.partnerregistry.domain.DeadLetterQueue;
 import dev.partnerregistry.domain.EventDelivery;
 import dev.partnerregistry.domain.QueuedEvent;
+import dev.partnerregistry.store.DeadLetterJson;
 import dev.partnerregistry.store.DynamoDbClients;
-import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.store.QueuedEventJson;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 
 /**
  * The forwarder (a Lambda function of its own, on the same jar, fed by the delivery queue with
- * partial batch responses): delivers each message's event into its customer's own bus and reports
- * the messages whose events could not be delivered, so that only those are received again (and,
- * after the redrive policy's receives, land in the dead-letter queue). A message that is not an
- * event at all is reported too: it goes to the dead-letter queue without being tried. One log line
- * per batch, also an EMF document: {@value #DELIVERED}, {@value #FAILED} and {@value #LAG} (from
- * the event's time to its delivery).
+ * partial batch responses): delivers each message's event into its customer's own bus. What can
+ * never be delivered goes to the dead-letter queue at once, with its reason ({@link DeadLetter}): an
+ * entry PutEvents refused not retryably, and a message that is no event at all. An entry that failed
+ * retryably is reported as a batch item failure, so that only it is received again; on its
+ * {@value #MAX_RECEIVES}th receive it is dead-lettered too, with its last reason, before the queue's own
+ * redrive policy would move it without one. A dead letter moved back to the delivery queue as it is
+ * (SQS's {@code start-message-move-task}) is delivered as its event. A letter the dead-letter queue does not take is reported as
+ * a failure instead: nothing is lost. One log line per batch, also an EMF document: {@value #DELIVERED},
+ * {@value #FAILED} (to be received again), {@value #DEAD_LETTERED} and {@value #LAG} (from the event's
+ * time to its delivery), and the count of each failure code.
  */
 public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
     public static final String DELIVERED = "EventsDelivered";
     public static final String FAILED = "EventsDeliveryFailed";
+    public static final String DEAD_LETTERED = "EventsDeadLettered";
     public static final String LAG = "DeliveryLag";
+    /** The receives the delivery queue's redrive policy allows (the stack sets its maxReceiveCount from this). */
+    public static final int MAX_RECEIVES = 5;
+    /** The SQS message attribute Lambda's event source mapping passes: how often the message has been received. */
+    public static final String RECEIVE_COUNT = dev.partnerregistry.store.SqsQueue.RECEIVE_COUNT;
 
     private final EventDelivery delivery;
+    private final DeadLetterQueue deadLetters;
     private final String namespace;
     private final Clock clock;
     private final PrintStream out;
 
-    /** Lambda's constructor: settings and the EventBridge caller built once, at init. */
+    /** Lambda's constructor: settings, the EventBridge and SQS callers built once, at init. */
     public EventForwarderHandler() {
-        this(RegistrySettings.fromEnvironment(System.getenv()), Clock.systemUTC());
+        this(RegistryAssembly.forwarder(RegistrySettings.fromEnvironment(System.getenv()), DynamoDbClients.lambdaCredentials(System.getenv())),
+                Clock.systemUTC(), System.out);
     }
 
-    private EventForwarderHandler(RegistrySettings settings, Clock clock) {
-        this(new EventDelivery(new EventBridgePutEvents(DynamoDbClients.lambdaCredentials(System.getenv()), settings.delivery().eventsEndpoint()),
-                EventDelivery.realSleep()), settings.metricsNamespace(), clock, System.out);
+    /** The forwarder as the assembly puts it together, on this clock, its lines to {@code out} (the local runtime's). */
+    public EventForwarderHandler(RegistryAssembly.Forwarder parts, Clock clock, PrintStream out) {
+        this(parts.delivery(), parts.deadLetters(), parts.namespace(), clock, out);
     }
 
-    /** For the local runtime and tests. */
-    public EventForwarderHandler(EventDelivery delivery, String namespace, Clock clock, PrintStream out) {
+    /** For the assembly, the local runtime and tests. */
+    public EventForwarderHandler(EventDelivery delivery, DeadLetterQueue deadLetters, String namespace, Clock clock, PrintStream out) {
         this.delivery = delivery;
+        this.deadLetters = deadLetters;
         this.namespace = namespace;
         this.clock = clock;
         this.out = out;
@@ -59,45 +76,88 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
 
     @Override
     public SQSBatchResponse handleRequest(SQSEvent input, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        Map<QueuedEvent, String> messageOf = new IdentityHashMap<>();
+        Instant now = clock.instant();
+        Map<QueuedEvent, SQSEvent.SQSMessage> messageOf = new IdentityHashMap<>();
         List<QueuedEvent> events = new ArrayList<>();
-        int poison = 0;
+        List<DeadLetter> letters = new ArrayList<>();
+        List<String> letterMessages = new ArrayList<>();
         for (SQSEvent.SQSMessage message : input == null || input.getRecords() == null ? List.<SQSEvent.SQSMessage>of() : input.getRecords()) {
-            try {
-                QueuedEvent event = QueuedEventJson.read(message.getBody());
-                messageOf.put(event, message.getMessageId());
+            QueuedEvent event = eventOf(message.getBody());
+            if (event != null) {
+                messageOf.put(event, message);
                 events.add(event);
-            } catch (IllegalArgumentException notAnEvent) {
-                poison++;
-                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            } else {
+                letters.add(DeadLetter.notAnEvent(String.valueOf(message.getBody()), "The message is not a queued partner event.",
+                        receiveCount(message), now));
+                letterMessages.add(message.getMessageId());
             }
         }
         EventDelivery.Report report = delivery.deliver(events);
-        report.failed().forEach(event -> failures.add(new SQSBatchResponse.BatchItemFailure(messageOf.get(event))));
-        long now = clock.millis();
-        long maxLag = report.delivered().stream().mapToLong(event -> now - event.time().toEpochMilli()).max().orElse(0);
-        log(now, report, poison, maxLag);
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        for (EventDelivery.Failed failed : report.failed()) {
+            SQSEvent.SQSMessage message = messageOf.get(failed.event());
+            int receives = receiveCount(message);
+            if (failed.retryable() && receives < MAX_RECEIVES) {
+                failures.add(new SQSBatchResponse.BatchItemFailure(message.getMessageId()));
+            } else {
+                letters.add(DeadLetter.of(failed.event(), failed.failure(), receives, now));
+                letterMessages.add(message.getMessageId());
+            }
+        }
+        List<Boolean> taken = letters.isEmpty() ? List.of() : deadLetters.send(letters);
+        int deadLettered = 0;
+        for (int i = 0; i < letters.size(); i++) {
+            if (i < taken.size() && Boolean.TRUE.equals(taken.get(i))) {
+                deadLettered++;
+            } else {
+                failures.add(new SQSBatchResponse.BatchItemFailure(letterMessages.get(i)));
+            }
+        }
+        Map<String, Integer> codes = new LinkedHashMap<>(report.failureCodes());
+        letters.stream().filter(letter -> letter.event() == null).forEach(letter -> codes.merge(letter.errorCode(), 1, Integer::sum));
+        long maxLag = report.delivered().stream().mapToLong(event -> now.toEpochMilli() - event.time().toEpochMilli()).max().orElse(0);
+        log(now.toEpochMilli(), report.delivered().size(), failures.size(), deadLettered, maxLag, codes);
         return new SQSBatchResponse(failures);
     }
 
-    private void log(long now, EventDelivery.Report report, int poison, long maxLag) {
+    /**
+     * The event a message holds: a queued event, or a dead letter moved back as it was (SQS's own
+     * {@code start-message-move-task} redrives so); null for anything else.
+     */
+    private static QueuedEvent eventOf(String body) {
+        try {
+            return QueuedEventJson.read(body);
+        } catch (IllegalArgumentException notQueued) {
+            return body == null ? null : DeadLetterJson.read(body).event();
+        }
+    }
+
+    /** The message's receive count as SQS reports it (1 when it is missing, as on a first receive). */
+    private static int receiveCount(SQSEvent.SQSMessage message) {
+        String count = message.getAttributes() == null ? null : message.getAttributes().get(RECEIVE_COUNT);
+        try {
+            return count == null ? 1 : Math.max(1, Integer.parseInt(count));
+        } catch (NumberFormatException unreadable) {
+            return 1;
+        }
+    }
+
+    private void log(long now, int delivered, int failed, int deadLettered, long maxLag, Map<String, Integer> codes) {
         StructuredJsonGenerator w = JsonOutput.generator();
         w.writeStartObject();
-        Map<String, String> metrics = new java.util.LinkedHashMap<>();
+        Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put(DELIVERED, "Count");
         metrics.put(FAILED, "Count");
+        metrics.put(DEAD_LETTERED, "Count");
         metrics.put(LAG, "Milliseconds");
         EmbeddedMetrics.directive(w, now, namespace, List.of(List.of()), metrics);
         w.writeFieldName("forwarder").writeValue("partner events");
-        w.writeFieldName(DELIVERED).writeValue(report.delivered().size());
-        w.writeFieldName(FAILED).writeValue(report.failed().size() + poison);
+        w.writeFieldName(DELIVERED).writeValue(delivered);
+        w.writeFieldName(FAILED).writeValue(failed);
+        w.writeFieldName(DEAD_LETTERED).writeValue(deadLettered);
         w.writeFieldName(LAG).writeValue(maxLag);
         w.writeFieldName("failureCodes").writeStartObject();
-        report.failureCodes().forEach((code, count) -> w.writeFieldName(code).writeValue(count));
-        if (poison > 0) {
-            w.writeFieldName("NotAnEvent").writeValue(poison);
-        }
+        codes.forEach((code, count) -> w.writeFieldName(code).writeValue(count));
         w.writeEndObject();
         w.writeEndObject();
         out.println(new String(w.getBytes(), StandardCharsets.UTF_8));

@@ -2,20 +2,22 @@ package dev.partnerregistry.domain;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.function.LongUnaryOperator;
 
 /**
  * Delivers queued events into their customers' own buses, at least once: grouped by bus, at most ten
  * and 256 KB per PutEvents (its limits, {@link #batches}), a call refused as a whole halved until the
- * entry at fault is alone, and only the entries that failed with a retryable code ({@value #RETRYABLE})
- * sent again, with backoff, up to {@value #ATTEMPTS} attempts. What still fails is handed back, so
- * that the queue delivers it again and, after as many receives as its redrive policy allows, moves
- * it to the dead-letter queue. Nothing delivered is sent again by this run.
+ * entry at fault is alone (unless the refusal is the bus's own, {@link #BUS_WIDE}, which fails every
+ * entry at once), and only the entries that failed with a retryable code ({@value #RETRYABLE}, as
+ * PutEvents documents them) sent again, with backoff and jitter, up to {@value #ATTEMPTS} attempts. The
+ * report says, for each event not delivered, why and whether sending it later may help: the forwarder
+ * dead-letters the others at once. Nothing delivered is sent again by this run.
  */
 public final class EventDelivery {
 
@@ -23,29 +25,48 @@ public final class EventDelivery {
     static final int ATTEMPTS = 3;
     static final String RETRYABLE = "InternalFailure, ThrottlingException";
     private static final Set<String> RETRYABLE_CODES = Set.of("InternalFailure", "ThrottlingException");
+    /** Refusals of a whole call that say the bus itself cannot be written: halving the call would not help. */
+    static final Set<String> BUS_WIDE = Set.of("ResourceNotFoundException", "AccessDeniedException");
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
 
-    /** What one run did: the events delivered, and the ones that failed (to be received again). */
-    public record Report(List<QueuedEvent> delivered, List<QueuedEvent> failed, Map<String, Integer> failureCodes) {
+    /** An event not delivered: the bus's answer for it, and whether sending it again later may succeed. */
+    public record Failed(QueuedEvent event, EventBusWriter.Failure failure, boolean retryable) {
+    }
+
+    /** What one run did: the events delivered, and the ones that were not, each with its reason. */
+    public record Report(List<QueuedEvent> delivered, List<Failed> failed) {
+
+        /** How many events failed with each code. */
+        public Map<String, Integer> failureCodes() {
+            Map<String, Integer> codes = new LinkedHashMap<>();
+            failed.forEach(f -> codes.merge(f.failure().code(), 1, Integer::sum));
+            return codes;
+        }
     }
 
     private final EventBusWriter writer;
     private final LongConsumer sleep;
+    private final LongUnaryOperator jitter;
 
     /** @param sleep waits the given milliseconds between attempts (tests pass one that does not wait) */
     public EventDelivery(EventBusWriter writer, LongConsumer sleep) {
+        this(writer, sleep, bound -> java.util.concurrent.ThreadLocalRandom.current().nextLong(bound / 2, bound + 1));
+    }
+
+    /** @param jitter the wait before a retry, given its exponential bound (tests pass the identity) */
+    EventDelivery(EventBusWriter writer, LongConsumer sleep, LongUnaryOperator jitter) {
         this.writer = writer;
         this.sleep = sleep;
+        this.jitter = jitter;
     }
 
     public Report deliver(List<QueuedEvent> events) {
         Map<String, List<QueuedEvent>> byBus = new LinkedHashMap<>();
         events.forEach(event -> byBus.computeIfAbsent(event.deliverTo(), bus -> new ArrayList<>()).add(event));
         List<QueuedEvent> delivered = new ArrayList<>();
-        List<QueuedEvent> failed = new ArrayList<>();
-        Map<String, Integer> codes = new LinkedHashMap<>();
-        byBus.forEach((bus, toBus) -> batches(toBus).forEach(batch -> deliverBatch(bus, batch, delivered, failed, codes)));
-        return new Report(List.copyOf(delivered), List.copyOf(failed), Map.copyOf(codes));
+        List<Failed> failed = new ArrayList<>();
+        byBus.forEach((bus, toBus) -> batches(toBus).forEach(batch -> deliverBatch(bus, batch, delivered, failed)));
+        return new Report(List.copyOf(delivered), List.copyOf(failed));
     }
 
     /**
@@ -74,54 +95,52 @@ public final class EventDelivery {
         return batches;
     }
 
-    private void deliverBatch(String bus, List<QueuedEvent> batch, List<QueuedEvent> delivered, List<QueuedEvent> failed,
-                              Map<String, Integer> codes) {
+    private void deliverBatch(String bus, List<QueuedEvent> batch, List<QueuedEvent> delivered, List<Failed> failed) {
         List<QueuedEvent> pending = batch;
-        Map<QueuedEvent, String> lastCode = new LinkedHashMap<>();
+        Map<QueuedEvent, EventBusWriter.Failure> last = new LinkedHashMap<>();
         for (int attempt = 1; attempt <= ATTEMPTS && !pending.isEmpty(); attempt++) {
             if (attempt > 1) {
-                sleep.accept(FIRST_BACKOFF.toMillis() << (2 * (attempt - 2)));
+                // Equal jitter over an exponential bound (100, then 400 ms): parallel forwarders retrying one throttled bus spread out.
+                sleep.accept(jitter.applyAsLong(FIRST_BACKOFF.toMillis() << (2 * (attempt - 2))));
             }
-            List<String> results;
+            List<EventBusWriter.Failure> results;
             try {
                 results = writer.put(bus, pending);
             } catch (EventBusWriter.CallRefused refused) {
-                if (pending.size() > 1) {
+                if (pending.size() > 1 && !BUS_WIDE.contains(refused.failure().code())) {
                     // Bisected: each half is a call of its own (and is halved again if refused), so the good entries
                     // are delivered and only the one at fault fails, with the call's code: at most 2n - 1 calls.
-                    lastCode.keySet().removeAll(pending);
+                    last.keySet().removeAll(pending);
                     int half = pending.size() / 2;
-                    deliverBatch(bus, pending.subList(0, half), delivered, failed, codes);
-                    deliverBatch(bus, pending.subList(half, pending.size()), delivered, failed, codes);
-                    pending = List.of();
+                    deliverBatch(bus, pending.subList(0, half), delivered, failed);
+                    deliverBatch(bus, pending.subList(half, pending.size()), delivered, failed);
                     break;
                 }
-                results = List.of(refused.code());
+                results = Collections.nCopies(pending.size(), refused.failure());
             } catch (RuntimeException unreachable) {
-                results = new ArrayList<>(java.util.Collections.nCopies(pending.size(), "InternalFailure"));
+                results = Collections.nCopies(pending.size(), EventBusWriter.Failure.internal("The event bus could not be reached."));
             }
             List<QueuedEvent> again = new ArrayList<>();
             for (int i = 0; i < pending.size(); i++) {
-                String code = i < results.size() ? results.get(i) : "InternalFailure";
-                if (code == null) {
+                EventBusWriter.Failure failure = i < results.size() ? results.get(i) : EventBusWriter.Failure.internal("No result for the entry.");
+                if (failure == null) {
                     delivered.add(pending.get(i));
-                    lastCode.remove(pending.get(i));
+                    last.remove(pending.get(i));
                 } else {
-                    lastCode.put(pending.get(i), code);
-                    if (RETRYABLE_CODES.contains(code)) {
+                    last.put(pending.get(i), failure);
+                    if (retryable(failure.code())) {
                         again.add(pending.get(i));
                     }
                 }
             }
             pending = again;
         }
-        Set<QueuedEvent> counted = new HashSet<>();
-        lastCode.forEach((event, code) -> {
-            if (counted.add(event)) {
-                failed.add(event);
-                codes.merge(code, 1, Integer::sum);
-            }
-        });
+        last.forEach((event, failure) -> failed.add(new Failed(event, failure, retryable(failure.code()))));
+    }
+
+    /** PutEvents' retryable codes; every other code, documented or not, fails the same way however often it is sent. */
+    public static boolean retryable(String code) {
+        return RETRYABLE_CODES.contains(code);
     }
 
     /** The sleep of a running function. */

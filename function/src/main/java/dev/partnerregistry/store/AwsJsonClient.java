@@ -43,6 +43,15 @@ public final class AwsJsonClient implements AutoCloseable {
             return value.substring(value.lastIndexOf('#') + 1);
         }
 
+        /** The error's message (AWS JSON services spell the member {@code message} or {@code Message}), or empty. */
+        public String errorMessage() {
+            if (!body.isObject()) {
+                return "";
+            }
+            JsonNode message = body.asObject().getOrDefault("message", body.asObject().get("Message"));
+            return message != null && message.isString() ? message.asString() : "";
+        }
+
         /** 5xx or throttling: a later attempt may succeed. */
         public boolean retryable() {
             String type = errorType();

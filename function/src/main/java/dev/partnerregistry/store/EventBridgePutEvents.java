@@ -2,6 +2,7 @@ package dev.partnerregistry.store;
 
 import dev.partnerregistry.domain.AwsRegions;
 import dev.partnerregistry.domain.EventBusWriter;
+import dev.partnerregistry.domain.EventBusWriter.Failure;
 import dev.partnerregistry.domain.QueuedEvent;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -32,8 +33,8 @@ public final class EventBridgePutEvents implements EventBusWriter {
 
     private final AwsCredentialsProvider credentials;
     private final URI endpointOverride;
-    /** The code an event to a bus in no known region fails with: not retryable, so it goes to the dead-letter queue. */
-    static final String UNKNOWN_REGION = "InvalidArgument";
+    /** How an event to a bus in no known region fails: not retryable, so it goes to the dead-letter queue. */
+    static final Failure UNKNOWN_REGION = new Failure("InvalidArgument", "The event bus is in no region the registry knows.");
 
     /** One client per region, keyed only by known regions ({@link AwsRegions}): bounded by AWS's region count. */
     private final Map<String, AwsJsonClient> byRegion = new ConcurrentHashMap<>();
@@ -50,7 +51,7 @@ public final class EventBridgePutEvents implements EventBusWriter {
     }
 
     @Override
-    public List<String> put(String busArn, List<QueuedEvent> events) {
+    public List<Failure> put(String busArn, List<QueuedEvent> events) {
         String region = busArn.split(":", 6)[3];
         if (!AwsRegions.isKnown(region)) {
             // Only a known region gets a client, so the cache below holds at most one per AWS region. CreateEventBus
@@ -80,22 +81,26 @@ public final class EventBridgePutEvents implements EventBusWriter {
         try {
             answer = eventBridge.call("AWSEvents.PutEvents", w.getBytes());
         } catch (UncheckedIOException unreachable) {
-            return Collections.nCopies(events.size(), "InternalFailure");
+            return Collections.nCopies(events.size(), Failure.internal("PutEvents got no answer: " + unreachable.getMessage()));
         }
         if (!answer.ok()) {
             if (answer.retryable()) {
-                return Collections.nCopies(events.size(), "InternalFailure");
+                return Collections.nCopies(events.size(), answer.errorType().contains("Throttl")
+                        ? new Failure("ThrottlingException", answer.errorMessage())
+                        : Failure.internal("PutEvents answered " + answer.status() + " " + answer.errorType() + ": " + answer.errorMessage()));
             }
-            // Refused as a whole (over 256 KB, a ValidationException): the delivery finds which entries are at fault.
-            throw new EventBusWriter.CallRefused(answer.errorType());
+            // Refused as a whole (over 256 KB, a ValidationException, no such bus): the delivery finds which entries are at fault.
+            throw new EventBusWriter.CallRefused(answer.errorType(), answer.errorMessage());
         }
         JsonNode entries = answer.body().isObject() ? answer.body().asObject().get("Entries") : null;
-        List<String> results = new ArrayList<>(events.size());
+        List<Failure> results = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
             JsonNode entry = entries != null && entries.isArray() && i < entries.asArray().size() ? entries.asArray().get(i) : null;
             JsonNode code = entry != null && entry.isObject() ? entry.asObject().get("ErrorCode") : null;
             JsonNode id = entry != null && entry.isObject() ? entry.asObject().get("EventId") : null;
-            results.add(code != null && code.isString() ? code.asString() : id != null && id.isString() ? null : "InternalFailure");
+            JsonNode message = entry != null && entry.isObject() ? entry.asObject().get("ErrorMessage") : null;
+            results.add(code != null && code.isString() ? new Failure(code.asString(), message != null && message.isString() ? message.asString() : "")
+                    : id != null && id.isString() ? null : Failure.internal("PutEvents answered no EventId for the entry."));
         }
         return results;
     }

@@ -19,6 +19,12 @@ public final class QueuedEventJson {
 
     public static String write(QueuedEvent event) {
         StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/json");
+        writeObject(w, event);
+        return new String(w.getBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The event as one JSON object into {@code w} (a dead letter holds it so). */
+    static void writeObject(StructuredJsonGenerator w, QueuedEvent event) {
         w.writeStartObject();
         w.writeFieldName("eventId").writeValue(event.eventId());
         w.writeFieldName("source").writeValue(event.source());
@@ -32,21 +38,24 @@ public final class QueuedEventJson {
         event.resources().forEach(w::writeValue);
         w.writeEndArray();
         w.writeEndObject();
-        return new String(w.getBytes(), StandardCharsets.UTF_8);
     }
 
     /** @throws IllegalArgumentException for a body that is not a queued event (a poison message) */
     public static QueuedEvent read(String body) {
         try {
-            Map<String, JsonNode> json = JsonNode.parser().parse(body).asObject();
-            List<String> resources = new ArrayList<>();
-            json.get("resources").asArray().forEach(resource -> resources.add(resource.asString()));
-            return new QueuedEvent(text(json, "eventId"), text(json, "source"), text(json, "partner"), text(json, "account"),
-                    text(json, "deliverTo"), Instant.ofEpochMilli(Long.parseLong(json.get("time").asNumber())), text(json, "detailType"),
-                    text(json, "detail"), resources);
+            return of(JsonNode.parser().parse(body).asObject());
         } catch (RuntimeException notAnEvent) {
             throw new IllegalArgumentException("not a queued partner event: " + notAnEvent.getMessage(), notAnEvent);
         }
+    }
+
+    /** The event a parsed object holds. @throws RuntimeException when it holds none */
+    static QueuedEvent of(Map<String, JsonNode> json) {
+        List<String> resources = new ArrayList<>();
+        json.get("resources").asArray().forEach(resource -> resources.add(resource.asString()));
+        return new QueuedEvent(text(json, "eventId"), text(json, "source"), text(json, "partner"), text(json, "account"),
+                text(json, "deliverTo"), Instant.ofEpochMilli(Long.parseLong(json.get("time").asNumber())), text(json, "detailType"),
+                text(json, "detail"), resources);
     }
 
     private static String text(Map<String, JsonNode> json, String field) {

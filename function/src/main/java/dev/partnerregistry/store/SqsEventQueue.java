@@ -2,82 +2,22 @@ package dev.partnerregistry.store;
 
 import dev.partnerregistry.domain.EventQueue;
 import dev.partnerregistry.domain.QueuedEvent;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
-import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
- * Accepted events into the delivery queue: SendMessageBatch (AWS JSON 1.0, {@link AwsJsonClient}),
- * ten messages per call, as SQS allows. A message SQS refuses is sent once more; one still refused
- * is reported as not queued, and its entry fails with InternalFailure, which the SDKs retry.
+ * Accepted events into the delivery queue ({@link SqsQueue}: SendMessageBatch within its limits). A message SQS
+ * refuses twice is reported as not queued, and its entry fails with InternalFailure, which the SDKs retry.
  */
 public final class SqsEventQueue implements EventQueue {
 
-    static final int BATCH = 10;
-
-    private final AwsJsonClient sqs;
-    private final String queueUrl;
+    private final SqsQueue messages;
 
     public SqsEventQueue(AwsJsonClient sqs, String queueUrl) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+        this.messages = new SqsQueue(sqs, queueUrl);
     }
 
     @Override
     public List<Boolean> send(List<QueuedEvent> events) {
-        List<Boolean> queued = new ArrayList<>(Collections.nCopies(events.size(), false));
-        for (int start = 0; start < events.size(); start += BATCH) {
-            List<Integer> pending = new ArrayList<>();
-            for (int i = start; i < Math.min(start + BATCH, events.size()); i++) {
-                pending.add(i);
-            }
-            for (int attempt = 0; attempt < 2 && !pending.isEmpty(); attempt++) {
-                pending = sendBatch(events, pending, queued);
-            }
-        }
-        return queued;
-    }
-
-    /** Sends the events at {@code indexes}; marks the queued ones, and answers the indexes still to send. */
-    private List<Integer> sendBatch(List<QueuedEvent> events, List<Integer> indexes, List<Boolean> queued) {
-        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
-        w.writeStartObject();
-        w.writeFieldName("QueueUrl").writeValue(queueUrl);
-        w.writeFieldName("Entries").writeStartArray();
-        for (int index : indexes) {
-            w.writeStartObject()
-                    .writeFieldName("Id").writeValue(Integer.toString(index))
-                    .writeFieldName("MessageBody").writeValue(QueuedEventJson.write(events.get(index)))
-                    .writeEndObject();
-        }
-        w.writeEndArray();
-        w.writeEndObject();
-        AwsJsonClient.Answer answer;
-        try {
-            answer = sqs.call("AmazonSQS.SendMessageBatch", w.getBytes());
-        } catch (UncheckedIOException unreachable) {
-            return indexes;
-        }
-        if (!answer.ok()) {
-            return indexes;
-        }
-        JsonNode successful = answer.body().isObject() ? answer.body().asObject().get("Successful") : null;
-        List<Integer> again = new ArrayList<>(indexes);
-        if (successful != null && successful.isArray()) {
-            for (JsonNode entry : successful.asArray()) {
-                JsonNode id = entry.isObject() ? entry.asObject().get("Id") : null;
-                if (id != null && id.isString()) {
-                    int index = Integer.parseInt(id.asString());
-                    queued.set(index, true);
-                    again.remove(Integer.valueOf(index));
-                }
-            }
-        }
-        return again;
+        return messages.send(events.stream().map(QueuedEventJson::write).toList());
     }
 }

@@ -1,6 +1,8 @@
 package dev.partnerregistry.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,22 +14,29 @@ import org.junit.jupiter.api.Test;
 /**
  * Delivery into customers' buses over a scripted bus writer (our port, not EventBridge): ten per
  * PutEvents, grouped by bus; only the entries that failed with a retryable code are sent again,
- * with backoff; what still fails is handed back, and nothing delivered is sent twice.
+ * with jittered backoff; what still fails is reported with its reason and whether it is retryable,
+ * and nothing delivered is sent twice.
  */
 class EventDeliveryTest {
 
     private final List<List<String>> calls = new ArrayList<>();
     private final List<Long> sleeps = new ArrayList<>();
 
+    /** A delivery whose bus answers each entry with {@code outcome}'s code (null: delivered), waiting without jitter. */
     private EventDelivery delivery(BiFunction<Integer, QueuedEvent, String> outcome) {
         return new EventDelivery((bus, events) -> {
             calls.add(events.stream().map(e -> bus.substring(bus.lastIndexOf('/') + 1) + ":" + e.eventId()).toList());
-            List<String> results = new ArrayList<>();
+            List<EventBusWriter.Failure> results = new ArrayList<>();
             for (QueuedEvent event : events) {
-                results.add(outcome.apply(calls.size(), event));
+                String code = outcome.apply(calls.size(), event);
+                results.add(code == null ? null : new EventBusWriter.Failure(code, "the bus said " + code));
             }
             return results;
-        }, sleeps::add);
+        }, sleeps::add, bound -> bound);
+    }
+
+    private static List<String> failedIds(EventDelivery.Report report) {
+        return report.failed().stream().map(f -> f.event().eventId()).toList();
     }
 
     private static List<QueuedEvent> events(String bus, int count) {
@@ -74,18 +83,60 @@ class EventDeliveryTest {
                 .deliver(events("orders", 2));
 
         assertEquals(3, calls.size(), "three attempts for the failing one");
-        assertEquals(List.of("orders-0"), report.failed().stream().map(QueuedEvent::eventId).toList());
-        assertEquals(Map.of("InternalFailure", 1), report.failureCodes());
+        assertEquals(List.of("orders-0"), failedIds(report));
+        assertEquals(new EventBusWriter.Failure("InternalFailure", "the bus said InternalFailure"), report.failed().get(0).failure());
+        assertTrue(report.failed().get(0).retryable(), "the queue may deliver it again");
         assertEquals(List.of(100L, 400L), sleeps);
     }
 
     @Test
-    void aNonRetryableFailureIsNotSentAgainButHandedBack() {
-        EventDelivery.Report report = delivery((call, event) -> "AccessDeniedException").deliver(events("orders", 1));
+    void aNonRetryableFailureIsNotSentAgainAndIsReportedAsNotRetryableWithItsReason() {
+        EventDelivery.Report report = delivery((call, event) -> "MalformedDetail").deliver(events("orders", 1));
 
         assertEquals(1, calls.size());
         assertEquals(1, report.failed().size());
-        assertEquals(Map.of("AccessDeniedException", 1), report.failureCodes());
+        assertEquals(new EventBusWriter.Failure("MalformedDetail", "the bus said MalformedDetail"), report.failed().get(0).failure());
+        assertFalse(report.failed().get(0).retryable(), "dead-lettered at once, not received five times");
+        assertEquals(Map.of("MalformedDetail", 1), report.failureCodes());
+    }
+
+    @Test
+    void onlyPutEventsDocumentedRetryableCodesAreRetryable() {
+        assertTrue(EventDelivery.retryable("InternalFailure"));
+        assertTrue(EventDelivery.retryable("ThrottlingException"));
+        for (String code : List.of("AccessDeniedException", "InvalidAccountIdException", "InvalidArgument", "MalformedDetail",
+                "RedactionFailure", "NotAuthorizedForSourceException", "NotAuthorizedForDetailTypeException", "SomethingNew")) {
+            assertFalse(EventDelivery.retryable(code), code);
+        }
+    }
+
+    @Test
+    void aBusThatDoesNotExistFailsTheWholeCallAtOnceWithoutHalvingIt() {
+        List<QueuedEvent> batch = events("gone", 10);
+        EventDelivery.Report report = new EventDelivery((bus, events) -> {
+            calls.add(events.stream().map(QueuedEvent::eventId).toList());
+            throw new EventBusWriter.CallRefused("ResourceNotFoundException", "Event bus gone does not exist.");
+        }, sleeps::add, bound -> bound).deliver(batch);
+
+        assertEquals(1, calls.size(), "one call: the bus, not an entry, is at fault");
+        assertEquals(10, report.failed().size());
+        report.failed().forEach(f -> {
+            assertEquals(new EventBusWriter.Failure("ResourceNotFoundException", "Event bus gone does not exist."), f.failure());
+            assertFalse(f.retryable());
+        });
+    }
+
+    @Test
+    void retriesWaitAJitteredShareOfTheExponentialBound() {
+        List<Long> bounds = new ArrayList<>();
+        new EventDelivery((bus, events) -> java.util.Collections.nCopies(events.size(), EventBusWriter.Failure.internal("down")),
+                sleeps::add, bound -> {
+                    bounds.add(bound);
+                    return bound / 2;
+                }).deliver(events("orders", 1));
+
+        assertEquals(List.of(100L, 400L), bounds);
+        assertEquals(List.of(50L, 200L), sleeps);
     }
 
     private static QueuedEvent sized(String id, int detailBytes) {
@@ -103,7 +154,7 @@ class EventDeliveryTest {
         EventDelivery.Report report = new EventDelivery((bus, events) -> {
             calls.add(events.stream().map(QueuedEvent::eventId).toList());
             callSizes.add(events.stream().mapToLong(QueuedEvent::putEventsSize).sum());
-            return java.util.Collections.nCopies(events.size(), null);
+            return java.util.Collections.<EventBusWriter.Failure>nCopies(events.size(), null);
         }, sleeps::add).deliver(large);
 
         assertEquals(List.of(2, 2, 2, 2, 2), calls.stream().map(List::size).toList());
@@ -126,12 +177,13 @@ class EventDeliveryTest {
         EventDelivery.Report report = new EventDelivery((bus, events) -> {
             calls.add(events.stream().map(QueuedEvent::eventId).toList());
             if (events.contains(poison)) {
-                throw new EventBusWriter.CallRefused("ValidationException");
+                throw new EventBusWriter.CallRefused("ValidationException", "Total size of the entries in the request is over the limit.");
             }
-            return java.util.Collections.nCopies(events.size(), null);
+            return java.util.Collections.<EventBusWriter.Failure>nCopies(events.size(), null);
         }, sleeps::add).deliver(batch);
 
-        assertEquals(List.of(poison), report.failed());
+        assertEquals(List.of(poison.eventId()), failedIds(report));
+        assertFalse(report.failed().get(0).retryable());
         assertEquals(Map.of("ValidationException", 1), report.failureCodes());
         assertEquals(9, report.delivered().size());
         assertEquals(9, new java.util.HashSet<>(report.delivered()).size(), "each good event delivered once");

@@ -30,9 +30,11 @@ import software.constructs.Construct;
  * in batches of {@value #BATCH_SIZE} with partial batch responses.
  *
  * <p>The queue: a message the forwarder reports as failed (or a whole batch, if the forwarder fails)
- * is received again once its visibility timeout passes, and after {@value #MAX_RECEIVE_COUNT}
- * receives SQS moves it to the dead-letter queue, as Lambda's guide recommends (at least 5, so that
- * a throttled or briefly failing batch gets its retries). The visibility timeout is six times the
+ * is received again once its visibility timeout passes. The forwarder itself puts on the dead-letter
+ * queue, with the reason, an event the bus refused not retryably (at once) and one still failing on
+ * its {@value #MAX_RECEIVE_COUNT}th receive; after {@value #MAX_RECEIVE_COUNT} receives SQS moves
+ * whatever is left (a batch whose forwarder failed as a whole) there too, without a reason, as
+ * Lambda's guide recommends (at least 5, so that a throttled or briefly failing batch gets its retries). The visibility timeout is six times the
  * forwarder's timeout, as Lambda's and SQS's guides ask for a queue that feeds a function, plus the
  * batching window, during which received messages already wait hidden. Messages are kept
  * {@value #RETENTION_DAYS} days (SQS's default), the dead-letter queue's {@value #DEAD_LETTER_RETENTION_DAYS}
@@ -56,7 +58,8 @@ import software.constructs.Construct;
  *
  * <p>Least privilege: the forwarder's role may write its own log group, receive, delete and read
  * the attributes of messages on the delivery queue only (what SQS's guide lists for a Lambda
- * execution role fed by a queue; it never changes a message's visibility), and call
+ * execution role fed by a queue; it never changes a message's visibility), send to the dead-letter
+ * queue (never read it: the operator's redrive does, with the operator's credentials), and call
  * {@code events:PutEvents} on any account's event bus, only with events whose every source is the
  * registry's ({@value #DELIVERED_SOURCES}). The buses are the customers', in their accounts, named
  * per event, so no list of ARNs can be written here: each customer's bus policy is the gate, and
@@ -77,6 +80,7 @@ public final class EventDelivery extends Construct {
     public static final Duration MAX_BATCHING_WINDOW = Duration.seconds(1);
     public static final Duration VISIBILITY_TIMEOUT = Duration.seconds(6 * TIMEOUT.toSeconds().intValue()
             + MAX_BATCHING_WINDOW.toSeconds().intValue());
+    /** The forwarder's own count too (EventForwarderHandler.MAX_RECEIVES): on a message's last receive it dead-letters the event itself. */
     public static final int MAX_RECEIVE_COUNT = 5;
     public static final int RETENTION_DAYS = 4;
     public static final int DEAD_LETTER_RETENTION_DAYS = 14;
@@ -94,6 +98,10 @@ public final class EventDelivery extends Construct {
     public static final String EVENTS_DELIVERY_FAILED = "EventsDeliveryFailed";
     /** Per batch, the longest any delivered event of it took from its time to its delivery, in milliseconds. */
     public static final String DELIVERY_LAG = "DeliveryLag";
+    /** Events the forwarder put on the dead-letter queue itself, with their reasons. */
+    public static final String EVENTS_DEAD_LETTERED = "EventsDeadLettered";
+    /** The forwarder's one permission on the dead-letter queue: writing its letters (SendMessageBatch is authorized as SendMessage). */
+    public static final List<String> DEAD_LETTER_ACTIONS = List.of("sqs:SendMessage");
 
     private final Queue queue;
     private final Queue deadLetterQueue;
@@ -121,12 +129,18 @@ public final class EventDelivery extends Construct {
 
         this.logGroup = JavaFunctions.logGroup(this, props.logRetention());
         Role role = JavaFunctions.role(this,
-                "Partner Registry forwarder: its log group, the delivery queue, PutEvents of registry sources into any bus", logGroup);
+                "Partner Registry forwarder: its log group, the delivery queue, its dead letters, PutEvents of registry sources into any bus", logGroup);
         role.addToPrincipalPolicy(PolicyStatement.Builder.create()
                 .sid("ReceiveQueuedEvents")
                 .effect(Effect.ALLOW)
                 .actions(CONSUME_ACTIONS)
                 .resources(List.of(queue.getQueueArn()))
+                .build());
+        role.addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .sid("DeadLetterUndeliverableEvents")
+                .effect(Effect.ALLOW)
+                .actions(DEAD_LETTER_ACTIONS)
+                .resources(List.of(deadLetterQueue.getQueueArn()))
                 .build());
         String anyBus = Stack.of(this).formatArn(ArnComponents.builder()
                 .service("events")
@@ -160,6 +174,7 @@ public final class EventDelivery extends Construct {
         // The forwarder reads no table; RegistrySettings refuses to start without a name, so it gets the real one.
         environment.put("TABLE_NAME", props.tableName());
         environment.put("METRICS_NAMESPACE", RequestMetrics.NAMESPACE);
+        environment.put("DEAD_LETTER_QUEUE_URL", deadLetterQueue.getQueueUrl());
         if (props.declareLocalEndpoint()) {
             // As for the other functions: only so that `sam local --env-vars` may set it; the forwarder's PutEvents
             // falls back to it (LocalStack serves EventBridge on the same port). Blank means "not set".

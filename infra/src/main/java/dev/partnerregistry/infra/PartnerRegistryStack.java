@@ -166,8 +166,8 @@ public final class PartnerRegistryStack extends Stack {
                 .value(delivery.queue().getQueueUrl())
                 .build();
         CfnOutput.Builder.create(this, "DeadLetterQueueUrl")
-                .description("Partner events not delivered after " + EventDelivery.MAX_RECEIVE_COUNT
-                        + " receives; redrive them to the delivery queue once the cause is fixed (docs/deploy.md)")
+                .description("Partner events the forwarder gave up on, each with its reason (admin dead-letters); "
+                        + "redrive-dead-letters sends them back once the cause is fixed (docs/deploy.md)")
                 .value(delivery.deadLetterQueue().getQueueUrl())
                 .build();
         CfnOutput.Builder.create(this, "EventForwarderFunctionName")

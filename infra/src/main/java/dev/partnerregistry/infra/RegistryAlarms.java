@@ -44,7 +44,7 @@ import software.constructs.Construct;
  *
  * <p>Delivery of partner events ({@link EventDelivery}): the forwarder's errors (an uncaught exception or a
  * timeout: its whole batch is received again) on one occurrence in 5 minutes; any message in the
- * dead-letter queue (an event given up on after {@value EventDelivery#MAX_RECEIVE_COUNT} receives), on
+ * dead-letter queue (an event the bus refused, or still failing on its {@value EventDelivery#MAX_RECEIVE_COUNT}th receive), on
  * one; the oldest queued event older than {@link #DELIVERY_BACKLOG_THRESHOLD}, longer than any event
  * can spend being retried, so events are not being received at all (the mapping disabled, the
  * forwarder failing before it answers, or too few forwarders for the load); and failed deliveries
@@ -163,9 +163,9 @@ public final class RegistryAlarms extends Construct {
                 "Partner Registry forwarder errors (an uncaught exception or a timeout: the whole batch is received again; "
                         + "the forwarder's log group has the cause)");
         alarm("DeliveryDeadLetters", delivery.deadLetterQueue().metricApproximateNumberOfMessagesVisible(maximum),
-                "Partner Registry partner events in the dead-letter queue: not delivered after "
-                        + EventDelivery.MAX_RECEIVE_COUNT + " receives (the forwarder's batch lines have the failure codes; "
-                        + "redrive them once the cause is fixed, docs/deploy.md)");
+                "Partner Registry partner events in the dead-letter queue: refused by the customer's bus, or still failing on "
+                        + "the " + EventDelivery.MAX_RECEIVE_COUNT + "th receive (admin dead-letters lists each with its reason; "
+                        + "redrive-dead-letters sends them back once the cause is fixed, docs/deploy.md)");
         alarms.add(Alarm.Builder.create(this, "DeliveryBacklog")
                 .metric(delivery.queue().metricApproximateAgeOfOldestMessage(maximum))
                 .alarmDescription("Partner Registry partner events waiting over " + DELIVERY_BACKLOG_THRESHOLD.toMinutes().intValue()

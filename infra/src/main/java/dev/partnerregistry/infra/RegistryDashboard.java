@@ -91,11 +91,13 @@ public final class RegistryDashboard extends Construct {
                         .map(name -> (IMetric) RequestMetrics.forService(name, "Sum", period)
                                 .with(MetricOptions.builder().label(name).build()))
                         .toList()),
-                graph("Partner events delivered and failed to deliver (sum)", List.of(
+                graph("Partner events delivered, to be retried and dead-lettered (sum)", List.of(
                         RequestMetrics.forService(EventDelivery.EVENTS_DELIVERED, "Sum", period)
                                 .with(MetricOptions.builder().label(EventDelivery.EVENTS_DELIVERED).build()),
                         RequestMetrics.forService(EventDelivery.EVENTS_DELIVERY_FAILED, "Sum", period)
-                                .with(MetricOptions.builder().label(EventDelivery.EVENTS_DELIVERY_FAILED).build()))));
+                                .with(MetricOptions.builder().label(EventDelivery.EVENTS_DELIVERY_FAILED).build()),
+                        RequestMetrics.forService(EventDelivery.EVENTS_DEAD_LETTERED, "Sum", period)
+                                .with(MetricOptions.builder().label(EventDelivery.EVENTS_DEAD_LETTERED).build()))));
         dashboard.addWidgets(
                 // Each batch writes its slowest delivered event's lag: these are percentiles over batches.
                 graph("Delivery lag p50 and p99 (ms, each batch's slowest event)", List.of(

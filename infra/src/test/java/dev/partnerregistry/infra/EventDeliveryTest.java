@@ -94,11 +94,12 @@ class EventDeliveryTest {
     }
 
     @Test
-    void theForwarderIsToldTheTableNameAndTheMetricsNamespaceAndNothingElse() {
+    void theForwarderIsToldTheTableNameTheMetricsNamespaceAndItsDeadLetterQueueAndNothingElse() {
         // It reads no table (its role has no DynamoDB permission); the settings it starts from require the name.
         assertEquals(Map.of(
                         "TABLE_NAME", Map.of("Ref", synth.only("AWS::DynamoDB::Table").getKey()),
-                        "METRICS_NAMESPACE", "PartnerRegistry"),
+                        "METRICS_NAMESPACE", "PartnerRegistry",
+                        "DEAD_LETTER_QUEUE_URL", Map.of("Ref", deadLetterQueueId())),
                 synth.forwarderEnvironment());
     }
 
@@ -150,7 +151,7 @@ class EventDeliveryTest {
     // --- What each role may do with the queues --------------------------------------------
 
     @Test
-    void theForwarderMayConsumeTheDeliveryQueueAndPutRegistrySourcedEventsIntoAnyBusAndNothingElse() {
+    void theForwarderMayConsumeTheDeliveryQueueDeadLetterAndPutRegistrySourcedEventsIntoAnyBusAndNothingElse() {
         String logGroupId = synth.logicalId(synth.stack().delivery().logGroup());
         assertEquals(List.of(
                         Map.of("Effect", "Allow",
@@ -160,6 +161,9 @@ class EventDeliveryTest {
                         Map.of("Sid", "ReceiveQueuedEvents", "Effect", "Allow",
                                 "Action", List.of("sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"),
                                 "Resource", Map.of("Fn::GetAtt", List.of(queueId(), "Arn"))),
+                        // Its dead letters, with their reasons; it never reads them back.
+                        Map.of("Sid", "DeadLetterUndeliverableEvents", "Effect", "Allow", "Action", "sqs:SendMessage",
+                                "Resource", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "Arn"))),
                         // The customers' buses, in their accounts and regions: their bus policies admit this account.
                         Map.of("Sid", "DeliverIntoCustomerBuses", "Effect", "Allow",
                                 "Action", "events:PutEvents",
@@ -201,9 +205,20 @@ class EventDeliveryTest {
     }
 
     @Test
-    void noRoleMayTouchTheDeadLetterQueueOnlySqsMovesMessagesThere() {
-        synth.resources("AWS::IAM::Policy").forEach((id, policy) ->
-                assertFalse(String.valueOf(Synthesized.properties(policy)).contains(deadLetterQueueId()), id));
+    void onlyTheForwarderMaySendToTheDeadLetterQueueAndNoRoleMayReadIt() {
+        assertEquals(Map.of("Sid", "DeadLetterUndeliverableEvents", "Effect", "Allow", "Action", "sqs:SendMessage",
+                        "Resource", Map.of("Fn::GetAtt", List.of(deadLetterQueueId(), "Arn"))),
+                synth.forwarderRoleStatement("DeadLetterUndeliverableEvents"));
+        synth.resources("AWS::IAM::Policy").forEach((id, policy) -> {
+            String properties = String.valueOf(Synthesized.properties(policy));
+            int mentions = properties.split(deadLetterQueueId(), -1).length - 1;
+            assertEquals(properties.contains("DeadLetterUndeliverableEvents") ? 1 : 0, mentions, id);
+        });
+    }
+
+    @Test
+    void theForwarderIsToldTheDeadLetterQueuesUrl() {
+        assertEquals(Map.of("Ref", deadLetterQueueId()), synth.forwarderEnvironment().get("DEAD_LETTER_QUEUE_URL"));
     }
 
     @Test
@@ -298,8 +313,9 @@ class EventDeliveryTest {
                 synth.widget("Partner events accepted: queued, dropped, failed (sum)").get("metrics"));
         assertEquals(List.of(
                         List.of("PartnerRegistry", "EventsDelivered", Map.of("label", "EventsDelivered", "stat", "Sum")),
-                        List.of("PartnerRegistry", "EventsDeliveryFailed", Map.of("label", "EventsDeliveryFailed", "stat", "Sum"))),
-                synth.widget("Partner events delivered and failed to deliver (sum)").get("metrics"));
+                        List.of("PartnerRegistry", "EventsDeliveryFailed", Map.of("label", "EventsDeliveryFailed", "stat", "Sum")),
+                        List.of("PartnerRegistry", "EventsDeadLettered", Map.of("label", "EventsDeadLettered", "stat", "Sum"))),
+                synth.widget("Partner events delivered, to be retried and dead-lettered (sum)").get("metrics"));
     }
 
     @Test

@@ -157,6 +157,8 @@ class FunctionContractTest {
         assertEquals(EventForwarderHandler.DELIVERED, EventDelivery.EVENTS_DELIVERED);
         assertEquals(EventForwarderHandler.FAILED, EventDelivery.EVENTS_DELIVERY_FAILED);
         assertEquals(EventForwarderHandler.LAG, EventDelivery.DELIVERY_LAG);
+        assertEquals(EventForwarderHandler.DEAD_LETTERED, EventDelivery.EVENTS_DEAD_LETTERED);
+        assertEquals(EventForwarderHandler.MAX_RECEIVES, EventDelivery.MAX_RECEIVE_COUNT, "the forwarder dead-letters on the queue's last receive");
     }
 
     @Test

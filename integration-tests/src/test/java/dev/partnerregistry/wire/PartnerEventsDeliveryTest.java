@@ -20,6 +20,11 @@ import dev.partnerregistry.local.LocalDelivery;
 import dev.partnerregistry.store.AwsJsonClient;
 import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.store.QueuedEventJson;
+import dev.partnerregistry.store.DeadLetterJson;
+import dev.partnerregistry.store.SqsQueue;
+import dev.partnerregistry.domain.DeadLetter;
+import dev.partnerregistry.admin.AdminCommand;
+import dev.partnerregistry.store.SqsDeadLetterQueue;
 import dev.partnerregistry.testing.DynamoDbEngine;
 import dev.partnerregistry.testing.FaultInjectingProxy;
 import dev.partnerregistry.testing.MovableClock;
@@ -67,6 +72,8 @@ class PartnerEventsDeliveryTest {
     private static EventBridgeClient customerEvents;
     private static String busArn;
     private static String targetQueue;
+    private static String targetQueueArn;
+    private static URI engine;
     private static AwsCli cli;
 
     @TempDir
@@ -74,7 +81,7 @@ class PartnerEventsDeliveryTest {
 
     @BeforeAll
     static void start(DynamoDbEngine.EngineTable table) throws Exception {
-        URI engine = table.endpoint();
+        engine = table.endpoint();
         AwsCredentialsProvider credentials = ToolCredentials.forEndpoint(engine);
         sqs = new AwsJsonClient(credentials, DynamoDbEngine.REGION, engine, "sqs", "1.0");
         delivery = LocalDelivery.create(sqs, table.tableName(), VISIBILITY_SECONDS);
@@ -83,18 +90,18 @@ class PartnerEventsDeliveryTest {
                 RegistryAssembly.eventQueue(settings, credentials));
         eventBridge = new FaultInjectingProxy(engine);
         forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials, eventBridge.endpoint()), millis -> { }),
-                "PartnerRegistry", java.time.Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+                new SqsDeadLetterQueue(sqs, delivery.deadLetterQueueUrl()), "PartnerRegistry", java.time.Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
 
         // The customer's side, in its own account's EventBridge and SQS (moto): a bus, a rule matching the registry's events, a queue.
         String busName = "orders-" + UUID.randomUUID().toString().substring(0, 8);
         customerEvents = WireFixture.eventBridge(engine, "customer", "customer", false);
         busArn = customerEvents.createEventBus(r -> r.name(busName)).eventBusArn();
         targetQueue = call("CreateQueue", w -> w.writeFieldName("QueueName").writeValue(busName + "-target")).field("QueueUrl").orElseThrow().asString();
-        String queueArn = call("GetQueueAttributes", w -> w.writeFieldName("QueueUrl").writeValue(targetQueue)
+        targetQueueArn = call("GetQueueAttributes", w -> w.writeFieldName("QueueUrl").writeValue(targetQueue)
                 .writeFieldName("AttributeNames").writeStartArray().writeValue("QueueArn").writeEndArray())
                 .field("Attributes").orElseThrow().field("QueueArn").orElseThrow().asString();
         customerEvents.putRule(r -> r.name("from-partners").eventBusName(busName).eventPattern("{\"source\":[{\"prefix\":\"partner-registry.\"}]}"));
-        customerEvents.putTargets(r -> r.rule("from-partners").eventBusName(busName).targets(t -> t.id("queue").arn(queueArn)));
+        customerEvents.putTargets(r -> r.rule("from-partners").eventBusName(busName).targets(t -> t.id("queue").arn(targetQueueArn)));
         cli = new AwsCli(home);
     }
 
@@ -111,15 +118,21 @@ class PartnerEventsDeliveryTest {
     @AfterEach
     void clearFaults() {
         eventBridge.clear();
+        takeDeadLetters();
     }
 
     /** A source of example.com offered to ACCOUNT, accepted by the customer with its bus to deliver to. */
     private static String activeSource() throws Exception {
+        return activeSource(busArn);
+    }
+
+    /** As above, delivering to {@code deliverTo}. */
+    private static String activeSource(String deliverTo) throws Exception {
         String name = uniqueName("example.com", "delivered", "orders");
         try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET);
              EventBridgeClient customer = fixture.client(CustomerStoryWireTest.CUSTOMER_KEY, CustomerStoryWireTest.CUSTOMER_SECRET)) {
             partner.createPartnerEventSource(r -> r.name(name).account(ACCOUNT));
-            customer.createEventBus(r -> r.name(name).eventSourceName(name).tags(t -> t.key("partner-registry:deliver-to").value(busArn)));
+            customer.createEventBus(r -> r.name(name).eventSourceName(name).tags(t -> t.key("partner-registry:deliver-to").value(deliverTo)));
         }
         return name;
     }
@@ -313,6 +326,7 @@ class PartnerEventsDeliveryTest {
         String source = activeSource();
         eventBridge.enforcePutEventsCallLimit();
         int before = eventBridge.received("PutEvents").size();
+        int refusedBefore = eventBridge.callsRefused();
         String detail = "{\"blob\":\"" + "x".repeat(100 * 1024) + "\"}";
         Set<String> accepted = new HashSet<>();
         try (EventBridgeClient partner = fixture.client(EXAMPLE_KEY, EXAMPLE_SECRET)) {
@@ -325,7 +339,7 @@ class PartnerEventsDeliveryTest {
         }
         drain();
 
-        assertEquals(0, eventBridge.callsRefused(), "no PutEvents over 256 KB was made");
+        assertEquals(refusedBefore, eventBridge.callsRefused(), "no PutEvents over 256 KB was made");
         List<String> calls = eventBridge.received("PutEvents").subList(before, eventBridge.received("PutEvents").size());
         assertTrue(calls.stream().allMatch(body -> JsonNode.parser().parse(body).field("Entries").orElseThrow().asArray().size() <= 2), 
                 "two 100 KB events per call at most");
@@ -339,21 +353,25 @@ class PartnerEventsDeliveryTest {
 
     /**
      * An event PutEvents can never take (over 256 KB once sent, queued before PutPartnerEvents checked sizes)
-     * among nine good ones in one forwarder batch: the nine are delivered, once; only it fails, and it alone
-     * goes back to the queue (toward the dead-letter queue), its refusal costing no other event.
+     * among nine good ones in one forwarder batch: the nine are delivered, once; only it fails, and it is
+     * dead-lettered at once with PutEvents' refusal, its refusal costing no other event.
      */
     @Test
-    void aBatchMixingOneUndeliverableEventWithNineGoodOnesDeliversTheNineOnceAndFailsOnlyTheOne() throws Exception {
+    void aBatchMixingOneUndeliverableEventWithNineGoodOnesDeliversTheNineOnceAndDeadLettersOnlyTheOneOnce() throws Exception {
         String source = activeSource();
         eventBridge.enforcePutEventsCallLimit();
+        int refusedBefore = eventBridge.callsRefused();
         List<SQSEvent.SQSMessage> messages = new ArrayList<>();
         Set<String> good = new HashSet<>();
+        String[] undeliverable = new String[1];
         for (int i = 0; i < 10; i++) {
             String detail = i == 4 ? "{\"blob\":\"" + "x".repeat(262_100) + "\"}" : "{\"orderId\":" + i + "}";
             QueuedEvent event = new QueuedEvent(UUID.randomUUID().toString(), source, "example.com", ACCOUNT, busArn,
                     java.time.Instant.now(), "t", detail, List.of());
             if (i != 4) {
                 good.add(event.eventId());
+            } else {
+                undeliverable[0] = event.eventId();
             }
             SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
             message.setMessageId("m" + i);
@@ -365,8 +383,13 @@ class PartnerEventsDeliveryTest {
 
         SQSBatchResponse response = forwarder.handleRequest(batch, null);
 
-        assertEquals(List.of("m4"), response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList());
-        assertEquals(1, eventBridge.callsRefused(), "only the call holding the undeliverable event was refused");
+        assertEquals(List.of(), response.getBatchItemFailures(), "nothing is received again");
+        assertEquals(refusedBefore + 1, eventBridge.callsRefused(), "only the call holding the undeliverable event was refused");
+        List<DeadLetter> letters = takeDeadLetters();
+        assertEquals(List.of(undeliverable[0]), letters.stream().map(letter -> letter.event().eventId()).toList(), "dead-lettered once");
+        assertEquals("ValidationException", letters.get(0).errorCode());
+        assertEquals("Total size of the entries in the request is over the limit.", letters.get(0).errorMessage());
+        assertEquals(busArn, letters.get(0).event().deliverTo());
         List<String> delivered = new ArrayList<>();
         for (JsonNode event : receiveAll()) {
             delivered.add(event.field("resources").orElseThrow().asArray().get(1).asString().substring("partner-registry:event-id/".length()));
@@ -376,16 +399,65 @@ class PartnerEventsDeliveryTest {
     }
 
     @Test
-    void aMessageThatIsNoEventEndsInTheDeadLetterQueue() throws Exception {
+    void aMessageThatIsNoEventIsDeadLetteredOnItsFirstReceiveAsItCame() throws Exception {
         call("SendMessage", w -> w.writeFieldName("QueueUrl").writeValue(delivery.queueUrl()).writeFieldName("MessageBody").writeValue("not an event"));
 
-        for (int receive = 0; receive <= 60 && dlqDepth() == 0; receive++) {
-            if (delivery.pollOnce(forwarder, 0) == 0) {
-                Thread.sleep(500);
-            }
-        }
+        assertEquals(1, delivery.pollOnce(forwarder, 0));
 
-        assertEquals(1, dlqDepth());
+        List<DeadLetter> letters = takeDeadLetters();
+        assertEquals(1, letters.size());
+        assertEquals(DeadLetter.NOT_A_QUEUED_EVENT, letters.get(0).errorCode());
+        assertEquals("not an event", letters.get(0).body());
+    }
+
+    @Test
+    void anEventForABusThatDoesNotExistIsDeadLetteredAtOnceWithTheBussAnswerAndTheRedriveDeliversItOnceTheBusExists() throws Exception {
+        String busName = "later-" + UUID.randomUUID().toString().substring(0, 8);
+        String laterBus = busArn.substring(0, busArn.lastIndexOf('/') + 1) + busName;
+        String source = activeSource(laterBus);
+        String eventId = put(source, 1).entries().get(0).eventId();
+
+        drain();
+        List<DeadLetter> letters = deadLettersLeftInPlace();
+        assertEquals(1, letters.size(), "dead-lettered at once, once");
+        assertEquals(eventId, letters.get(0).event().eventId());
+        assertEquals("ResourceNotFoundException", letters.get(0).errorCode());
+        assertEquals("Event bus " + busName + " does not exist.", letters.get(0).errorMessage(), "moto's words, passed on as they came");
+        assertEquals(1, letters.get(0).receiveCount(), "on its first receive, not its fifth");
+
+        // The customer creates the bus; the operator redrives.
+        customerEvents.createEventBus(r -> r.name(busName));
+        customerEvents.putRule(r -> r.name("from-partners").eventBusName(busName).eventPattern("{\"source\":[{\"prefix\":\"partner-registry.\"}]}"));
+        customerEvents.putTargets(r -> r.rule("from-partners").eventBusName(busName).targets(t -> t.id("queue").arn(targetQueueArn)));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit = AdminCommand.run(new String[] {"redrive-dead-letters", "--error-code", "ResourceNotFoundException"}, java.util.Map.of(
+                        "TABLE_NAME", "unused", "AWS_REGION", DynamoDbEngine.REGION, "DYNAMODB_ENDPOINT", engine.toString(),
+                        "EVENT_QUEUE_URL", delivery.queueUrl(), "DEAD_LETTER_QUEUE_URL", delivery.deadLetterQueueUrl()),
+                new PrintStream(out, true), System.err);
+
+        assertEquals(0, exit, out.toString());
+        assertEquals("{\"Redriven\": 1, \"Left\": 0, \"ByErrorCode\": {\"ResourceNotFoundException\": 1}}", out.toString().trim());
+        drain();
+        List<JsonNode> delivered = receiveAll();
+        assertEquals(1, delivered.size());
+        assertEquals("partner-registry:event-id/" + eventId, delivered.get(0).field("resources").orElseThrow().asArray().get(1).asString());
+        assertEquals(0, dlqDepth());
+    }
+
+    @Test
+    void anEventStillFailingRetryablyOnItsFifthReceiveIsDeadLetteredByTheForwarderWithItsLastReason() throws Exception {
+        String source = activeSource();
+        String eventId = put(source, 1).entries().get(0).eventId();
+        eventBridge.inject(new FaultInjectingProxy.Fault("PutEvents", 500, "{\"__type\":\"InternalException\",\"message\":\"down\"}"));
+
+        drain();
+
+        List<DeadLetter> letters = takeDeadLetters();
+        assertEquals(1, letters.size());
+        assertEquals(eventId, letters.get(0).event().eventId());
+        assertEquals("InternalFailure", letters.get(0).errorCode());
+        assertEquals("PutEvents answered 500 InternalException: down", letters.get(0).errorMessage());
+        assertEquals(EventForwarderHandler.MAX_RECEIVES, letters.get(0).receiveCount());
     }
 
     /** Polls the delivery queue until it has looked empty for longer than a hidden message stays hidden. */
@@ -423,17 +495,29 @@ class PartnerEventsDeliveryTest {
                 .field("Attributes").orElseThrow().field("ApproximateNumberOfMessages").orElseThrow().asString());
     }
 
-    private interface Members {
-        void write(StructuredJsonGenerator w);
+    private static JsonNode call(String action, SqsQueue.Members members) {
+        return SqsQueue.call(sqs, action, members);
     }
 
-    private static JsonNode call(String action, Members members) {
-        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
-        w.writeStartObject();
-        members.write(w);
-        w.writeEndObject();
-        AwsJsonClient.Answer answer = sqs.call("AmazonSQS." + action, w.getBytes());
-        assertTrue(answer.ok(), action + ": " + answer.status() + " " + answer.body());
-        return answer.body();
+    /** Every letter on the dead-letter queue, read and left there. */
+    private static List<DeadLetter> deadLettersLeftInPlace() {
+        SqsQueue deadLetters = new SqsQueue(sqs, delivery.deadLetterQueueUrl());
+        List<SqsQueue.Received> seen = new ArrayList<>();
+        for (List<SqsQueue.Received> batch = deadLetters.receive(30, 0); !batch.isEmpty(); batch = deadLetters.receive(30, 0)) {
+            seen.addAll(batch);
+        }
+        deadLetters.release(seen.stream().map(SqsQueue.Received::receiptHandle).toList());
+        return seen.stream().map(message -> DeadLetterJson.read(message.body())).toList();
+    }
+
+    /** Takes every letter off the dead-letter queue: what the forwarder gave up on since the last look. */
+    private static List<DeadLetter> takeDeadLetters() {
+        SqsQueue deadLetters = new SqsQueue(sqs, delivery.deadLetterQueueUrl());
+        List<DeadLetter> letters = new ArrayList<>();
+        for (List<SqsQueue.Received> batch = deadLetters.receive(30, 0); !batch.isEmpty(); batch = deadLetters.receive(30, 0)) {
+            batch.forEach(message -> letters.add(DeadLetterJson.read(message.body())));
+            deadLetters.delete(batch.stream().map(SqsQueue.Received::receiptHandle).toList());
+        }
+        return letters;
     }
 }

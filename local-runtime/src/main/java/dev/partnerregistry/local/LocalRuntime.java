@@ -6,9 +6,7 @@ import dev.partnerregistry.api.ConsoleCors;
 import dev.partnerregistry.api.EventForwarderHandler;
 import dev.partnerregistry.api.ExpirySweepHandler;
 import dev.partnerregistry.api.RequestLog;
-import dev.partnerregistry.domain.EventDelivery;
 import dev.partnerregistry.store.AwsJsonClient;
-import dev.partnerregistry.store.EventBridgePutEvents;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.store.ExpiredSourceSweep;
 import dev.partnerregistry.admin.AccessKeyEncryption;
@@ -61,9 +59,7 @@ public final class LocalRuntime implements AutoCloseable {
         this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings,
                 RequestLog.to(log, settings.metricsNamespace()), clock, RegistryAssembly.eventQueue(settings, credentials)),
                 RegistryAssembly.verifier(dynamoDb, settings, credentials, clock)).withConsoleCors(ConsoleCors.of(settings));
-        this.forwarder = new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(credentials,
-                settings.delivery().eventsEndpoint()), EventDelivery.realSleep()), settings.metricsNamespace(),
-                clock, log);
+        this.forwarder = new EventForwarderHandler(RegistryAssembly.forwarder(settings, credentials), clock, log);
     }
 
     /**
@@ -113,7 +109,7 @@ public final class LocalRuntime implements AutoCloseable {
             settings = builder.build();
             LocalDelivery delivery = LocalDelivery.create(new AwsJsonClient(credentials, settings.region(), settings.delivery().sqsEndpoint(),
                     "sqs", "1.0"), settings.tableName());
-            settings = builder.eventQueueUrl(delivery.queueUrl()).build();
+            settings = builder.eventQueueUrl(delivery.queueUrl()).deadLetterQueueUrl(delivery.deadLetterQueueUrl()).build();
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
                     + config.partners().keySet() + ", customers of accounts " + config.customers().keySet() + ", issued access keys "
                     + config.principals().keySet());
@@ -149,6 +145,8 @@ public final class LocalRuntime implements AutoCloseable {
         env.put(RegistrySettings.Variable.DYNAMODB_ENDPOINT.name(), settings.dynamoDbEndpoint().toString());
         env.put(RegistrySettings.Variable.ACCESS_KEYS_KMS_KEY_ARN.name(), settings.accessKeys().kmsKeyArn());
         env.put(RegistrySettings.Variable.AWS_REGION.name(), settings.region());
+        env.put(RegistrySettings.Variable.EVENT_QUEUE_URL.name(), settings.delivery().queueUrl());
+        env.put(RegistrySettings.Variable.DEAD_LETTER_QUEUE_URL.name(), settings.delivery().deadLetterQueueUrl());
         return env;
     }
 

@@ -1,0 +1,189 @@
+package dev.partnerregistry.store;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+
+/**
+ * One SQS queue over AWS JSON 1.0 ({@link AwsJsonClient}, by hand: the SDK's SQS client would add to the jar for four
+ * calls). {@link #send} uses SendMessageBatch within its limits, at most {@value #BATCH} messages and
+ * {@value #BATCH_BYTES} bytes of bodies a call (the SQS API reference: 1 MiB a message and a batch); a message SQS
+ * refuses is sent once more, and one still refused is reported as not sent.
+ */
+public final class SqsQueue {
+
+    static final int BATCH = 10;
+    static final int BATCH_BYTES = 1_048_576;
+
+    private final AwsJsonClient sqs;
+    private final String queueUrl;
+
+    public SqsQueue(AwsJsonClient sqs, String queueUrl) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+    }
+
+    /** A received message: its id, its receipt handle, its body and its receive count (ApproximateReceiveCount). */
+    public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
+    }
+
+    public String url() {
+        return queueUrl;
+    }
+
+    /** One result per body, in order: true once it is on the queue. */
+    public List<Boolean> send(List<String> bodies) {
+        List<Boolean> sent = new ArrayList<>(Collections.nCopies(bodies.size(), false));
+        List<Integer> batch = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < bodies.size(); i++) {
+            long size = bodies.get(i).getBytes(StandardCharsets.UTF_8).length;
+            if (!batch.isEmpty() && (batch.size() == BATCH || bytes + size > BATCH_BYTES)) {
+                sendWithRetry(bodies, batch, sent);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(i);
+            bytes += size;
+        }
+        if (!batch.isEmpty()) {
+            sendWithRetry(bodies, batch, sent);
+        }
+        return sent;
+    }
+
+    private void sendWithRetry(List<String> bodies, List<Integer> batch, List<Boolean> sent) {
+        List<Integer> pending = batch;
+        for (int attempt = 0; attempt < 2 && !pending.isEmpty(); attempt++) {
+            pending = sendBatch(bodies, pending, sent);
+        }
+    }
+
+    /** Sends the bodies at {@code indexes}; marks the sent ones, and answers the indexes still to send. */
+    private List<Integer> sendBatch(List<String> bodies, List<Integer> indexes, List<Boolean> sent) {
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+        w.writeStartObject();
+        w.writeFieldName("QueueUrl").writeValue(queueUrl);
+        w.writeFieldName("Entries").writeStartArray();
+        for (int index : indexes) {
+            w.writeStartObject()
+                    .writeFieldName("Id").writeValue(Integer.toString(index))
+                    .writeFieldName("MessageBody").writeValue(bodies.get(index))
+                    .writeEndObject();
+        }
+        w.writeEndArray();
+        w.writeEndObject();
+        AwsJsonClient.Answer answer;
+        try {
+            answer = sqs.call("AmazonSQS.SendMessageBatch", w.getBytes());
+        } catch (UncheckedIOException unreachable) {
+            return indexes;
+        }
+        if (!answer.ok()) {
+            return indexes;
+        }
+        JsonNode successful = answer.body().isObject() ? answer.body().asObject().get("Successful") : null;
+        List<Integer> again = new ArrayList<>(indexes);
+        if (successful != null && successful.isArray()) {
+            for (JsonNode entry : successful.asArray()) {
+                JsonNode id = entry.isObject() ? entry.asObject().get("Id") : null;
+                if (id != null && id.isString()) {
+                    int index = Integer.parseInt(id.asString());
+                    sent.set(index, true);
+                    again.remove(Integer.valueOf(index));
+                }
+            }
+        }
+        return again;
+    }
+
+    /**
+     * Up to ten messages, hidden from other receivers for {@code visibilitySeconds}; none when the queue looks empty.
+     * Prefer {@code waitSeconds} 0 on a local engine, which answers one request at a time.
+     */
+    public List<Received> receive(int visibilitySeconds, int waitSeconds) {
+        JsonNode answer = call("ReceiveMessage", w -> w.writeFieldName("QueueUrl").writeValue(queueUrl)
+                .writeFieldName("MaxNumberOfMessages").writeValue(BATCH)
+                .writeFieldName("VisibilityTimeout").writeValue(visibilitySeconds)
+                .writeFieldName("WaitTimeSeconds").writeValue(waitSeconds)
+                .writeFieldName("MessageSystemAttributeNames").writeStartArray().writeValue(RECEIVE_COUNT).writeEndArray());
+        JsonNode messages = answer.isObject() ? answer.asObject().get("Messages") : null;
+        List<Received> received = new ArrayList<>();
+        if (messages != null && messages.isArray()) {
+            for (JsonNode message : messages.asArray()) {
+                JsonNode attributes = message.asObject().get("Attributes");
+                JsonNode count = attributes != null && attributes.isObject() ? attributes.asObject().get(RECEIVE_COUNT) : null;
+                received.add(new Received(message.asObject().get("MessageId").asString(), message.asObject().get("ReceiptHandle").asString(),
+                        message.asObject().get("Body").asString(), count != null && count.isString() ? Integer.parseInt(count.asString()) : 1));
+            }
+        }
+        return received;
+    }
+
+    /** Deletes the messages of these receipt handles (a done message is never received again). */
+    public void delete(List<String> receiptHandles) {
+        entries("DeleteMessageBatch", receiptHandles, (w, handle) -> { });
+    }
+
+    /** Makes these received messages visible again at once (received and left as they were). */
+    public void release(List<String> receiptHandles) {
+        entries("ChangeMessageVisibilityBatch", receiptHandles, (w, handle) -> w.writeFieldName("VisibilityTimeout").writeValue(0));
+    }
+
+    /** The SQS message attribute of a message's receive count. */
+    public static final String RECEIVE_COUNT = "ApproximateReceiveCount";
+
+    private void entries(String action, List<String> receiptHandles, java.util.function.BiConsumer<StructuredJsonGenerator, String> more) {
+        for (int start = 0; start < receiptHandles.size(); start += BATCH) {
+            List<String> batch = receiptHandles.subList(start, Math.min(start + BATCH, receiptHandles.size()));
+            call(action, w -> {
+                w.writeFieldName("QueueUrl").writeValue(queueUrl).writeFieldName("Entries").writeStartArray();
+                for (int i = 0; i < batch.size(); i++) {
+                    w.writeStartObject().writeFieldName("Id").writeValue(Integer.toString(i))
+                            .writeFieldName("ReceiptHandle").writeValue(batch.get(i));
+                    more.accept(w, batch.get(i));
+                    w.writeEndObject();
+                }
+                w.writeEndArray();
+            });
+        }
+    }
+
+    /** An SQS call's members, written into its request object. */
+    public interface Members {
+        void write(StructuredJsonGenerator w);
+    }
+
+    /**
+     * Any SQS action on {@code sqs}, for the tools (the local runtime creates its queues so): the answer's JSON.
+     *
+     * @throws IllegalStateException when SQS cannot be reached or answers an error
+     */
+    public static JsonNode call(AwsJsonClient sqs, String action, Members members) {
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+        w.writeStartObject();
+        members.write(w);
+        w.writeEndObject();
+        AwsJsonClient.Answer answer;
+        try {
+            answer = sqs.call("AmazonSQS." + action, w.getBytes());
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("SQS " + action + " failed: " + e.getMessage(), e);
+        }
+        if (!answer.ok()) {
+            throw new IllegalStateException("SQS " + action + " answered " + answer.status() + " " + answer.errorType() + ": "
+                    + answer.errorMessage());
+        }
+        return answer.body();
+    }
+
+    private JsonNode call(String action, Members members) {
+        return call(sqs, action, members);
+    }
+}
