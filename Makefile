@@ -22,7 +22,7 @@ help:
 	@echo "make bench   - cold start of a fresh JVM: init + first request"
 	@echo "make bench-guard - handler (init + one create) vs the leanest TransactWriteItems program, paired fresh JVMs"
 	@echo "make bench-warm - warm CPU per request, handler vs the same AWS calls bare, on an instant stub; then list growth"
-	@echo "make soak    - minutes of mixed hostile load with engine freezes, then every invariant (DURATION=, THREADS=)"
+	@echo "make soak    - minutes of hostile load with engine freezes, transaction conflicts and partner events under EventBridge/SQS faults, then every invariant (DURATION=, THREADS=, CONFLICT_PERCENT=)"
 	@echo "make bench-events - PutPartnerEvents accepted/s, then the forwarder's delivered/s and lag (DURATION=, THREADS=, CONCURRENT=1)"
 	@echo "make console - build the web console into console/dist (make run serves it at /console/)"
 	@echo "make console-test - the console's browser tests: Debian's Chromium against make run"

@@ -7,6 +7,8 @@ import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.admin.PartnerSourceTable;
 import dev.partnerregistry.api.PartnerRegistryHandler;
+import dev.partnerregistry.api.RequestLog;
+import dev.partnerregistry.testing.FaultInjectingProxy;
 import dev.partnerregistry.local.LocalConfig.LocalPrincipal;
 import dev.partnerregistry.local.LocalServer;
 import dev.partnerregistry.store.DynamoDbClients;
@@ -71,14 +73,19 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * random mix of the five operations and of hostile requests over HTTP for DURATION seconds,
  * retrying 5xx answers with the same amz-sdk-invocation-id as the SDKs do. Every answer is checked
  * on the wire, and at the end the table is checked directly: counters, limits, partitions, and
- * that no acknowledged create was lost.
+ * that no acknowledged create was lost. A fault proxy in front of the freezes cancels CONFLICT_PERCENT
+ * of the transactions with TransactionConflict, as DynamoDB does under contention: no call may answer
+ * ConcurrentModificationException for it. Meanwhile {@link SoakEvents} sends partner events and
+ * delivers them through a faulty EventBridge and SQS, and checks the dead-letter queue at the end.
  *
  * <p>Environment: DYNAMODB_ENDPOINT (required), TABLE_NAME (default soak-&lt;time&gt;), DURATION (s,
  * default 60), THREADS (default 8), PARTNERS (default min(8, max(2, THREADS/2)): two workers share
  * a partner where they can), NAMES (per partner, default 30), HOSTILE_PERCENT (default 12),
  * HANDLER_CLIENT (short: the handler's DynamoDB client gives up after 2 s, freezes last 1-4 s;
  * lambda: DynamoDbClients.create's 4 s, and one freeze in four lasts 4-7 s), SEED, SOAK_LOG
- * (the server's and handler's log, default local-runtime/target/soak/server.log).
+ * (the server's and handler's log, default local-runtime/target/soak/server.log), CONFLICT_PERCENT (30), and
+ * the event side's EVENT_THREADS (2), POLLERS (2), MALFORMED_PERCENT (5), TRANSIENT_PERCENT (10),
+ * THROTTLE_PERCENT (5), DUPLICATE_PERCENT (5), DRAIN (s, 240): see bench/soak.sh.
  *
  * <p>Exit status 0 only if there was no violation and every invariant holds.
  */
@@ -102,7 +109,7 @@ public final class Soak {
     // ---------------------------------------------------------------- settings
 
     record Settings(int durationSeconds, int threads, int partners, int names, int hostilePercent, URI engine,
-                    String table, String handlerClient, long seed, Path log) {
+                    String table, String handlerClient, long seed, Path log, int conflictPercent, SoakEvents.Settings events) {
 
         static Settings fromEnvironment(Map<String, String> env) {
             String endpoint = env.get("DYNAMODB_ENDPOINT");
@@ -119,12 +126,34 @@ public final class Soak {
                 throw new IllegalArgumentException("HOSTILE_PERCENT must be at most 100");
             }
             String table = env.get("TABLE_NAME");
+            long seed = env.containsKey("SEED") ? Long.parseLong(env.get("SEED").trim()) : System.nanoTime();
+            SoakEvents.Settings events = new SoakEvents.Settings(positive(env, "EVENT_THREADS", 2), positive(env, "POLLERS", 2),
+                    percent(env, "MALFORMED_PERCENT", 5), percent(env, "TRANSIENT_PERCENT", 10), percent(env, "THROTTLE_PERCENT", 5),
+                    percent(env, "DUPLICATE_PERCENT", 5), hostile, positive(env, "DRAIN", 240), seed);
             return new Settings(positive(env, "DURATION", 60), threads,
                     positive(env, "PARTNERS", Math.min(8, Math.max(2, threads / 2))),
                     positive(env, "NAMES", 30), hostile, URI.create(endpoint.trim()),
                     table == null || table.isBlank() ? "soak-" + System.currentTimeMillis() : table.trim(),
-                    client, env.containsKey("SEED") ? Long.parseLong(env.get("SEED").trim()) : System.nanoTime(),
-                    Path.of(env.getOrDefault("SOAK_LOG", "local-runtime/target/soak/server.log")));
+                    client, seed, Path.of(env.getOrDefault("SOAK_LOG", "local-runtime/target/soak/server.log")),
+                    percent(env, "CONFLICT_PERCENT", 30), events);
+        }
+
+        /** A share in percent, 0-100. */
+        private static int percent(Map<String, String> env, String name, int fallback) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                return fallback;
+            }
+            int parsed;
+            try {
+                parsed = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
+            }
+            if (parsed < 0 || parsed > 100) {
+                throw new IllegalArgumentException(name + " must be 0-100, was " + parsed);
+            }
+            return parsed;
         }
 
         private static int positive(Map<String, String> env, String name, int fallback) {
@@ -437,6 +466,9 @@ public final class Soak {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
     private List<Partner> partners;
+    /** The event side's partners: their sources are created once and never deleted; checked with the others. */
+    private final List<Partner> eventPartners = new ArrayList<>();
+    private SoakEvents events;
     private URI api;
     /** Straight to the engine, never through the proxy: set-up, probes and the final check. */
     private DynamoDbClient engineClient;
@@ -494,8 +526,20 @@ public final class Soak {
         Files.createDirectories(settings.log().toAbsolutePath().getParent());
         PrintStream log = new PrintStream(Files.newOutputStream(settings.log()), true, StandardCharsets.UTF_8);
 
+        // The event side: its partners, customer and access keys, the delivery queue (LocalRuntime's) behind the fault proxy.
+        events = new SoakEvents(settings.events(), settings.engine(), settings.table(), log);
+        keys.putAll(events.principals());
+        events.register(admin, engineClient, settings.table());
+        events.partnerLimits().forEach((name, limit) -> eventPartners.add(new Partner(-1, name, null, limit, SoakEvents.ACCOUNT, SoakEvents.ACCOUNT)));
+        accessKeyItems.add(events.grantKey());
+
+        // handler -> fault proxy (transaction conflicts) -> stalling proxy (freezes) -> engine. Conflicts in front: DynamoDB
+        // answers a lost race at once; behind a freeze, the freeze would spend the write's budget and make a
+        // ConcurrentModificationException legitimate, which the check below could not tell from a conflict not absorbed.
         StallingProxy proxy = new StallingProxy(settings.engine());
-        DynamoDbClient handlerClient = handlerClient(proxy.endpoint(), credentials);
+        FaultInjectingProxy conflicts = new FaultInjectingProxy(proxy.endpoint(), 2 * settings.threads() + 2 * settings.events().threads() + 8);
+        conflicts.recordRequests(false);
+        DynamoDbClient handlerClient = handlerClient(conflicts.endpoint(), credentials);
         // The workers' keys issued as the operator issues them, secrets under the engine's KMS; the
         // function reads them through the stalling proxy like everything else, and decrypts directly.
         String kmsKey;
@@ -510,22 +554,44 @@ public final class Soak {
             });
         }
         RegistrySettings registrySettings = RegistrySettings.builder().tableName(settings.table()).region(REGION)
-                .dynamoDbEndpoint(proxy.endpoint()).kmsKeyArn(kmsKey).kmsEndpoint(settings.engine()).build();
-        PartnerRegistryHandler handler = new PartnerRegistryHandler(RegistryAssembly.protocol(handlerClient, registrySettings, log),
+                .dynamoDbEndpoint(conflicts.endpoint()).kmsKeyArn(kmsKey).kmsEndpoint(settings.engine())
+                .eventQueueUrl(events.queueUrl()).sqsEndpoint(events.sqsEndpoint()).build();
+        PartnerRegistryHandler handler = new PartnerRegistryHandler(RegistryAssembly.protocol(handlerClient, registrySettings,
+                RequestLog.to(log, registrySettings.metricsNamespace()), Clock.systemUTC(), RegistryAssembly.eventQueue(registrySettings, credentials)),
                 RegistryAssembly.verifier(handlerClient, registrySettings, credentials, Clock.systemUTC()));
         LocalServer server = LocalServer.start(0, handler, log);
         api = server.endpoint();
+        SoakEvents.Api eventsApi = new SoakEvents.Api() {
+            @Override
+            public Outcome call(Principal principal, String operation, String body) throws InterruptedException {
+                return Soak.this.call(principal, operation, body, false);
+            }
+
+            @Override
+            public Outcome create(Principal principal, String name, String account) throws InterruptedException {
+                WriteCall write = new WriteCall(CREATE, name, account, System.nanoTime());
+                writes.computeIfAbsent(name, k -> Collections.synchronizedList(new ArrayList<>())).add(write);
+                Outcome outcome = Soak.this.call(principal, CREATE, json("Name", name, "Account", account), false);
+                record(write, outcome);
+                return outcome;
+            }
+        };
+        events.createSources(eventsApi);
 
         System.out.printf("soak: %d s, %d threads, %d partners x %d names, %d%% hostile, handler client '%s', seed %d%n",
                 settings.durationSeconds(), settings.threads(), partners.size(), settings.names(), settings.hostilePercent(),
                 settings.handlerClient(), settings.seed());
-        System.out.printf("soak: engine %s via stalling proxy %s, table %s, API %s, log %s%n",
-                settings.engine(), proxy.endpoint(), settings.table(), api, settings.log());
+        System.out.printf("soak: engine %s via stalling proxy %s and a proxy cancelling %d%% of transactions (TransactionConflict), "
+                        + "table %s, API %s, log %s%n", settings.engine(), proxy.endpoint(), settings.conflictPercent(), settings.table(), api,
+                settings.log());
+        System.out.println("soak: " + settings.events().describe());
 
         long started = System.nanoTime();
         long deadline = started + Duration.ofSeconds(settings.durationSeconds()).toNanos();
         Freezer freezer = new Freezer(proxy, deadline, !settings.shortClient(), settings.seed() ^ 0x5eedL);
         freezer.start();
+        conflicts.injectConflicts(settings.conflictPercent() / 100.0, settings.seed() ^ 0xc0f1L);
+        List<Thread> senders = events.start(eventsApi, deadline);
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < settings.threads(); w++) {
             Partner partner = partners.get(w % partners.size());
@@ -538,16 +604,33 @@ public final class Soak {
         for (Thread worker : workers) {
             worker.join();
         }
+        for (Thread sender : senders) {
+            sender.join();
+        }
         long loadEnded = System.nanoTime();
         freezer.join();
         boolean drained = proxy.drain(Duration.ofSeconds(60));
         long ended = System.nanoTime();
+        conflicts.clear();
+        events.drain();
 
         server.close();
         proxy.close();
+        conflicts.close();
 
         List<Check> checks = checkTable(engineClient, admin, drained);
-        boolean passed = report(started, loadEnded, ended, freezer, proxy, checks);
+        List<String> concurrentModification = new ArrayList<>();
+        answers.forEach((answer, count) -> {
+            if (answer.contains("ConcurrentModification")) {
+                concurrentModification.add(count.sum() + " x " + answer);
+            }
+        });
+        checks.add(new Check("no call answered ConcurrentModificationException (" + conflicts.conflictsInjected()
+                + " transactions cancelled by injected conflicts, each retried within the budget)", concurrentModification.isEmpty(),
+                concurrentModification));
+        checks.addAll(events.checks());
+        boolean passed = report(started, loadEnded, ended, freezer, proxy, conflicts, checks);
+        events.close();
         log.close();
         return passed ? 0 : 1;
     }
@@ -927,7 +1010,9 @@ public final class Soak {
         List<String> countMismatches = new ArrayList<>();
         List<String> overLimit = new ArrayList<>();
         List<String> foreign = new ArrayList<>();
-        for (Partner partner : partners) {
+        List<Partner> allPartners = new ArrayList<>(partners);
+        allPartners.addAll(eventPartners);
+        for (Partner partner : allPartners) {
             Map<String, AttributeValue> item = admin.partner(partner.name());
             AttributeValue counted = item == null ? null : item.get(RegistryTable.SOURCE_COUNT);
             long sourceCount = counted == null ? 0 : Long.parseLong(counted.n());
@@ -954,7 +1039,7 @@ public final class Soak {
 
         // Every item in the table is one the registry's layout allows.
         Set<String> partnerNames = new java.util.HashSet<>();
-        partners.forEach(p -> partnerNames.add(p.name()));
+        allPartners.forEach(p -> partnerNames.add(p.name()));
         List<String> stray = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -1066,7 +1151,7 @@ public final class Soak {
         return String.join(", ", lines);
     }
 
-    private static List<String> cap(List<String> details) {
+    static List<String> cap(List<String> details) {
         if (details.size() <= 20) {
             return details;
         }
@@ -1077,7 +1162,8 @@ public final class Soak {
 
     // ---------------------------------------------------------------- the summary
 
-    private boolean report(long started, long loadEnded, long ended, Freezer freezer, StallingProxy proxy, List<Check> checks) {
+    private boolean report(long started, long loadEnded, long ended, Freezer freezer, StallingProxy proxy, FaultInjectingProxy conflicts,
+                           List<Check> checks) {
         double loadSeconds = (loadEnded - started) / 1e9;
         long total = requests.sum();
         PrintStream out = System.out;
@@ -1096,12 +1182,15 @@ public final class Soak {
                 freezer.freezes.get(), freezer.frozenNanos.get() / 1e9, freezer.longestNanos.get() / 1e9,
                 proxy.heldByFreeze.sum(), proxy.maxBacklog(), proxy.answersLost.sum());
         out.printf("engine:          %d requests forwarded, %d failed to reach it%n", proxy.forwarded.sum(), proxy.engineErrors.sum());
+        out.printf("conflicts:       %d of the transactions cancelled with TransactionConflict (CONFLICT_PERCENT=%d)%n",
+                conflicts.conflictsInjected(), settings.conflictPercent());
         out.printf("retries:         %d (same amz-sdk-invocation-id), %d calls still 5xx/unanswered after %d retries%n",
                 retries.sum(), gaveUp.sum(), RETRIES);
         out.println("                 final answers of calls retried after a 5xx:" + (recovered.isEmpty() ? " none" : ""));
         new TreeMap<>(recovered).forEach((key, count) -> out.printf("                   %-58s %6d%n", key, count.sum()));
         out.println("answers:");
         new TreeMap<>(answers).forEach((key, count) -> out.printf("  %-58s %8d%n", key, count.sum()));
+        events.report(out);
         out.printf("violations:      %d%n", violations.get());
         violationSamples.forEach(v -> out.println("  ! " + v));
         out.println("invariants:");

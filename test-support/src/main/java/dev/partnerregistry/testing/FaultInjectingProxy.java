@@ -11,10 +11,17 @@ import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
+import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,8 +32,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A loopback HTTP proxy in front of the real engine that forwards every request unchanged, except
- * that it can answer the next calls of one DynamoDB operation with a given error, as DynamoDB
- * itself would send it. Faults are injected into real traffic; the engine stays real.
+ * that it can answer calls as AWS does under faults moto never shows: a DynamoDB operation's error,
+ * a freeze, transactions cancelled by conflicts, PutEvents refusing a call over 256 KB or throttling
+ * it, PutEvents entries failing one by one, SQS delivering a message twice. Faults are injected into
+ * real traffic; the engine stays real, and what is not faulted reaches it. {@link #faultsInjected}
+ * counts them by kind.
  */
 public final class FaultInjectingProxy implements AutoCloseable {
 
@@ -51,6 +61,47 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private volatile boolean putEventsCallLimit;
     private final AtomicInteger callsRefused = new AtomicInteger();
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private volatile boolean recording = true;
+    private final AtomicReference<EntryFaults> entryFaults = new AtomicReference<>();
+    private final AtomicReference<Chance> putEventsThrottling = new AtomicReference<>();
+    private final AtomicReference<Chance> sqsDuplicates = new AtomicReference<>();
+    private final Map<String, AtomicInteger> injected = new ConcurrentHashMap<>();
+    private volatile Consumer<PutEventsEntry> putEventsObserver;
+
+    /** The kinds {@link #faultsInjected} counts. */
+    public static final String CONFLICT = "DynamoDB TransactionConflict";
+    public static final String CALL_OVER_LIMIT = "PutEvents call over 256 KB refused";
+    public static final String CALL_THROTTLED = "PutEvents call ThrottlingException";
+    public static final String MALFORMED_DETAIL = "MalformedDetail";
+    public static final String INTERNAL_FAILURE = "InternalFailure";
+    public static final String THROTTLING = "ThrottlingException";
+    public static final String SQS_DUPLICATE = "SQS duplicate message";
+
+    /** A per-entry PutEvents error: its code and the message EventBridge gives with it. */
+    private static final Map<String, String> ENTRY_ERROR_MESSAGES = Map.of(
+            MALFORMED_DETAIL, "Detail is malformed.",
+            INTERNAL_FAILURE, "The request processing has failed because of an unknown error, exception or failure.",
+            THROTTLING, "The request was denied due to request throttling.");
+
+    /** Something that happens with probability {@code rate}, drawn from one seeded stream. */
+    private record Chance(double rate, Random random) {
+        boolean happens() {
+            synchronized (random) {
+                return random.nextDouble() < rate;
+            }
+        }
+    }
+
+    /** Per-entry PutEvents faults; see {@link #injectEntryFaults}. */
+    private record EntryFaults(double malformed, double internalFailure, double throttling, long seed, Random random) {
+    }
+
+    /**
+     * One PutEvents entry that was answered (in a 200 answer) through the proxy: the entry as sent, and
+     * its EventId or its ErrorCode; {@code injected} when the proxy answered it, not the engine.
+     */
+    public record PutEventsEntry(JsonNode entry, String eventId, String errorCode, boolean injected) {
+    }
 
     public FaultInjectingProxy(URI engine) throws IOException {
         this(engine, 1);
@@ -127,12 +178,75 @@ public final class FaultInjectingProxy implements AutoCloseable {
         return conflictsInjected.get();
     }
 
+    /**
+     * Until cleared, each PutEvents entry may fail in a 200 answer as EventBridge fails one, the other
+     * entries reaching the engine (only they are forwarded; the answers are merged in the request's
+     * order, FailedEntryCount counting both). {@code MalformedDetail} is a property of the entry, as
+     * on AWS: the same entry (same bus, source, detail type, detail, time and resources) always gets it
+     * or never, with probability {@code malformed} drawn from a hash of the entry and {@code seed}, so a
+     * retried or duplicated entry cannot be delivered once and refused once. {@code InternalFailure}
+     * and {@code ThrottlingException} are transient: drawn afresh for each entry of each call, with
+     * probabilities {@code internalFailure} and {@code throttling}.
+     */
+    public void injectEntryFaults(double malformed, double internalFailure, double throttling, long seed) {
+        entryFaults.set(new EntryFaults(malformed, internalFailure, throttling, seed, new Random(seed)));
+    }
+
+    /**
+     * Until cleared, each PutEvents call is, with probability {@code rate}, refused as a whole as
+     * EventBridge refuses a call over its rate: 400 ThrottlingException, nothing delivered.
+     */
+    public void throttlePutEvents(double rate, long seed) {
+        putEventsThrottling.set(new Chance(rate, new Random(seed)));
+    }
+
+    /**
+     * Until cleared, each message SQS accepted from a SendMessageBatch or SendMessage is, with
+     * probability {@code rate}, sent to the queue a second time (a message of its own, same body), as a
+     * standard queue may deliver a message more than once. The caller gets the engine's answer to its
+     * own call and never learns of the copy.
+     */
+    public void duplicateSqsMessages(double rate, long seed) {
+        sqsDuplicates.set(new Chance(rate, new Random(seed)));
+    }
+
+    /** Each PutEvents entry answered in a 200 answer, as it is answered (on the proxy's threads; keep it quick). */
+    public void observePutEvents(Consumer<PutEventsEntry> observer) {
+        putEventsObserver = observer;
+    }
+
+    /** Off: {@link #received} keeps nothing more (a long run would hold every body it forwarded). */
+    public void recordRequests(boolean on) {
+        recording = on;
+    }
+
+    /** How many faults of each kind were injected so far (kinds as the constants above name them). */
+    public Map<String, Integer> faultsInjected() {
+        Map<String, Integer> counts = new TreeMap<>();
+        injected.forEach((kind, count) -> counts.put(kind, count.get()));
+        if (conflictsInjected.get() > 0) {
+            counts.put(CONFLICT, conflictsInjected.get());
+        }
+        if (callsRefused.get() > 0) {
+            counts.put(CALL_OVER_LIMIT, callsRefused.get());
+        }
+        return counts;
+    }
+
+    private void countInjected(String kind) {
+        injected.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
     public void clear() {
         fault.set(null);
         onceFault.set(null);
         stall.set(null);
         contention.set(null);
         putEventsCallLimit = false;
+        entryFaults.set(null);
+        putEventsThrottling.set(null);
+        sqsDuplicates.set(null);
+        putEventsObserver = null;
     }
 
     /** Bodies of the requests of {@code operation} that reached the proxy, in order. */
@@ -176,7 +290,9 @@ public final class FaultInjectingProxy implements AutoCloseable {
         byte[] request = exchange.getRequestBody().readAllBytes();
         String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
         String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
-        received.add(operation + " " + new String(request, StandardCharsets.UTF_8));
+        if (recording) {
+            received.add(operation + " " + new String(request, StandardCharsets.UTF_8));
+        }
         Stall freeze = stall.get();
         if (freeze != null && freeze.operation().equals(operation) && stall.compareAndSet(freeze, null)) {
             // The server runs its exchanges one at a time on one thread: later calls queue behind this one.
@@ -215,20 +331,220 @@ public final class FaultInjectingProxy implements AutoCloseable {
             respond(exchange, current.status(), current.body().getBytes(StandardCharsets.UTF_8));
             return;
         }
+        if (operation.equals("PutEvents")) {
+            Chance throttled = putEventsThrottling.get();
+            if (throttled != null && throttled.happens()) {
+                countInjected(CALL_THROTTLED);
+                respond(exchange, 400, "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}".getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (entryFaults.get() != null || putEventsObserver != null) {
+                Forwarded answer = putEvents(exchange, request);
+                respond(exchange, answer.status(), answer.body());
+                return;
+            }
+        }
+        Forwarded answer = forward(exchange, request);
+        if (answer.status() == 200 && (operation.equals("SendMessageBatch") || operation.equals("SendMessage"))
+                && sqsDuplicates.get() != null) {
+            duplicate(exchange, operation, request, answer.body());
+        }
+        respond(exchange, answer.status(), answer.body());
+    }
+
+    private record Forwarded(int status, byte[] body) {
+    }
+
+    /** The request to the engine with the caller's headers (its signature too: moto does not check it) and {@code body}. */
+    private Forwarded forward(HttpExchange exchange, byte[] body) throws IOException {
+        return forward(exchange, null, body);
+    }
+
+    /** As above, with {@code target} as X-Amz-Target (null: the caller's). */
+    private Forwarded forward(HttpExchange exchange, String target, byte[] body) throws IOException {
         HttpURLConnection forward = (HttpURLConnection) new URL(engine + exchange.getRequestURI().toString()).openConnection();
         forward.setRequestMethod(exchange.getRequestMethod());
         for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-            if (!header.getKey().equalsIgnoreCase("Host") && !header.getKey().equalsIgnoreCase("Content-Length")) {
+            if (!header.getKey().equalsIgnoreCase("Host") && !header.getKey().equalsIgnoreCase("Content-Length")
+                    && !(target != null && header.getKey().equalsIgnoreCase("X-Amz-Target"))) {
                 forward.setRequestProperty(header.getKey(), String.join(",", header.getValue()));
             }
         }
+        if (target != null) {
+            forward.setRequestProperty("X-Amz-Target", target);
+        }
         forward.setDoOutput(true);
         try (OutputStream out = forward.getOutputStream()) {
-            out.write(request);
+            out.write(body);
         }
         int status = forward.getResponseCode();
         try (InputStream in = status >= 400 ? forward.getErrorStream() : forward.getInputStream()) {
-            respond(exchange, status, in == null ? new byte[0] : in.readAllBytes());
+            return new Forwarded(status, in == null ? new byte[0] : in.readAllBytes());
+        }
+    }
+
+    /**
+     * A PutEvents call under {@link #injectEntryFaults}: the entries drawn to fail are answered here,
+     * the others forwarded in one call (none when all fail), and the answers merged in request order.
+     */
+    private Forwarded putEvents(HttpExchange exchange, byte[] request) throws IOException {
+        JsonNode body = JsonNode.parser().parse(request);
+        List<JsonNode> entries = body.field("Entries").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of());
+        EntryFaults faults = entryFaults.get();
+        String[] codes = new String[entries.size()];
+        List<JsonNode> good = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            codes[i] = faults == null ? null : entryFault(faults, entries.get(i));
+            if (codes[i] == null) {
+                good.add(entries.get(i));
+            } else {
+                countInjected(codes[i]);
+            }
+        }
+        List<JsonNode> answered = List.of();
+        int engineFailed = 0;
+        if (!good.isEmpty()) {
+            Forwarded engineAnswer = forward(exchange, good.size() == entries.size() ? request : putEventsBody(good));
+            if (engineAnswer.status() != 200) {
+                return engineAnswer; // refused as a whole: what the engine said, nothing of ours
+            }
+            JsonNode parsed = JsonNode.parser().parse(engineAnswer.body());
+            answered = parsed.field("Entries").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of());
+            engineFailed = parsed.field("FailedEntryCount").map(n -> Integer.parseInt(n.asNumber())).orElse(0);
+        }
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
+        int failed = engineFailed;
+        w.writeStartObject().writeFieldName("Entries").writeStartArray();
+        Consumer<PutEventsEntry> observer = putEventsObserver;
+        for (int i = 0, next = 0; i < entries.size(); i++) {
+            if (codes[i] != null) {
+                failed++;
+                w.writeStartObject().writeFieldName("ErrorCode").writeValue(codes[i])
+                        .writeFieldName("ErrorMessage").writeValue(ENTRY_ERROR_MESSAGES.get(codes[i])).writeEndObject();
+                if (observer != null) {
+                    observer.accept(new PutEventsEntry(entries.get(i), null, codes[i], true));
+                }
+                continue;
+            }
+            JsonNode result = next < answered.size() ? answered.get(next) : null;
+            next++;
+            write(w, result == null ? JsonNode.parser().parse("{\"ErrorCode\":\"InternalFailure\"}") : result);
+            if (observer != null) {
+                String eventId = result == null ? null : result.field("EventId").filter(JsonNode::isString).map(JsonNode::asString).orElse(null);
+                String code = result == null ? INTERNAL_FAILURE
+                        : result.field("ErrorCode").filter(JsonNode::isString).map(JsonNode::asString).orElse(null);
+                observer.accept(new PutEventsEntry(entries.get(i), eventId, code, false));
+            }
+        }
+        w.writeEndArray().writeFieldName("FailedEntryCount").writeNumber(Integer.toString(failed)).writeEndObject();
+        return new Forwarded(200, w.getBytes());
+    }
+
+    /** The code this entry fails with under {@code faults}, or null: it goes to the engine. */
+    private static String entryFault(EntryFaults faults, JsonNode entry) {
+        if (faults.malformed() > 0 && unitHash(faults.seed(), entry) < faults.malformed()) {
+            return MALFORMED_DETAIL;
+        }
+        double draw;
+        synchronized (faults.random()) {
+            draw = faults.random().nextDouble();
+        }
+        return draw < faults.internalFailure() ? INTERNAL_FAILURE
+                : draw < faults.internalFailure() + faults.throttling() ? THROTTLING : null;
+    }
+
+    /** A number in [0, 1) fixed by the entry's content and the seed (FNV-1a over its JSON, then a mix). */
+    private static double unitHash(long seed, JsonNode entry) {
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/json");
+        write(w, entry);
+        long hash = 0xcbf29ce484222325L ^ seed;
+        for (byte b : w.getBytes()) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        hash ^= hash >>> 33;
+        hash *= 0xff51afd7ed558ccdL;
+        hash ^= hash >>> 33;
+        return (hash >>> 11) * 0x1.0p-53;
+    }
+
+    private static byte[] putEventsBody(List<JsonNode> entries) {
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.1");
+        w.writeStartObject().writeFieldName("Entries").writeStartArray();
+        entries.forEach(entry -> write(w, entry));
+        w.writeEndArray().writeEndObject();
+        return w.getBytes();
+    }
+
+    /**
+     * After SQS accepted a send: each message accepted is, by chance, sent once more as a message of its
+     * own (same body and attributes, its own Id), in one SendMessageBatch to the same queue.
+     */
+    private void duplicate(HttpExchange exchange, String operation, byte[] request, byte[] answer) throws IOException {
+        Chance chance = sqsDuplicates.get();
+        JsonNode body = JsonNode.parser().parse(request);
+        List<JsonNode> copies = new ArrayList<>();
+        if (operation.equals("SendMessage")) {
+            if (chance.happens()) {
+                copies.add(body);
+            }
+        } else {
+            List<String> accepted = new ArrayList<>();
+            JsonNode.parser().parse(answer).field("Successful").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of())
+                    .forEach(ok -> ok.field("Id").filter(JsonNode::isString).ifPresent(id -> accepted.add(id.asString())));
+            for (JsonNode entry : body.field("Entries").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of())) {
+                String id = entry.field("Id").filter(JsonNode::isString).map(JsonNode::asString).orElse(null);
+                if (accepted.contains(id) && chance.happens()) {
+                    copies.add(entry);
+                }
+            }
+        }
+        if (copies.isEmpty()) {
+            return;
+        }
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+        w.writeStartObject().writeFieldName("QueueUrl").writeValue(body.field("QueueUrl").map(JsonNode::asString).orElse(""));
+        w.writeFieldName("Entries").writeStartArray();
+        for (int i = 0; i < copies.size(); i++) {
+            w.writeStartObject().writeFieldName("Id").writeValue("duplicate-" + i);
+            for (Map.Entry<String, JsonNode> member : copies.get(i).asObject().entrySet()) {
+                if (!member.getKey().equals("Id") && !member.getKey().equals("QueueUrl")) {
+                    w.writeFieldName(member.getKey());
+                    write(w, member.getValue());
+                }
+            }
+            w.writeEndObject();
+        }
+        w.writeEndArray().writeEndObject();
+        Forwarded sent = forward(exchange, "AmazonSQS.SendMessageBatch", w.getBytes());
+        if (sent.status() == 200) {
+            int count = JsonNode.parser().parse(sent.body()).field("Successful").filter(JsonNode::isArray).map(n -> n.asArray().size()).orElse(0);
+            for (int i = 0; i < count; i++) {
+                countInjected(SQS_DUPLICATE);
+            }
+        }
+    }
+
+    /** {@code value} as JSON onto {@code w} (numbers as their text, so none changes). */
+    private static void write(StructuredJsonGenerator w, JsonNode value) {
+        if (value.isObject()) {
+            w.writeStartObject();
+            value.asObject().forEach((name, member) -> {
+                w.writeFieldName(name);
+                write(w, member);
+            });
+            w.writeEndObject();
+        } else if (value.isArray()) {
+            w.writeStartArray();
+            value.asArray().forEach(item -> write(w, item));
+            w.writeEndArray();
+        } else if (value.isString()) {
+            w.writeValue(value.asString());
+        } else if (value.isNumber()) {
+            w.writeNumber(value.asNumber());
+        } else if (value.isBoolean()) {
+            w.writeValue(value.asBoolean());
+        } else {
+            w.writeNull();
         }
     }
 
