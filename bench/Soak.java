@@ -140,23 +140,15 @@ public final class Soak {
 
         /** A share in percent, 0-100. */
         private static int percent(Map<String, String> env, String name, int fallback) {
-            String value = env.get(name);
-            if (value == null || value.isBlank()) {
-                return fallback;
-            }
-            int parsed;
-            try {
-                parsed = Integer.parseInt(value.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
-            }
-            if (parsed < 0 || parsed > 100) {
-                throw new IllegalArgumentException(name + " must be 0-100, was " + parsed);
-            }
-            return parsed;
+            return whole(env, name, fallback, 0, 100);
         }
 
         private static int positive(Map<String, String> env, String name, int fallback) {
+            return whole(env, name, fallback, name.equals("HOSTILE_PERCENT") ? 0 : 1, Integer.MAX_VALUE);
+        }
+
+        /** A whole number from {@code min} to {@code max}, or {@code fallback} when not given. */
+        private static int whole(Map<String, String> env, String name, int fallback, int min, int max) {
             String value = env.get(name);
             if (value == null || value.isBlank()) {
                 return fallback;
@@ -167,8 +159,8 @@ public final class Soak {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'");
             }
-            if (parsed < (name.equals("HOSTILE_PERCENT") ? 0 : 1)) {
-                throw new IllegalArgumentException(name + " must be positive, was " + parsed);
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException(name + (max == 100 ? " must be 0-100" : " must be positive") + ", was " + parsed);
             }
             return parsed;
         }
