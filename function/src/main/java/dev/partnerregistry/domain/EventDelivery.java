@@ -12,7 +12,7 @@ import java.util.function.LongUnaryOperator;
 
 /**
  * Delivers queued events into their customers' own buses, at least once: grouped by bus, at most ten
- * and 256 KB per PutEvents (its limits, {@link #batches}), a call refused as a whole halved until the
+ * and 256 KB per PutEvents (its limits, {@link #batches}), in rounds ({@link #deliver}), a call refused as a whole halved until the
  * entry at fault is alone (unless the refusal is the bus's own, {@link #BUS_WIDE}, which fails every
  * entry at once), and only the entries that failed with a retryable code ({@value #RETRYABLE}, as
  * PutEvents documents them) sent again, with backoff and jitter, up to {@value #ATTEMPTS} attempts. The
@@ -60,12 +60,34 @@ public final class EventDelivery {
         this.jitter = jitter;
     }
 
+    /** One PutEvents call to make: its bus and its entries. */
+    private record Call(String bus, List<QueuedEvent> events) {
+    }
+
+    /**
+     * In rounds: every call's first attempt, then one wait, then the retryable entries of every bus, and so on. A bus
+     * that fails or throttles never delays another bus's first attempt, and a batch waits at most the rounds' backoff
+     * however many of its buses retry.
+     */
     public Report deliver(List<QueuedEvent> events) {
         Map<String, List<QueuedEvent>> byBus = new LinkedHashMap<>();
         events.forEach(event -> byBus.computeIfAbsent(event.deliverTo(), bus -> new ArrayList<>()).add(event));
+        List<Call> pending = new ArrayList<>();
+        byBus.forEach((bus, toBus) -> batches(toBus).forEach(batch -> pending.add(new Call(bus, batch))));
         List<QueuedEvent> delivered = new ArrayList<>();
+        Map<QueuedEvent, EventBusWriter.Failure> last = new LinkedHashMap<>();
+        List<Call> round = pending;
+        for (int attempt = 1; attempt <= ATTEMPTS && !round.isEmpty(); attempt++) {
+            if (attempt > 1) {
+                // Equal jitter over an exponential bound (100, then 400 ms): parallel forwarders retrying one throttled bus spread out.
+                sleep.accept(jitter.applyAsLong(FIRST_BACKOFF.toMillis() << (2 * (attempt - 2))));
+            }
+            List<Call> again = new ArrayList<>();
+            round.forEach(call -> attempt(call, delivered, last, again));
+            round = again;
+        }
         List<Failed> failed = new ArrayList<>();
-        byBus.forEach((bus, toBus) -> batches(toBus).forEach(batch -> deliverBatch(bus, batch, delivered, failed)));
+        last.forEach((event, failure) -> failed.add(new Failed(event, failure, retryable(failure.code()))));
         return new Report(List.copyOf(delivered), List.copyOf(failed));
     }
 
@@ -95,47 +117,41 @@ public final class EventDelivery {
         return batches;
     }
 
-    private void deliverBatch(String bus, List<QueuedEvent> batch, List<QueuedEvent> delivered, List<Failed> failed) {
-        List<QueuedEvent> pending = batch;
-        Map<QueuedEvent, EventBusWriter.Failure> last = new LinkedHashMap<>();
-        for (int attempt = 1; attempt <= ATTEMPTS && !pending.isEmpty(); attempt++) {
-            if (attempt > 1) {
-                // Equal jitter over an exponential bound (100, then 400 ms): parallel forwarders retrying one throttled bus spread out.
-                sleep.accept(jitter.applyAsLong(FIRST_BACKOFF.toMillis() << (2 * (attempt - 2))));
+    /** One attempt of {@code call}: what was delivered, each failure, and the retryable entries added to {@code again}. */
+    private void attempt(Call call, List<QueuedEvent> delivered, Map<QueuedEvent, EventBusWriter.Failure> last, List<Call> again) {
+        List<QueuedEvent> events = call.events();
+        List<EventBusWriter.Failure> results;
+        try {
+            results = writer.put(call.bus(), events);
+        } catch (EventBusWriter.CallRefused refused) {
+            if (events.size() > 1 && !BUS_WIDE.contains(refused.failure().code())) {
+                // Bisected: each half is a call of its own (and is halved again if refused), so the good entries
+                // are delivered and only the one at fault fails, with the call's code: at most 2n - 1 calls.
+                int half = events.size() / 2;
+                attempt(new Call(call.bus(), events.subList(0, half)), delivered, last, again);
+                attempt(new Call(call.bus(), events.subList(half, events.size())), delivered, last, again);
+                return;
             }
-            List<EventBusWriter.Failure> results;
-            try {
-                results = writer.put(bus, pending);
-            } catch (EventBusWriter.CallRefused refused) {
-                if (pending.size() > 1 && !BUS_WIDE.contains(refused.failure().code())) {
-                    // Bisected: each half is a call of its own (and is halved again if refused), so the good entries
-                    // are delivered and only the one at fault fails, with the call's code: at most 2n - 1 calls.
-                    last.keySet().removeAll(pending);
-                    int half = pending.size() / 2;
-                    deliverBatch(bus, pending.subList(0, half), delivered, failed);
-                    deliverBatch(bus, pending.subList(half, pending.size()), delivered, failed);
-                    break;
-                }
-                results = Collections.nCopies(pending.size(), refused.failure());
-            } catch (RuntimeException unreachable) {
-                results = Collections.nCopies(pending.size(), EventBusWriter.Failure.internal("The event bus could not be reached."));
-            }
-            List<QueuedEvent> again = new ArrayList<>();
-            for (int i = 0; i < pending.size(); i++) {
-                EventBusWriter.Failure failure = i < results.size() ? results.get(i) : EventBusWriter.Failure.internal("No result for the entry.");
-                if (failure == null) {
-                    delivered.add(pending.get(i));
-                    last.remove(pending.get(i));
-                } else {
-                    last.put(pending.get(i), failure);
-                    if (retryable(failure.code())) {
-                        again.add(pending.get(i));
-                    }
-                }
-            }
-            pending = again;
+            results = Collections.nCopies(events.size(), refused.failure());
+        } catch (RuntimeException unreachable) {
+            results = Collections.nCopies(events.size(), EventBusWriter.Failure.internal("The event bus could not be reached."));
         }
-        last.forEach((event, failure) -> failed.add(new Failed(event, failure, retryable(failure.code()))));
+        List<QueuedEvent> retry = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            EventBusWriter.Failure failure = i < results.size() ? results.get(i) : EventBusWriter.Failure.internal("No result for the entry.");
+            if (failure == null) {
+                delivered.add(events.get(i));
+                last.remove(events.get(i));
+            } else {
+                last.put(events.get(i), failure);
+                if (retryable(failure.code())) {
+                    retry.add(events.get(i));
+                }
+            }
+        }
+        if (!retry.isEmpty()) {
+            again.add(new Call(call.bus(), retry));
+        }
     }
 
     /** PutEvents' retryable codes; every other code, documented or not, fails the same way however often it is sent. */

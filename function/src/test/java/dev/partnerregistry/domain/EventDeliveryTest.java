@@ -127,6 +127,20 @@ class EventDeliveryTest {
     }
 
     @Test
+    void aThrottledBusNeverDelaysAnotherBussFirstAttemptAndTheBatchWaitsOnceARound() {
+        List<QueuedEvent> mixed = new ArrayList<>(events("a", 1));
+        mixed.addAll(events("b", 1));
+        mixed.addAll(events("c", 1));
+
+        EventDelivery.Report report = delivery((call, event) -> event.eventId().startsWith("b") ? null : "ThrottlingException").deliver(mixed);
+
+        assertEquals(List.of(List.of("a:a-0"), List.of("b:b-0"), List.of("c:c-0"), List.of("a:a-0"), List.of("c:c-0"),
+                List.of("a:a-0"), List.of("c:c-0")), calls, "b is sent before any wait; a and c retry in the same rounds");
+        assertEquals(List.of(100L, 400L), sleeps, "one wait a round, not one a bus");
+        assertEquals(List.of("a-0", "c-0"), failedIds(report));
+    }
+
+    @Test
     void retriesWaitAJitteredShareOfTheExponentialBound() {
         List<Long> bounds = new ArrayList<>();
         new EventDelivery((bus, events) -> java.util.Collections.nCopies(events.size(), EventBusWriter.Failure.internal("down")),
