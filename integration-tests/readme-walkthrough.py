@@ -130,7 +130,9 @@ def main():
         for n, (line, text, _) in enumerate(steps):
             script.append(f"{{\n{text}\n}} > {work}/{n}.out 2> {work}/{n}.err\necho $? > {work}/{n}.rc\n"
                           f"[ \"$(cat {work}/{n}.rc)\" = 0 ] || exit 0")
-        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_") and k not in ("TABLE_NAME", "DYNAMODB_ENDPOINT")}
+        # A newcomer's shell: no AWS settings, and not inside make (MAKELEVEL would make each `make admin` print its directory).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")
+               and k not in ("TABLE_NAME", "DYNAMODB_ENDPOINT", "MAKELEVEL", "MAKEFLAGS", "MFLAGS")}
         env["PORT"] = str(port)
         # No ~/.aws of the machine's: the README's exports are all the CLI gets.
         env["AWS_CONFIG_FILE"] = env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
