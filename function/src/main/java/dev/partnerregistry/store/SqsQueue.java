@@ -29,6 +29,38 @@ public final class SqsQueue {
         this.queueUrl = queueUrl;
     }
 
+    /**
+     * {@code json} with every character SQS does not take in a message (the API reference allows #x9, #xA, #xD,
+     * #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF) written as a JSON escape, which reads back as the same text.
+     * Outside strings JSON has only ASCII, so only characters inside strings change. One that SQS refused would fail
+     * its whole SendMessageBatch entry, and with it the partner's entry, however often it was sent.
+     */
+    static String sqsCharacters(String json) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1));
+            boolean allowed = pair || c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c < 0xD800) || (c >= 0xE000 && c <= 0xFFFD);
+            if (!allowed && escaped == null) {
+                escaped = new StringBuilder(json.length() + 16).append(json, 0, i);
+            }
+            if (escaped != null) {
+                if (allowed) {
+                    escaped.append(c);
+                } else {
+                    escaped.append(String.format("\\u%04x", (int) c));
+                }
+                if (pair) {
+                    escaped.append(json.charAt(i + 1));
+                }
+            }
+            if (pair) {
+                i++;
+            }
+        }
+        return escaped == null ? json : escaped.toString();
+    }
+
     /** A received message: its id, its receipt handle, its body and its receive count (ApproximateReceiveCount). */
     public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
     }
@@ -37,8 +69,12 @@ public final class SqsQueue {
         return queueUrl;
     }
 
-    /** One result per body, in order: true once it is on the queue. */
-    public List<Boolean> send(List<String> bodies) {
+    /**
+     * One result per JSON body, in order: true once it is on the queue. Characters SQS refuses in a message (U+FFFE,
+     * U+FFFF, a lone surrogate: JSON allows them raw) are sent as JSON escapes, {@link #sqsCharacters}.
+     */
+    public List<Boolean> send(List<String> jsonBodies) {
+        List<String> bodies = jsonBodies.stream().map(SqsQueue::sqsCharacters).toList();
         List<Boolean> sent = new ArrayList<>(Collections.nCopies(bodies.size(), false));
         List<Integer> batch = new ArrayList<>();
         long bytes = 0;

@@ -65,6 +65,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     private final AtomicReference<EntryFaults> entryFaults = new AtomicReference<>();
     private final AtomicReference<Chance> putEventsThrottling = new AtomicReference<>();
     private final AtomicReference<Chance> sqsDuplicates = new AtomicReference<>();
+    private volatile boolean sqsMessageCharacters;
     private final Map<String, AtomicInteger> injected = new ConcurrentHashMap<>();
     private volatile Consumer<PutEventsEntry> putEventsObserver;
 
@@ -76,6 +77,7 @@ public final class FaultInjectingProxy implements AutoCloseable {
     public static final String INTERNAL_FAILURE = "InternalFailure";
     public static final String THROTTLING = "ThrottlingException";
     public static final String SQS_DUPLICATE = "SQS duplicate message";
+    public static final String SQS_INVALID_CONTENTS = "SQS message refused: InvalidMessageContents";
 
     /** A per-entry PutEvents error: its code and the message EventBridge gives with it. */
     private static final Map<String, String> ENTRY_ERROR_MESSAGES = Map.of(
@@ -237,12 +239,28 @@ public final class FaultInjectingProxy implements AutoCloseable {
         injected.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
     }
 
+    /**
+     * Until cleared, a message SQS would refuse for its characters (the API reference allows only #x9, #xA, #xD,
+     * #x20-#xD7FF, #xE000-#xFFFD and #x10000-#x10FFFF; moto takes any) is: for SendMessage, the call's 400
+     * InvalidMessageContents; for SendMessageBatch, a Failed entry of that code, the other entries sent.
+     */
+    public void enforceSqsMessageCharacters() {
+        sqsMessageCharacters = true;
+    }
+
+    /** Whether SQS takes {@code body}'s characters. */
+    static boolean sqsAllows(String body) {
+        return body.codePoints().allMatch(c -> c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF)
+                || (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF));
+    }
+
     public void clear() {
         fault.set(null);
         onceFault.set(null);
         stall.set(null);
         contention.set(null);
         putEventsCallLimit = false;
+        sqsMessageCharacters = false;
         entryFaults.set(null);
         putEventsThrottling.set(null);
         sqsDuplicates.set(null);
@@ -341,6 +359,13 @@ public final class FaultInjectingProxy implements AutoCloseable {
             if (entryFaults.get() != null || putEventsObserver != null) {
                 Forwarded answer = putEvents(exchange, request);
                 respond(exchange, answer.status(), answer.body());
+                return;
+            }
+        }
+        if (sqsMessageCharacters && (operation.equals("SendMessage") || operation.equals("SendMessageBatch"))) {
+            Forwarded refused = refuseSqsCharacters(exchange, operation, request);
+            if (refused != null) {
+                respond(exchange, refused.status(), refused.body());
                 return;
             }
         }
@@ -522,6 +547,61 @@ public final class FaultInjectingProxy implements AutoCloseable {
                 countInjected(SQS_DUPLICATE);
             }
         }
+    }
+
+    /** SQS's answer when some message has characters SQS refuses, else null (the request goes on as it is). */
+    private Forwarded refuseSqsCharacters(HttpExchange exchange, String operation, byte[] request) throws IOException {
+        JsonNode body = JsonNode.parser().parse(request);
+        if (operation.equals("SendMessage")) {
+            if (sqsAllows(body.field("MessageBody").map(JsonNode::asString).orElse(""))) {
+                return null;
+            }
+            countInjected(SQS_INVALID_CONTENTS);
+            return new Forwarded(400, "{\"__type\":\"com.amazonaws.sqs#InvalidMessageContents\",\"message\":\"Invalid characters found.\"}"
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        List<JsonNode> allowed = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (JsonNode entry : body.field("Entries").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of())) {
+            if (sqsAllows(entry.field("MessageBody").map(JsonNode::asString).orElse(""))) {
+                allowed.add(entry);
+            } else {
+                refused.add(entry.field("Id").map(JsonNode::asString).orElse(""));
+                countInjected(SQS_INVALID_CONTENTS);
+            }
+        }
+        if (refused.isEmpty()) {
+            return null;
+        }
+        JsonNode sent = null;
+        if (!allowed.isEmpty()) {
+            StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+            w.writeStartObject().writeFieldName("QueueUrl").writeValue(body.field("QueueUrl").map(JsonNode::asString).orElse(""));
+            w.writeFieldName("Entries").writeStartArray();
+            allowed.forEach(entry -> write(w, entry));
+            w.writeEndArray().writeEndObject();
+            Forwarded answer = forward(exchange, "AmazonSQS.SendMessageBatch", w.getBytes());
+            if (answer.status() != 200) {
+                return answer;
+            }
+            sent = JsonNode.parser().parse(answer.body());
+        }
+        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+        w.writeStartObject().writeFieldName("Successful").writeStartArray();
+        if (sent != null) {
+            sent.field("Successful").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of()).forEach(ok -> write(w, ok));
+        }
+        w.writeEndArray().writeFieldName("Failed").writeStartArray();
+        if (sent != null) {
+            sent.field("Failed").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of()).forEach(failed -> write(w, failed));
+        }
+        for (String id : refused) {
+            w.writeStartObject().writeFieldName("Id").writeValue(id).writeFieldName("SenderFault").writeValue(true)
+                    .writeFieldName("Code").writeValue("InvalidMessageContents")
+                    .writeFieldName("Message").writeValue("Invalid characters found.").writeEndObject();
+        }
+        w.writeEndArray().writeEndObject();
+        return new Forwarded(200, w.getBytes());
     }
 
     /** {@code value} as JSON onto {@code w} (numbers as their text, so none changes). */
