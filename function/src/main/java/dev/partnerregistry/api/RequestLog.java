@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.partnerregistry.domain.JsonWriter;
 
 /**
  * The registry's one logger: one JSON line per request, which is also a CloudWatch Embedded Metric
@@ -36,12 +37,18 @@ public final class RequestLog {
     /** A cause's stack trace is cut here: enough to find the bug, bounded whatever the depth. */
     static final int MAX_CAUSE_CHARS = 8_192;
 
+    private static final List<List<String>> DIMENSIONS = List.of(List.of(), List.of(OPERATION), List.of(OPERATION, OUTCOME));
+
     private final PrintStream out;
     private final String namespace;
+    /** The directive of a request without counts of its own, and those of the few operations with some (a closed set). */
+    private final String directive;
+    private final Map<List<String>, String> directives = new ConcurrentHashMap<>();
 
     private RequestLog(PrintStream out, String namespace) {
         this.out = out;
         this.namespace = namespace;
+        this.directive = directive(List.of());
     }
 
     public static RequestLog to(PrintStream out, String namespace) {
@@ -70,15 +77,9 @@ public final class RequestLog {
     String line(Entry entry, long epochMillis) {
         String operation = entry.operation() == null ? UNKNOWN_OPERATION : entry.operation().operationName();
         String outcome = entry.errorCode() == null ? SUCCESS : entry.errorCode();
-        StructuredJsonGenerator w = JsonOutput.generator().writeStartObject();
-        Map<String, String> metrics = new java.util.LinkedHashMap<>();
-        metrics.put(REQUESTS, "Count");
-        metrics.put(ERRORS, "Count");
-        metrics.put(FAULTS, "Count");
-        metrics.put(LATENCY, "Milliseconds");
-        entry.counts().keySet().forEach(name -> metrics.put(name, "Count"));
-        EmbeddedMetrics.directive(w, epochMillis, namespace, List.of(List.of(), List.of(OPERATION), List.of(OPERATION, OUTCOME)), metrics);
-
+        JsonWriter w = new JsonWriter(new StringBuilder(640)).writeStartObject()
+                .writeFieldName("_aws").writeStartObject().writeFieldName("Timestamp").writeValue(epochMillis)
+                .writeRaw(entry.counts().isEmpty() ? directive : directives.computeIfAbsent(List.copyOf(entry.counts().keySet()), this::directive));
         w.writeFieldName("level").writeValue(entry.status() >= 500 ? "ERROR" : "INFO")
                 .writeFieldName("requestId").writeValue(entry.requestId())
                 .writeFieldName(OPERATION).writeValue(operation)
@@ -96,8 +97,18 @@ public final class RequestLog {
         if (entry.cause() != null) {
             w.writeFieldName("cause").writeValue(stackTrace(entry.cause()));
         }
-        w.writeEndObject();
-        return new String(w.getBytes(), StandardCharsets.UTF_8);
+        return w.writeEndObject().toString();
+    }
+
+    /** The rest of the {@code _aws} member after its Timestamp, for a request with these counts of its own: the same text every time. */
+    private String directive(List<String> counts) {
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put(REQUESTS, "Count");
+        metrics.put(ERRORS, "Count");
+        metrics.put(FAULTS, "Count");
+        metrics.put(LATENCY, "Milliseconds");
+        counts.forEach(name -> metrics.put(name, "Count"));
+        return EmbeddedMetrics.afterTimestamp(namespace, DIMENSIONS, metrics);
     }
 
     private static String stackTrace(Throwable cause) {

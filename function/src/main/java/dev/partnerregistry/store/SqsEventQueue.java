@@ -1,15 +1,14 @@
 package dev.partnerregistry.store;
 
 import dev.partnerregistry.domain.EventQueue;
+import dev.partnerregistry.domain.JsonWriter;
 import dev.partnerregistry.domain.QueuedEvent;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
  * Accepted events into the delivery queue: SendMessageBatch (AWS JSON 1.0, {@link AwsJsonClient}),
@@ -45,7 +44,7 @@ public final class SqsEventQueue implements EventQueue {
 
     /** Sends the events at {@code indexes}; marks the queued ones, and answers the indexes still to send. */
     private List<Integer> sendBatch(List<QueuedEvent> events, List<Integer> indexes, List<Boolean> queued) {
-        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
+        JsonWriter w = new JsonWriter(new StringBuilder(1024 * indexes.size()));
         w.writeStartObject();
         w.writeFieldName("QueueUrl").writeValue(queueUrl);
         w.writeFieldName("Entries").writeStartArray();
@@ -59,7 +58,7 @@ public final class SqsEventQueue implements EventQueue {
         w.writeEndObject();
         AwsJsonClient.Answer answer;
         try {
-            answer = sqs.call("AmazonSQS.SendMessageBatch", w.getBytes());
+            answer = sqs.call("AmazonSQS.SendMessageBatch", w.toString().getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException unreachable) {
             return indexes;
         }
