@@ -92,12 +92,29 @@ public final class RequestLog {
                 .writeFieldName(REQUESTS).writeValue(1)
                 .writeFieldName(ERRORS).writeValue(entry.errorCode() == null ? 0 : 1)
                 .writeFieldName(FAULTS).writeValue(entry.status() >= 500 ? 1 : 0)
-                .writeFieldName(LATENCY).writeValue(Math.round(entry.latencyMs() * 1000) / 1000.0);
+                .writeFieldName(LATENCY).writeNumber(milliseconds(entry.latencyMs()));
         entry.counts().forEach((name, count) -> w.writeFieldName(name).writeValue(count));
         if (entry.cause() != null) {
             w.writeFieldName("cause").writeValue(stackTrace(entry.cause()));
         }
         return w.writeEndObject().toString();
+    }
+
+    /**
+     * Milliseconds to the microsecond, as {@code Double.toString} writes the rounded value ({@code 12.346},
+     * {@code 1.0}) for any latency a request can have, without its floating-point formatting.
+     */
+    static String milliseconds(double latencyMs) {
+        long micros = Math.round(latencyMs * 1000);
+        if (micros < 0 || micros >= 10_000_000_000L) {
+            return Double.toString(micros / 1000.0);
+        }
+        String fraction = Long.toString(1000 + micros % 1000).substring(1);
+        int end = fraction.length();
+        while (end > 1 && fraction.charAt(end - 1) == '0') {
+            end--;
+        }
+        return (micros / 1000) + "." + fraction.substring(0, end);
     }
 
     /** The rest of the {@code _aws} member after its Timestamp, for a request with these counts of its own: the same text every time. */
