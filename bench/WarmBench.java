@@ -102,6 +102,13 @@ public final class WarmBench {
         PrintStream out = System.out;
         // The request log is written as in Lambda, to nowhere (BENCH_LOG=1: to stderr, to see what went wrong).
         System.setOut(System.getenv("BENCH_LOG") != null ? System.err : new PrintStream(OutputStream.nullOutputStream()));
+        if ("first".equals(System.getenv("PARTS")) && OPS.equals(List.of("forwarder"))) {
+            // The forwarder alone: its first batch pays the class loading and JIT a forwarder instance pays, not the API's.
+            first(out, null, stub, endpoint);
+            stub.stop();
+            System.setOut(out);
+            return;
+        }
         RegistryAssembly.Function function = RegistryAssembly.lambda(env);
         PartnerRegistryHandler handler = new PartnerRegistryHandler(function.protocol(), function.verifier());
         Lean lean = new Lean(URI.create(endpoint), "registry".equals(System.getenv("LEAN_CLIENT"))
