@@ -111,25 +111,65 @@ public final class JsonWriter {
     public static StringBuilder quote(StringBuilder out, String value) {
         out.append('"');
         int length = value.length();
-        int plain = 0;
-        for (int i = 0; i < length; i++) {
+        int i = 0;
+        while (i < length && plain(value.charAt(i))) {
+            i++;
+        }
+        if (i == length) {
+            // Most values need no escape: appended whole, which copies arrays instead of characters.
+            return out.append(value).append('"');
+        }
+        out.append(value, 0, i);
+        for (; i < length; i++) {
             char c = value.charAt(i);
-            if (c >= 0x20 && c != '"' && c != '\\' && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE)) {
-                continue;
-            }
-            out.append(value, plain, i);
-            plain = i + 1;
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+            if (plain(c)) {
+                out.append(c);
+            } else {
+                escape(out, c, "\\");
             }
         }
-        return out.append(value, plain, length).append('"');
+        return out.append('"');
+    }
+
+    /**
+     * Appends {@code value} as a JSON string written inside another JSON string: the escaped form of
+     * {@code quote(value)} (quotes and backslashes escaped again), in one pass, for JSON carried as a string
+     * member of other JSON (a queued event in its SendMessageBatch entry).
+     */
+    public static StringBuilder quoteQuoted(StringBuilder out, String value) {
+        out.append("\\\"");
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (plain(c)) {
+                out.append(c);
+            } else if (c == '"' || c == '\\') {
+                // Escaped inside (a backslash before it), and both characters escaped again outside.
+                out.append("\\\\\\").append(c);
+            } else {
+                escape(out, c, "\\\\");
+            }
+        }
+        return out.append("\\\"");
+    }
+
+    /** Needs no escape in a JSON string. */
+    private static boolean plain(char c) {
+        return c >= 0x20 && c != '"' && c != '\\' && (c < Character.MIN_SURROGATE || c > Character.MAX_SURROGATE);
+    }
+
+    /** A character that is not {@link #plain}, its escape starting with {@code backslash} (one, or two when quoted twice). */
+    private static void escape(StringBuilder out, char c, String backslash) {
+        switch (c) {
+            case '"' -> out.append(backslash).append('"');
+            case '\\' -> out.append(backslash).append('\\');
+            case '\n' -> out.append(backslash).append('n');
+            case '\r' -> out.append(backslash).append('r');
+            case '\t' -> out.append(backslash).append('t');
+            case '\b' -> out.append(backslash).append('b');
+            case '\f' -> out.append(backslash).append('f');
+            default -> out.append(backslash).append('u').append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                    .append(HEX[c & 0xF]);
+        }
     }
 }

@@ -39,6 +39,26 @@ public final class QueuedEventJson {
     }
 
     /**
+     * {@link #write}'s JSON as a JSON string literal, appended to {@code out}: what {@code JsonWriter.quote(out, write(event))}
+     * appends, made in one pass without the message as a String of its own (SqsEventQueue's MessageBody).
+     */
+    public static StringBuilder writeQuoted(QueuedEvent event, StringBuilder out) {
+        out.append("\"{\\\"eventId\\\":");
+        JsonWriter.quoteQuoted(out, event.eventId()).append(",\\\"source\\\":");
+        JsonWriter.quoteQuoted(out, event.source()).append(",\\\"partner\\\":");
+        JsonWriter.quoteQuoted(out, event.partner()).append(",\\\"account\\\":");
+        JsonWriter.quoteQuoted(out, event.account()).append(",\\\"deliverTo\\\":");
+        JsonWriter.quoteQuoted(out, event.deliverTo()).append(",\\\"time\\\":").append(event.time().toEpochMilli())
+                .append(",\\\"detailType\\\":");
+        JsonWriter.quoteQuoted(out, event.detailType()).append(",\\\"detail\\\":");
+        JsonWriter.quoteQuoted(out, event.detail()).append(",\\\"resources\\\":[");
+        for (int i = 0; i < event.resources().size(); i++) {
+            JsonWriter.quoteQuoted(i == 0 ? out : out.append(','), event.resources().get(i));
+        }
+        return out.append("]}\"");
+    }
+
+    /**
      * The event in {@code body}, read in one streaming pass: one JSON object, nothing after it, each
      * member at most once; every member {@link #write} writes present, each a string but {@code time}
      * (a whole number of epoch milliseconds) and {@code resources} (an array of strings). A member

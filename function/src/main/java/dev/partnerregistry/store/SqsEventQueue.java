@@ -44,21 +44,16 @@ public final class SqsEventQueue implements EventQueue {
 
     /** Sends the events at {@code indexes}; marks the queued ones, and answers the indexes still to send. */
     private List<Integer> sendBatch(List<QueuedEvent> events, List<Integer> indexes, List<Boolean> queued) {
-        JsonWriter w = new JsonWriter(new StringBuilder(1024 * indexes.size()));
-        w.writeStartObject();
-        w.writeFieldName("QueueUrl").writeValue(queueUrl);
-        w.writeFieldName("Entries").writeStartArray();
-        for (int index : indexes) {
-            w.writeStartObject()
-                    .writeFieldName("Id").writeValue(Integer.toString(index))
-                    .writeFieldName("MessageBody").writeValue(QueuedEventJson.write(events.get(index)))
-                    .writeEndObject();
+        StringBuilder body = new StringBuilder(1024 * indexes.size());
+        JsonWriter.quote(body.append("{\"QueueUrl\":"), queueUrl).append(",\"Entries\":[");
+        for (int k = 0; k < indexes.size(); k++) {
+            body.append(k == 0 ? "{\"Id\":\"" : ",{\"Id\":\"").append(indexes.get(k)).append("\",\"MessageBody\":");
+            QueuedEventJson.writeQuoted(events.get(indexes.get(k)), body).append('}');
         }
-        w.writeEndArray();
-        w.writeEndObject();
+        body.append("]}");
         AwsJsonClient.Answer answer;
         try {
-            answer = sqs.call("AmazonSQS.SendMessageBatch", w.toString().getBytes(StandardCharsets.UTF_8));
+            answer = sqs.call("AmazonSQS.SendMessageBatch", body.toString().getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException unreachable) {
             return indexes;
         }

@@ -32,4 +32,13 @@ class JsonWriterTest {
                 .writeEndObject().toString();
         assertEquals("{\"a\":[1,\"x\",{},[]],\"b\":1.500,\"c\":0.25,\"d\":null}", json);
     }
+
+    @Test
+    void aStringQuotedInsideAStringIsTheQuotedStringQuotedAgain() {
+        for (String value : List.of("", "plain", "\"", "\\", "\\\"", "\n\r\t\b\f\u0000\u001f", "\uD83D\uDE00", "\uD800", "é €")) {
+            String once = JsonWriter.quote(new StringBuilder(), value).toString();
+            String twice = JsonWriter.quote(new StringBuilder(), once).toString();
+            assertEquals(twice.substring(1, twice.length() - 1), JsonWriter.quoteQuoted(new StringBuilder(), value).toString(), value);
+        }
+    }
 }

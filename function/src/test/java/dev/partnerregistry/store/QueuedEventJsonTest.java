@@ -3,6 +3,7 @@ package dev.partnerregistry.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.partnerregistry.domain.JsonWriter;
 import dev.partnerregistry.domain.QueuedEvent;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,17 @@ class QueuedEventJsonTest {
                 good.replace("[\"r1\",\"arn:x\"]", "[\"r1\",2]"), good.replace("[\"r1\",\"arn:x\"]", "\"r1\""),
                 good.replace("\"eventId\":\"id-1\"", "\"eventId\":\"id-1\",\"eventId\":\"id-2\"")}) {
             assertThrows(IllegalArgumentException.class, () -> QueuedEventJson.read(body), String.valueOf(body));
+        }
+    }
+
+    @Test
+    void theMessageQuotedInOnePassIsTheMessageQuoted() {
+        for (QueuedEvent event : List.of(EVENT, new QueuedEvent("e", "s", "p", "a", "arn:aws:events:us-east-1:1:event-bus/b", Instant.EPOCH,
+                "tab\there \\ back \u0001 \uDBFF", "{\"x\":\"\\\"q\\\\ \\n \\u0000\"}", List.of()),
+                new QueuedEvent("e", "s", "p", "a", "arn:aws:events:us-east-1:1:event-bus/b", Instant.ofEpochMilli(-1), "t", "{}",
+                        List.of("a\"b", "c\\d", "\n")))) {
+            assertEquals(JsonWriter.quote(new StringBuilder(), QueuedEventJson.write(event)).toString(),
+                    QueuedEventJson.writeQuoted(event, new StringBuilder()).toString());
         }
     }
 }
