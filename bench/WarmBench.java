@@ -208,7 +208,8 @@ public final class WarmBench {
      */
     static void first(PrintStream out, PartnerRegistryHandler handler, Stub stub, String endpoint) {
         int n = Integer.parseInt(System.getenv().getOrDefault("FIRST", "1000"));
-        out.println("operation            first_ms(wall/cpu)  next " + (n - 1) + ": wall_ms  cpu_ms  (cpu: this thread, JIT compilers, GC)");
+        out.println("operation            first_ms(wall/cpu)  next " + (n - 1) + ": wall_ms  cpu_ms  jit_ms  calling_thread_ms"
+                + "  (cpu: this thread, JIT compilers, GC; jit: the JVM's compilation time)");
         EventForwarderHandler forwarder = runs("forwarder") ? forwarder(endpoint) : null;
         stub.sources(100, false);
         for (String operation : OPS) {
@@ -230,13 +231,15 @@ public final class WarmBench {
             }
             long[] at = {System.nanoTime(), ownCpu()};
             made.get(0).run();
-            long[] afterFirst = {System.nanoTime(), ownCpu()};
+            long[] afterFirst = {System.nanoTime(), ownCpu(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    CPU.getCurrentThreadCpuTime()};
             for (int i = 1; i < n; i++) {
                 made.get(i).run();
             }
-            long[] end = {System.nanoTime(), ownCpu()};
-            out.printf("%-20s %8.1f / %6.1f  %14.1f %7.1f%n", operation, (afterFirst[0] - at[0]) / 1e6, (afterFirst[1] - at[1]) / 1e6,
-                    (end[0] - afterFirst[0]) / 1e6, (end[1] - afterFirst[1]) / 1e6);
+            long[] end = {System.nanoTime(), ownCpu(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    CPU.getCurrentThreadCpuTime()};
+            out.printf("%-20s %8.1f / %6.1f  %14.1f %7.1f %7d %9.1f%n", operation, (afterFirst[0] - at[0]) / 1e6, (afterFirst[1] - at[1]) / 1e6,
+                    (end[0] - afterFirst[0]) / 1e6, (end[1] - afterFirst[1]) / 1e6, end[2] - afterFirst[2], (end[3] - afterFirst[3]) / 1e6);
         }
     }
 
