@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
-JAR=function/target/partner-registry-function.jar
+JAR=${JAR:-function/target/partner-registry-function.jar}
 ADMIN_JAR=admin/target/partner-registry-admin.jar
 OUT=function/target/bench
 [ -f "$JAR" ] && [ -f "$ADMIN_JAR" ] || mvn -B -q -pl function,admin -am package -DskipTests
