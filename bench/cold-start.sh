@@ -5,6 +5,7 @@
 # plain: init then first request (no SnapStart); primed: the SnapStart priming request runs after
 # init, so first_request is what a restored SnapStart instance pays.
 # Engine latency is moto's, not DynamoDB's: compare runs with each other, not with Lambda.
+# JAR: the function jar (default function/target/partner-registry-function.jar).
 # BENCH_JAVA_OPTS: JVM options (default C1 only, as the java21 runtime; "-XX:+TieredCompilation" for full tiered).
 set -euo pipefail
 cd "$(dirname "$0")/.."
