@@ -1,7 +1,17 @@
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.sun.net.httpserver.HttpServer;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.api.EventForwarderHandler;
+import dev.partnerregistry.domain.EventDelivery;
+import dev.partnerregistry.store.EventBridgePutEvents;
+import java.time.Clock;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonFactory;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonParser;
+import software.amazon.awssdk.thirdparty.jackson.core.JsonToken;
+import dev.partnerregistry.RegistrySettings;
+import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.api.PartnerRegistryHandler;
 import dev.partnerregistry.store.AwsJsonClient;
 import java.io.OutputStream;
@@ -47,6 +57,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * The handler runs as deployed: Lambda's handleRequest on API Gateway events, in the registry-keys
  * mode (each request's SigV4 signature verified; AUTH_MODE=aws-iam for API Gateway's identity), its
  * request log written (to nowhere). Events are signed before a batch, outside the measurement.
+ * The forwarder likewise: its handler on an SQS event of ten queued messages against a lean program that reads the
+ * messages' fields in one streaming pass and makes the same PutEvents call (LeanForwarder).
  * Then the list growth: the handler's list CPU with 100 and 10,000 sources in the partner's range,
  * all live, and 10,000 expired beside 3 live (the stub answers the Query as DynamoDB would: at most
  * Limit items read, the filter applied in the engine).
@@ -66,9 +78,14 @@ public final class WarmBench {
     /** Requests per round in the list growth: fewer, since code without bounded lists reads every expired source. */
     static final int GROWTH_BATCH = Integer.parseInt(System.getenv().getOrDefault("GROWTH_BATCH", "20"));
     static final boolean IAM = "aws-iam".equals(System.getenv("AUTH_MODE"));
+    /** Which comparisons run (OPS=create,describe,list,put,forwarder; all by default). */
+    static final List<String> OPS = List.of(System.getenv().getOrDefault("OPS", "create,describe,list,put,forwarder").split(","));
     static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     public static void main(String[] args) throws Exception {
+        // The JDK's HttpServer writes an answer's headers and body apart: without TCP_NODELAY each call waits out
+        // the client's delayed ACK (40 ms), which costs no CPU but makes a run last minutes longer.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Stub stub = new Stub();
         String endpoint = "http://127.0.0.1:" + stub.port();
         Map<String, String> env = new LinkedHashMap<>();
@@ -85,42 +102,254 @@ public final class WarmBench {
         PrintStream out = System.out;
         // The request log is written as in Lambda, to nowhere (BENCH_LOG=1: to stderr, to see what went wrong).
         System.setOut(System.getenv("BENCH_LOG") != null ? System.err : new PrintStream(OutputStream.nullOutputStream()));
+        if ("first".equals(System.getenv("PARTS")) && OPS.equals(List.of("forwarder"))) {
+            // The forwarder alone: its first batch pays the class loading and JIT a forwarder instance pays, not the API's.
+            first(out, null, stub, endpoint);
+            stub.stop();
+            System.setOut(out);
+            return;
+        }
         RegistryAssembly.Function function = RegistryAssembly.lambda(env);
         PartnerRegistryHandler handler = new PartnerRegistryHandler(function.protocol(), function.verifier());
-        Lean lean = new Lean(URI.create(endpoint));
+        Lean lean = new Lean(URI.create(endpoint), "registry".equals(System.getenv("LEAN_CLIENT"))
+                ? DynamoDbClients.create(RegistrySettings.fromEnvironment(env), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                : null);
 
+        if ("first".equals(System.getenv("PARTS"))) {
+            first(out, handler, stub, endpoint);
+            stub.stop();
+            System.setOut(out);
+            return;
+        }
         boolean warm = !"growth".equals(System.getenv("PARTS"));
         out.printf("warm: handler (%s) vs lean, CPU per request on the calling thread, median of %d rounds of %d; java %s, %s%n",
                 IAM ? "aws-iam" : "registry-keys", ROUNDS, BATCH, System.getProperty("java.version"),
                 ManagementFactory.getRuntimeMXBean().getInputArguments());
         if (warm) {
-            compareAll(out, handler, lean, stub);
+            compareAll(out, handler, lean, stub, endpoint);
         }
         growth(out, handler, stub);
         stub.stop();
         System.setOut(out);
     }
 
-    static void compareAll(PrintStream out, PartnerRegistryHandler handler, Lean lean, Stub stub) {
+    static void compareAll(PrintStream out, PartnerRegistryHandler handler, Lean lean, Stub stub, String endpoint) {
         out.println("operation            handler_us  lean_us  ratio");
-        compare(out, "create", handler, i -> event("CreatePartnerEventSource",
-                "{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}"), lean::create);
-        compare(out, "describe", handler, i -> event("DescribePartnerEventSource", "{\"Name\":\"" + SOURCE + "\"}"), lean::describe);
-        stub.sources(100, false);
-        compare(out, "list (Limit=10)", handler, i -> event("ListPartnerEventSources",
-                "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}"), lean::list);
-        StringBuilder entries = new StringBuilder();
-        for (int i = 0; i < 10; i++) {
-            entries.append(i == 0 ? "" : ",").append("{\"Source\":\"").append(SOURCE)
-                    .append("\",\"DetailType\":\"Order Placed\",\"Detail\":\"{\\\"orderId\\\":").append(i)
-                    .append(",\\\"items\\\":[{\\\"sku\\\":\\\"A-1\\\",\\\"qty\\\":2}]}\"}");
+        if (runs("create")) {
+            compare(out, "create", handler, i -> event("CreatePartnerEventSource",
+                    "{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}"), lean::create);
         }
-        String put = "{\"Entries\":[" + entries + "]}";
-        compare(out, "PutPartnerEvents(10)", handler, i -> event("PutPartnerEvents", put), lean::put);
-        if (stub.queued == 0) {
-            throw new IllegalStateException("no event reached the stub's queue: the handler did not deliver");
+        if (runs("describe")) {
+            compare(out, "describe", handler, i -> event("DescribePartnerEventSource", "{\"Name\":\"" + SOURCE + "\"}"), lean::describe);
+        }
+        stub.sources(100, false);
+        if (runs("list")) {
+            compare(out, "list (Limit=10)", handler, i -> event("ListPartnerEventSources",
+                    "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}"), lean::list);
+        }
+        String put = putBody();
+        if (runs("put")) {
+            compare(out, "PutPartnerEvents(10)", handler, i -> event("PutPartnerEvents", put), lean::put);
+            if (stub.queued == 0) {
+                throw new IllegalStateException("no event reached the stub's queue: the handler did not deliver");
+            }
+        }
+        if (runs("forwarder")) {
+            compareForwarder(out, endpoint, stub);
         }
         out.println();
+    }
+
+    /**
+     * The forwarder: its Lambda handler on an SQS event of ten queued messages (as PutPartnerEvents queues them) against
+     * a lean program that reads the same ten messages' fields in one streaming pass and makes the same PutEvents call
+     * with the same JSON client; per delivered batch of ten.
+     */
+    static void compareForwarder(PrintStream out, String endpoint, Stub stub) {
+        EventForwarderHandler forwarder = forwarder(endpoint);
+        LeanForwarder lean = new LeanForwarder(URI.create(endpoint));
+        long[] h = new long[ROUNDS];
+        long[] l = new long[ROUNDS];
+        double[] ratios = new double[ROUNDS];
+        for (int round = -2; round < ROUNDS; round++) {
+            List<SQSEvent> events = new ArrayList<>(BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                events.add(sqsEvent());
+            }
+            long start = CPU.getCurrentThreadCpuTime();
+            for (SQSEvent event : events) {
+                if (!forwarder.handleRequest(event, null).getBatchItemFailures().isEmpty()) {
+                    throw new IllegalStateException("the forwarder failed to deliver");
+                }
+            }
+            long handlerCpu = (CPU.getCurrentThreadCpuTime() - start) / BATCH;
+            start = CPU.getCurrentThreadCpuTime();
+            for (SQSEvent event : events) {
+                lean.forward(event);
+            }
+            long leanCpu = (CPU.getCurrentThreadCpuTime() - start) / BATCH;
+            if (round >= 0) {
+                h[round] = handlerCpu;
+                l[round] = leanCpu;
+                ratios[round] = handlerCpu / (double) leanCpu;
+            }
+        }
+        if (stub.delivered == 0) {
+            throw new IllegalStateException("no event reached the stub's PutEvents: the forwarder did not deliver");
+        }
+        Arrays.sort(ratios);
+        out.printf("%-20s %10.1f %8.1f  %.2fx%n", "forwarder(10)", median(h) / 1000.0, median(l) / 1000.0, ratios[ROUNDS / 2]);
+    }
+
+    /**
+     * PARTS=first: in this fresh JVM, the first FIRST requests (default 1,000) of each operation in OPS through the handler
+     * alone, the first one timed on its own: wall time, and CPU of this thread plus the JVM's own threads (the JIT
+     * compilers, GC), the stub's threads not counted. What a function's first minutes cost under a JIT setting.
+     */
+    static void first(PrintStream out, PartnerRegistryHandler handler, Stub stub, String endpoint) {
+        int n = Integer.parseInt(System.getenv().getOrDefault("FIRST", "1000"));
+        out.println("operation            first_ms(wall/cpu)  next " + (n - 1) + ": wall_ms  cpu_ms  jit_ms  calling_thread_ms"
+                + "  (cpu: this thread, JIT compilers, GC; jit: the JVM's compilation time)");
+        EventForwarderHandler forwarder = runs("forwarder") ? forwarder(endpoint) : null;
+        stub.sources(100, false);
+        for (String operation : OPS) {
+            IntFunction<Runnable> request = switch (operation) {
+                case "create" -> i -> handled(handler, event("CreatePartnerEventSource",
+                        "{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}"));
+                case "describe" -> i -> handled(handler, event("DescribePartnerEventSource", "{\"Name\":\"" + SOURCE + "\"}"));
+                case "list" -> i -> handled(handler, event("ListPartnerEventSources", "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}"));
+                case "put" -> i -> handled(handler, event("PutPartnerEvents", putBody()));
+                case "forwarder" -> i -> {
+                    SQSEvent batch = sqsEvent();
+                    return () -> forwarder.handleRequest(batch, null);
+                };
+                default -> throw new IllegalArgumentException("no operation " + operation);
+            };
+            List<Runnable> made = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                made.add(request.apply(i));
+            }
+            long[] at = {System.nanoTime(), ownCpu()};
+            made.get(0).run();
+            long[] afterFirst = {System.nanoTime(), ownCpu(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    CPU.getCurrentThreadCpuTime()};
+            for (int i = 1; i < n; i++) {
+                made.get(i).run();
+            }
+            long[] end = {System.nanoTime(), ownCpu(), ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    CPU.getCurrentThreadCpuTime()};
+            out.printf("%-20s %8.1f / %6.1f  %14.1f %7.1f %7d %9.1f%n", operation, (afterFirst[0] - at[0]) / 1e6, (afterFirst[1] - at[1]) / 1e6,
+                    (end[0] - afterFirst[0]) / 1e6, (end[1] - afterFirst[1]) / 1e6, end[2] - afterFirst[2], (end[3] - afterFirst[3]) / 1e6);
+        }
+    }
+
+    /** The process's CPU less that of every Java thread but this one: this thread, the JIT compilers, GC and the VM's own. */
+    static long ownCpu() {
+        long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        long others = 0;
+        long self = Thread.currentThread().getId();
+        for (long id : CPU.getAllThreadIds()) {
+            long cpu = id == self ? -1 : CPU.getThreadCpuTime(id);
+            others += Math.max(cpu, 0);
+        }
+        return process - others;
+    }
+
+    static Runnable handled(PartnerRegistryHandler handler, APIGatewayProxyRequestEvent event) {
+        return () -> {
+            APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
+            if (response.getStatusCode() != 200) {
+                throw new IllegalStateException("the handler answered " + response.getStatusCode() + ": " + response.getBody());
+            }
+        };
+    }
+
+    static EventForwarderHandler forwarder(String endpoint) {
+        return new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), URI.create(endpoint)), millis -> { }),
+                "PartnerRegistry", Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+    }
+
+    /** Ten messages as SqsEventQueue queues them for an active source with a bus (QueuedEventJson's format). */
+    static SQSEvent sqsEvent() {
+        List<SQSEvent.SQSMessage> messages = new ArrayList<>(10);
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < 10; i++) {
+            SQSEvent.SQSMessage message = new SQSEvent.SQSMessage();
+            message.setMessageId(UUID.randomUUID().toString());
+            message.setBody("{\"eventId\":\"" + UUID.randomUUID() + "\",\"source\":\"" + SOURCE + "\",\"partner\":\"" + PARTNER
+                    + "\",\"account\":\"123456789012\",\"deliverTo\":\"arn:aws:events:us-east-1:123456789012:event-bus/orders\",\"time\":"
+                    + now + ",\"detailType\":\"Order Placed\",\"detail\":\"{\\\"orderId\\\":" + i
+                    + ",\\\"items\\\":[{\\\"sku\\\":\\\"A-1\\\",\\\"qty\\\":2}]}\",\"resources\":[]}");
+            messages.add(message);
+        }
+        SQSEvent event = new SQSEvent();
+        event.setRecords(messages);
+        return event;
+    }
+
+    /** The forwarder's one AWS call made bare: each message's fields read, the PutEvents entries written, one call, its answer checked. */
+    static final class LeanForwarder {
+        private static final JsonFactory JSON = new JsonFactory();
+        private final AwsJsonClient events;
+
+        LeanForwarder(URI endpoint) {
+            events = new AwsJsonClient(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), "us-east-1",
+                    endpoint, "events", "1.1");
+        }
+
+        void forward(SQSEvent event) {
+            StringBuilder body = new StringBuilder(4096).append("{\"Entries\":[");
+            boolean first = true;
+            for (SQSEvent.SQSMessage message : event.getRecords()) {
+                Map<String, String> fields = new java.util.HashMap<>();
+                try (JsonParser json = JSON.createParser(message.getBody())) {
+                    json.nextToken();
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String name = json.getCurrentName();
+                        json.nextToken();
+                        if (json.currentToken() == JsonToken.START_ARRAY) {
+                            json.skipChildren();
+                        } else {
+                            fields.put(name, json.getText());
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                long time = Long.parseLong(fields.get("time"));
+                String bus = fields.get("deliverTo");
+                body.append(first ? "" : ",").append("{\"EventBusName\":");
+                quote(body, bus).append(",\"Source\":");
+                quote(body, "partner-registry." + fields.get("partner")).append(",\"DetailType\":");
+                quote(body, fields.get("detailType")).append(",\"Detail\":");
+                quote(body, fields.get("detail")).append(",\"Time\":").append(time / 1000).append('.')
+                        .append(Long.toString(1000 + time % 1000).substring(1)).append(",\"Resources\":[");
+                quote(body, "arn:aws:events:us-east-1::event-source/" + fields.get("source")).append(',');
+                quote(body, "partner-registry:event-id/" + fields.get("eventId")).append("]}");
+                first = false;
+            }
+            AwsJsonClient.Answer answer = events.call("AWSEvents.PutEvents", body.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+            if (!answer.ok() || !"0".equals(answer.body().asObject().get("FailedEntryCount").asNumber())) {
+                throw new IllegalStateException("PutEvents failed");
+            }
+        }
+    }
+
+    /** A JSON string, escaped as the SDK's generator escapes one (the bench builds against older jars too). */
+    static StringBuilder quote(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20 || Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"');
     }
 
     static void growth(PrintStream out, PartnerRegistryHandler handler, Stub stub) {
@@ -146,6 +375,21 @@ public final class WarmBench {
             out.printf("%-29s %10.1f  %12.1f   (%.2fx the first)%n", count + (expired ? " expired + 3 live" : " live"), us,
                     stub.queries / (double) GROWTH_BATCH, us / base);
         }
+    }
+
+    /** PutPartnerEvents of ten entries to the bench's active source. */
+    static String putBody() {
+        StringBuilder entries = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            entries.append(i == 0 ? "" : ",").append("{\"Source\":\"").append(SOURCE)
+                    .append("\",\"DetailType\":\"Order Placed\",\"Detail\":\"{\\\"orderId\\\":").append(i)
+                    .append(",\\\"items\\\":[{\\\"sku\\\":\\\"A-1\\\",\\\"qty\\\":2}]}\"}");
+        }
+        return "{\"Entries\":[" + entries + "]}";
+    }
+
+    static boolean runs(String operation) {
+        return OPS.contains(operation);
     }
 
     /** Interleaved: a batch of the handler, a batch of the lean program, ROUNDS times after two warm-up rounds. */
@@ -224,8 +468,9 @@ public final class WarmBench {
         private final AwsJsonClient sqs;
         private final String queueUrl;
 
-        Lean(URI endpoint) {
-            dynamoDb = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
+        /** @param configured a DynamoDB client configured as the handler's (LEAN_CLIENT=registry), or null for the SDK's defaults */
+        Lean(URI endpoint, DynamoDbClient configured) {
+            dynamoDb = configured != null ? configured : DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                     .endpointOverride(endpoint).build();
             sqs = new AwsJsonClient(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), "us-east-1",
@@ -233,28 +478,38 @@ public final class WarmBench {
             queueUrl = endpoint + "/123456789012/delivery";
         }
 
+        /** The handler's create transaction, item for item and expression for expression (its request bytes, but for ids and times). */
         void create() {
             String name = "aws.partner/example.com/bench/" + UUID.randomUUID();
+            long now = System.currentTimeMillis();
+            Map<String, String> names = new LinkedHashMap<>();
+            String[] attributes = {"account", "callId", "createdAt", "expiresAt", "expiryQueue", "name", "state", "pk"};
+            for (int i = 0; i < attributes.length; i++) {
+                names.put("#a" + i, attributes[i]);
+            }
             dynamoDb.transactWriteItems(r -> r.clientRequestToken(UUID.randomUUID().toString()).transactItems(
                     TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(TABLE)
                             .key(key("REGION#us-east-1", "REGION"))
-                            .conditionExpression("attribute_not_exists(disabledOperations) OR NOT contains(disabledOperations, :operation)")
-                            .expressionAttributeValues(Map.of(":operation", s("CreatePartnerEventSource"))).build()).build(),
+                            .conditionExpression("attribute_not_exists(disabledOperations) OR NOT attribute_type(disabledOperations, :stringSet)"
+                                    + " OR NOT contains(disabledOperations, :operation)")
+                            .expressionAttributeValues(Map.of(":stringSet", s("SS"), ":operation", s("CreatePartnerEventSource"))).build()).build(),
                     TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(TABLE)
                             .key(key("PARTNER#" + PARTNER, "PARTNER"))
-                            .conditionExpression("(contains(principals, :principal0)) AND attribute_not_exists(sourceLimit)")
-                            .expressionAttributeValues(Map.of(":principal0", s(PRINCIPAL)))
+                            .conditionExpression("(attribute_type(principals, :stringSet) AND (contains(principals, :principal0)))"
+                                    + " AND attribute_not_exists(sourceLimit)")
+                            .expressionAttributeValues(Map.of(":stringSet", s("SS"), ":principal0", s(PRINCIPAL)))
                             .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD).build()).build(),
                     TransactWriteItem.builder().update(Update.builder().tableName(TABLE).key(key("COUNT#" + PARTNER, "COUNT"))
                             .updateExpression("SET sourceCount = if_not_exists(sourceCount, :zero) + :one, "
                                     + "countChanges = if_not_exists(countChanges, :zero) + :one")
                             .conditionExpression("attribute_not_exists(sourceCount) OR sourceCount < :limit")
                             .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":limit", n(100))).build()).build(),
-                    TransactWriteItem.builder().put(Put.builder().tableName(TABLE)
-                            .item(Map.of("pk", s("SOURCES#" + PARTNER), "sk", s("SOURCE#" + name), "name", s(name),
-                                    "account", s("123456789012"), "createdAt", n(System.currentTimeMillis()), "state", s("PENDING"),
-                                    "expiresAt", n(FAR), "expiryQueue", s("PENDING")))
-                            .conditionExpression("attribute_not_exists(pk)").build()).build()));
+                    TransactWriteItem.builder().update(Update.builder().tableName(TABLE).key(key("SOURCES#" + PARTNER, "SOURCE#" + name))
+                            .updateExpression("SET #a0 = :v0, #a2 = :v1, #a3 = :v2, #a4 = :v3, #a5 = :v4, #a6 = :v5 REMOVE #a1")
+                            .conditionExpression("attribute_not_exists(#a7) OR #a6 = :v6")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(Map.of(":v0", s("123456789012"), ":v1", n(now), ":v2", n(now + 604_800_000L),
+                                    ":v3", s("PENDING"), ":v4", s(name), ":v5", s("PENDING"), ":v6", s("DELETED"))).build()).build()));
         }
 
         void describe() {
@@ -265,10 +520,10 @@ public final class WarmBench {
         void list() {
             dynamoDb.transactGetItems(r -> r.transactItems(get(key("REGION#us-east-1", "REGION")), get(key("PARTNER#" + PARTNER, "PARTNER"))));
             dynamoDb.query(r -> r.tableName(TABLE).keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)")
-                    .filterExpression("#s <> :deleted AND (#s <> :pending OR attribute_not_exists(#e) OR #e > :now)")
-                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk", "#s", "state", "#e", "expiresAt"))
+                    .filterExpression("#fState <> :fDeleted AND (#fState <> :fPending OR attribute_not_exists(#fExpires) OR #fExpires > :fNow)")
+                    .expressionAttributeNames(Map.of("#pk", "pk", "#sk", "sk", "#fState", "state", "#fExpires", "expiresAt"))
                     .expressionAttributeValues(Map.of(":partition", s("SOURCES#" + PARTNER), ":prefix", s("SOURCE#aws.partner/example.com/bench"),
-                            ":deleted", s("DELETED"), ":pending", s("PENDING"), ":now", n(System.currentTimeMillis())))
+                            ":fDeleted", s("DELETED"), ":fPending", s("PENDING"), ":fNow", n(System.currentTimeMillis())))
                     .consistentRead(true).limit(11)).items().forEach(item -> item.get("name"));
         }
 
@@ -276,12 +531,17 @@ public final class WarmBench {
             dynamoDb.batchGetItem(r -> r.requestItems(Map.of(TABLE, KeysAndAttributes.builder().consistentRead(true)
                     .keys(key("REGION#us-east-1", "REGION"), key("PARTNER#" + PARTNER, "PARTNER"), key("SOURCES#" + PARTNER, "SOURCE#" + SOURCE))
                     .build())));
+            // The handler's queued message, field for field, with the Detail it was sent.
             StringBuilder body = new StringBuilder("{\"QueueUrl\":\"").append(queueUrl).append("\",\"Entries\":[");
+            long now = System.currentTimeMillis();
             for (int i = 0; i < 10; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"Id\":\"").append(i).append("\",\"MessageBody\":\"{\\\"id\\\":\\\"")
+                body.append(i == 0 ? "" : ",").append("{\"Id\":\"").append(i).append("\",\"MessageBody\":\"{\\\"eventId\\\":\\\"")
                         .append(UUID.randomUUID()).append("\\\",\\\"source\\\":\\\"").append(SOURCE)
-                        .append("\\\",\\\"detailType\\\":\\\"Order Placed\\\",\\\"detail\\\":\\\"{\\\\\\\"orderId\\\\\\\":").append(i)
-                        .append("}\\\",\\\"deliverTo\\\":\\\"arn:aws:events:us-east-1:123456789012:event-bus/orders\\\"}\"}");
+                        .append("\\\",\\\"partner\\\":\\\"").append(PARTNER)
+                        .append("\\\",\\\"account\\\":\\\"123456789012\\\",\\\"deliverTo\\\":\\\"arn:aws:events:us-east-1:123456789012:event-bus/orders")
+                        .append("\\\",\\\"time\\\":").append(now)
+                        .append(",\\\"detailType\\\":\\\"Order Placed\\\",\\\"detail\\\":\\\"{\\\\\\\"orderId\\\\\\\":").append(i)
+                        .append(",\\\\\\\"items\\\\\\\":[{\\\\\\\"sku\\\\\\\":\\\\\\\"A-1\\\\\\\",\\\\\\\"qty\\\\\\\":2}]}\\\",\\\"resources\\\":[]}\"}");
             }
             body.append("]}");
             if (!sqs.call("AmazonSQS.SendMessageBatch", body.toString().getBytes(StandardCharsets.UTF_8)).ok()) {
@@ -313,11 +573,13 @@ public final class WarmBench {
         private static final Pattern START = Pattern.compile("\"ExclusiveStartKey\":\\{.*?\"sk\":\\{\"S\":\"SOURCE#[^\"]*/(\\d+)\"");
         private static final String PARTNER_ITEM = "{\"pk\":{\"S\":\"PARTNER#" + PARTNER + "\"},\"sk\":{\"S\":\"PARTNER\"},\"partner\":{\"S\":\""
                 + PARTNER + "\"},\"principals\":{\"SS\":[\"" + PRINCIPAL + "\"]}}";
+        private static final boolean DUMP = System.getenv("BENCH_DUMP") != null;
         private final HttpServer server;
         volatile int sources = 100;
         volatile boolean expired;
         volatile int queries;
         volatile int queued;
+        volatile int delivered;
 
         Stub() throws Exception {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -325,6 +587,9 @@ public final class WarmBench {
             server.createContext("/", exchange -> {
                 String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+                if (DUMP) {
+                    System.err.println(target + " " + body.length() + " " + body);
+                }
                 byte[] answer = answer(target == null ? "" : target, body).getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.0");
                 exchange.sendResponseHeaders(200, answer.length);
@@ -369,6 +634,15 @@ public final class WarmBench {
                     return "{\"Responses\":{\"" + TABLE + "\":[" + PARTNER_ITEM + "," + activeSource() + "]},\"UnprocessedKeys\":{}}";
                 case "TrentService.Decrypt":
                     return "{\"KeyId\":\"arn:aws:kms:us-east-1:123456789012:key/bench\",\"Plaintext\":\"" + b64(SECRET) + "\"}";
+                case "AWSEvents.PutEvents": {
+                    int entries = body.split("\"EventBusName\"", -1).length - 1;
+                    StringBuilder ok = new StringBuilder("{\"FailedEntryCount\":0,\"Entries\":[");
+                    for (int i = 0; i < entries; i++) {
+                        ok.append(i == 0 ? "" : ",").append("{\"EventId\":\"e").append(i).append("\"}");
+                    }
+                    delivered += entries;
+                    return ok.append("]}").toString();
+                }
                 case "AmazonSQS.SendMessageBatch": {
                     StringBuilder ok = new StringBuilder("{\"Successful\":[");
                     Matcher id = ID.matcher(body);

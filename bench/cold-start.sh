@@ -5,10 +5,12 @@
 # plain: init then first request (no SnapStart); primed: the SnapStart priming request runs after
 # init, so first_request is what a restored SnapStart instance pays.
 # Engine latency is moto's, not DynamoDB's: compare runs with each other, not with Lambda.
+# JAR: the function jar (default function/target/partner-registry-function.jar).
+# BENCH_JAVA_OPTS: JVM options (default C1 only, as the java21 runtime; "-XX:+TieredCompilation" for full tiered).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-10}
-JAR=function/target/partner-registry-function.jar
+JAR=${JAR:-function/target/partner-registry-function.jar}
 ADMIN_JAR=admin/target/partner-registry-admin.jar
 OUT=function/target/bench
 [ -f "$JAR" ] && [ -f "$ADMIN_JAR" ] || mvn -B -q -pl function,admin -am package -DskipTests
@@ -22,7 +24,9 @@ java -cp "$ADMIN_JAR" dev.partnerregistry.admin.AdminCommand register-partner --
   --principal arn:aws:iam::123456789012:user/example-partner >/dev/null
 bench_issue_key arn:aws:iam::123456789012:user/example-partner
 
-JAVA_OPTS=(-XX:+TieredCompilation -XX:TieredStopAtLevel=1)
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+TieredCompilation -XX:TieredStopAtLevel=1}
+read -r -a JAVA_OPTS <<<"$BENCH_JAVA_OPTS"
+echo "options: $BENCH_JAVA_OPTS"
 for mode in plain primed; do
   for i in $(seq "$RUNS"); do
     # The function's request log lines (JSON, on stdout as in Lambda) are not timings.

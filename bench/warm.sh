@@ -7,7 +7,10 @@
 #   JAR              the function jar (default function/target/partner-registry-function.jar)
 #   ROUNDS, BATCH    measured rounds (default 15) of BATCH requests (default 200) per side;
 #   GROWTH_BATCH     requests per round in the list growth (default 20); PARTS=growth for the list growth alone
+#   PARTS=first      only the first FIRST requests (default 1000) of each of OPS through the handler in this fresh JVM
 #   AUTH_MODE        registry-keys (default: each request's signature verified) or aws-iam
+#   OPS              which comparisons run (default create,describe,list,put,forwarder)
+#   LEAN_CLIENT      registry: the lean program's DynamoDB client configured as the handler's (call timeout, retries, request counter)
 #   BENCH_JAVA_OPTS  JVM options (default: -XX:+TieredCompilation -XX:TieredStopAtLevel=1, as Lambda's java21)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -3,6 +3,7 @@ package dev.partnerregistry.api;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.Constraints;
 import dev.partnerregistry.domain.CustomerEventSources;
+import dev.partnerregistry.domain.JsonWriter;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerEvents;
 import dev.partnerregistry.domain.PartnerRegistry;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
 /**
@@ -308,7 +308,7 @@ public final class AwsJsonProtocol {
     }
 
     /** An EventSource (ListEventSources) or DescribeEventSource's answer: the customer's view. */
-    private void writeEventSource(StructuredJsonGenerator w, PartnerEventSource source) {
+    private void writeEventSource(JsonWriter w, PartnerEventSource source) {
         w.writeFieldName("Arn").writeValue(customers.arnOf(source.name()))
                 .writeFieldName("CreatedBy").writeValue(source.partner());
         writeTime(w, "CreationTime", source.creationTime());
@@ -318,23 +318,25 @@ public final class AwsJsonProtocol {
     }
 
     /** AWS JSON 1.1 timestamps are epoch seconds, with the milliseconds as a fraction; an absent time is left out. */
-    private static void writeTime(StructuredJsonGenerator w, String member, java.time.Instant time) {
+    private static void writeTime(JsonWriter w, String member, java.time.Instant time) {
         if (time != null) {
-            w.writeFieldName(member).writeNumber(BigDecimal.valueOf(time.toEpochMilli(), 3).toPlainString());
+            w.writeFieldName(member);
+            long millis = time.toEpochMilli();
+            // Seconds, a point and three digits, as BigDecimal.valueOf(millis, 3).toPlainString() has it, without the BigDecimal.
+            w.writeNumber(millis < 0 ? BigDecimal.valueOf(millis, 3).toPlainString()
+                    : (millis / 1000) + (millis % 1000 < 10 ? ".00" : millis % 1000 < 100 ? ".0" : ".") + (millis % 1000));
         }
     }
 
-    private void writeSource(StructuredJsonGenerator w, PartnerEventSource source) {
+    private void writeSource(JsonWriter w, PartnerEventSource source) {
         w.writeFieldName("Arn").writeValue(registry.arnOf(source.name()))
                 .writeFieldName("Name").writeValue(source.name());
     }
 
-    private static String json(Consumer<StructuredJsonGenerator> members) {
-        StructuredJsonGenerator writer = JsonOutput.generator();
-        writer.writeStartObject();
+    private static String json(Consumer<JsonWriter> members) {
+        JsonWriter writer = new JsonWriter().writeStartObject();
         members.accept(writer);
-        writer.writeEndObject();
-        return new String(writer.getBytes(), StandardCharsets.UTF_8);
+        return writer.writeEndObject().toString();
     }
 
     private static ApiResponse ok(String body, String requestId) {

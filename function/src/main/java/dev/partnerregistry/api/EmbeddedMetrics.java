@@ -1,5 +1,6 @@
 package dev.partnerregistry.api;
 
+import dev.partnerregistry.domain.JsonWriter;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
@@ -36,5 +37,27 @@ final class EmbeddedMetrics {
         metrics.forEach((name, unit) -> w.writeStartObject().writeFieldName("Name").writeValue(name)
                 .writeFieldName("Unit").writeValue(unit).writeEndObject());
         w.writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+    }
+
+    /**
+     * What follows {@code "_aws":{"Timestamp":<millis>} in the directive, up to and including the
+     * {@code _aws} member's closing brace: constant for a namespace, dimensions and metrics, so
+     * the request log writes it once and reuses it.
+     */
+    static String afterTimestamp(String namespace, List<List<String>> dimensions, Map<String, String> metrics) {
+        JsonWriter w = new JsonWriter().writeStartObject().writeFieldName("Timestamp").writeValue(0)
+                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
+                .writeFieldName("Namespace").writeValue(namespace)
+                .writeFieldName("Dimensions").writeStartArray();
+        for (List<String> set : dimensions) {
+            w.writeStartArray();
+            set.forEach(w::writeValue);
+            w.writeEndArray();
+        }
+        w.writeEndArray().writeFieldName("Metrics").writeStartArray();
+        metrics.forEach((name, unit) -> w.writeStartObject().writeFieldName("Name").writeValue(name)
+                .writeFieldName("Unit").writeValue(unit).writeEndObject());
+        String whole = w.writeEndArray().writeEndObject().writeEndArray().writeEndObject().toString();
+        return whole.substring("{\"Timestamp\":0".length());
     }
 }

@@ -5,9 +5,9 @@ import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
- * Where answers and log lines are written: the JSON generator the SDK's own marshaller uses,
- * which the first DynamoDB request loads anyway, so writing JSON adds no classes to a cold start
- * (the SDK's JsonWriter would add a dozen, and a JSON library far more).
+ * Where the sweep's and the forwarder's log lines are written: the JSON generator the SDK's own
+ * marshaller uses, which their first AWS call loads anyway. The API's answers and request log are
+ * written by hand ({@link dev.partnerregistry.domain.JsonWriter}), straight into the String they end as.
  */
 final class JsonOutput {
 

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import java.util.LinkedHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import dev.partnerregistry.domain.JsonWriter;
 
 /**
  * The registry's one logger: one JSON line per request, which is also a CloudWatch Embedded Metric
@@ -36,12 +37,18 @@ public final class RequestLog {
     /** A cause's stack trace is cut here: enough to find the bug, bounded whatever the depth. */
     static final int MAX_CAUSE_CHARS = 8_192;
 
+    private static final List<List<String>> DIMENSIONS = List.of(List.of(), List.of(OPERATION), List.of(OPERATION, OUTCOME));
+
     private final PrintStream out;
     private final String namespace;
+    /** The directive of a request without counts of its own, and those of the few operations with some (a closed set). */
+    private final String directive;
+    private final Map<List<String>, String> directives = new ConcurrentHashMap<>();
 
     private RequestLog(PrintStream out, String namespace) {
         this.out = out;
         this.namespace = namespace;
+        this.directive = directive(List.of());
     }
 
     public static RequestLog to(PrintStream out, String namespace) {
@@ -70,15 +77,9 @@ public final class RequestLog {
     String line(Entry entry, long epochMillis) {
         String operation = entry.operation() == null ? UNKNOWN_OPERATION : entry.operation().operationName();
         String outcome = entry.errorCode() == null ? SUCCESS : entry.errorCode();
-        StructuredJsonGenerator w = JsonOutput.generator().writeStartObject();
-        Map<String, String> metrics = new java.util.LinkedHashMap<>();
-        metrics.put(REQUESTS, "Count");
-        metrics.put(ERRORS, "Count");
-        metrics.put(FAULTS, "Count");
-        metrics.put(LATENCY, "Milliseconds");
-        entry.counts().keySet().forEach(name -> metrics.put(name, "Count"));
-        EmbeddedMetrics.directive(w, epochMillis, namespace, List.of(List.of(), List.of(OPERATION), List.of(OPERATION, OUTCOME)), metrics);
-
+        JsonWriter w = new JsonWriter(new StringBuilder(640)).writeStartObject()
+                .writeFieldName("_aws").writeStartObject().writeFieldName("Timestamp").writeValue(epochMillis)
+                .writeRaw(entry.counts().isEmpty() ? directive : directives.computeIfAbsent(List.copyOf(entry.counts().keySet()), this::directive));
         w.writeFieldName("level").writeValue(entry.status() >= 500 ? "ERROR" : "INFO")
                 .writeFieldName("requestId").writeValue(entry.requestId())
                 .writeFieldName(OPERATION).writeValue(operation)
@@ -91,13 +92,40 @@ public final class RequestLog {
                 .writeFieldName(REQUESTS).writeValue(1)
                 .writeFieldName(ERRORS).writeValue(entry.errorCode() == null ? 0 : 1)
                 .writeFieldName(FAULTS).writeValue(entry.status() >= 500 ? 1 : 0)
-                .writeFieldName(LATENCY).writeValue(Math.round(entry.latencyMs() * 1000) / 1000.0);
+                .writeFieldName(LATENCY).writeNumber(milliseconds(entry.latencyMs()));
         entry.counts().forEach((name, count) -> w.writeFieldName(name).writeValue(count));
         if (entry.cause() != null) {
             w.writeFieldName("cause").writeValue(stackTrace(entry.cause()));
         }
-        w.writeEndObject();
-        return new String(w.getBytes(), StandardCharsets.UTF_8);
+        return w.writeEndObject().toString();
+    }
+
+    /**
+     * Milliseconds to the microsecond, as {@code Double.toString} writes the rounded value ({@code 12.346},
+     * {@code 1.0}) for any latency a request can have, without its floating-point formatting.
+     */
+    static String milliseconds(double latencyMs) {
+        long micros = Math.round(latencyMs * 1000);
+        if (micros < 0 || micros >= 10_000_000_000L) {
+            return Double.toString(micros / 1000.0);
+        }
+        String fraction = Long.toString(1000 + micros % 1000).substring(1);
+        int end = fraction.length();
+        while (end > 1 && fraction.charAt(end - 1) == '0') {
+            end--;
+        }
+        return (micros / 1000) + "." + fraction.substring(0, end);
+    }
+
+    /** The rest of the {@code _aws} member after its Timestamp, for a request with these counts of its own: the same text every time. */
+    private String directive(List<String> counts) {
+        Map<String, String> metrics = new LinkedHashMap<>();
+        metrics.put(REQUESTS, "Count");
+        metrics.put(ERRORS, "Count");
+        metrics.put(FAULTS, "Count");
+        metrics.put(LATENCY, "Milliseconds");
+        counts.forEach(name -> metrics.put(name, "Count"));
+        return EmbeddedMetrics.afterTimestamp(namespace, DIMENSIONS, metrics);
     }
 
     private static String stackTrace(Throwable cause) {

@@ -23,7 +23,8 @@ public final class PageToken {
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
     private final Supplier<byte[]> key;
-    private volatile SecretKeySpec secret;
+    /** Never used itself, only cloned: a Mac is not safe for concurrent use. */
+    private volatile Mac keyed;
 
     /** The key is fetched on first use, so that operations without paging never pay for it. */
     public PageToken(Supplier<byte[]> key) {
@@ -75,20 +76,24 @@ public final class PageToken {
 
     private byte[] mac(byte[] payload) {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(secret());
-            return mac.doFinal(payload);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
+            return keyed().doFinal(payload);
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("HmacSHA256 cannot be cloned", e);
         }
     }
 
-    private SecretKeySpec secret() {
-        SecretKeySpec current = secret;
+    /** A Mac keyed once and cloned per token: no provider lookup and key setup per request. */
+    private Mac keyed() throws CloneNotSupportedException {
+        Mac current = keyed;
         if (current == null) {
-            current = new SecretKeySpec(key.get(), "HmacSHA256");
-            secret = current;
+            try {
+                current = Mac.getInstance("HmacSHA256");
+                current.init(new SecretKeySpec(key.get(), "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+            keyed = current;
         }
-        return current;
+        return (Mac) current.clone();
     }
 }

@@ -1,7 +1,6 @@
 package dev.partnerregistry.domain;
 
 import dev.partnerregistry.domain.PartnerEventSource.SourceState;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -218,8 +217,29 @@ public final class PartnerEvents {
         return size;
     }
 
-    private static long utf8(String value) {
-        return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
+    /** The UTF-8 length of {@code value}, counted without encoding it (a lone surrogate is one byte, '?', as getBytes writes it). */
+    static long utf8(String value) {
+        if (value == null) {
+            return 0;
+        }
+        long bytes = 0;
+        int length = value.length();
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(value.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private String arnOf(String name) {

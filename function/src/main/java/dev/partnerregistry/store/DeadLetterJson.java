@@ -1,14 +1,11 @@
 package dev.partnerregistry.store;
 
 import dev.partnerregistry.domain.DeadLetter;
+import dev.partnerregistry.domain.JsonWriter;
 import dev.partnerregistry.domain.QueuedEvent;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
-import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 
 /**
  * A dead letter as the dead-letter queue holds it, the one format the forwarder writes and the operator's
@@ -25,7 +22,7 @@ public final class DeadLetterJson {
     }
 
     public static String write(DeadLetter letter) {
-        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/json");
+        JsonWriter w = new JsonWriter();
         w.writeStartObject();
         if (letter.event() != null) {
             w.writeFieldName("eventId").writeValue(letter.event().eventId());
@@ -36,13 +33,12 @@ public final class DeadLetterJson {
         w.writeFieldName("receiveCount").writeValue(letter.receiveCount());
         w.writeFieldName("deadLetteredAt").writeValue(letter.deadLetteredAt().toString());
         if (letter.event() != null) {
-            w.writeFieldName("event");
-            QueuedEventJson.writeObject(w, letter.event());
+            w.writeFieldName("event").writeRaw(QueuedEventJson.write(letter.event()));
         } else {
             w.writeFieldName("body").writeValue(letter.body());
         }
         w.writeEndObject();
-        return new String(w.getBytes(), StandardCharsets.UTF_8);
+        return w.toString();
     }
 
     /** What the redrive policy wrote in place of a letter: no reason is known. */

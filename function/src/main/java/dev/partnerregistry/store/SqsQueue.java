@@ -1,5 +1,6 @@
 package dev.partnerregistry.store;
 
+import dev.partnerregistry.domain.JsonWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -103,21 +104,17 @@ public final class SqsQueue {
 
     /** Sends the bodies at {@code indexes}; marks the sent ones, and answers the indexes still to send. */
     private List<Integer> sendBatch(List<String> bodies, List<Integer> indexes, List<Boolean> sent) {
-        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/x-amz-json-1.0");
-        w.writeStartObject();
-        w.writeFieldName("QueueUrl").writeValue(queueUrl);
-        w.writeFieldName("Entries").writeStartArray();
-        for (int index : indexes) {
-            w.writeStartObject()
-                    .writeFieldName("Id").writeValue(Integer.toString(index))
-                    .writeFieldName("MessageBody").writeValue(bodies.get(index))
-                    .writeEndObject();
+        // Written by hand into one String: each message quoted once (the request's hot path, PutPartnerEvents').
+        StringBuilder body = new StringBuilder(64 + indexes.stream().mapToInt(i -> bodies.get(i).length() + 40).sum());
+        JsonWriter.quote(body.append("{\"QueueUrl\":"), queueUrl).append(",\"Entries\":[");
+        for (int k = 0; k < indexes.size(); k++) {
+            body.append(k == 0 ? "{\"Id\":\"" : ",{\"Id\":\"").append(indexes.get(k)).append("\",\"MessageBody\":");
+            JsonWriter.quote(body, bodies.get(indexes.get(k))).append('}');
         }
-        w.writeEndArray();
-        w.writeEndObject();
+        body.append("]}");
         AwsJsonClient.Answer answer;
         try {
-            answer = sqs.call("AmazonSQS.SendMessageBatch", w.getBytes());
+            answer = sqs.call("AmazonSQS.SendMessageBatch", body.toString().getBytes(StandardCharsets.UTF_8));
         } catch (UncheckedIOException unreachable) {
             return indexes;
         }

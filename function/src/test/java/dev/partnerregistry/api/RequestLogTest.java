@@ -109,4 +109,13 @@ class RequestLogTest {
     private static final class OutputStreamHolder {
         static final java.io.OutputStream NULL = java.io.OutputStream.nullOutputStream();
     }
+
+    @Test
+    void latencyIsWrittenAsDoubleToStringWritesItsRoundedValue() {
+        java.util.Random random = new java.util.Random(18);
+        for (int i = 0; i < 100_000; i++) {
+            double latency = i < 5_000 ? i / 1000.0 : random.nextDouble() * Math.pow(10, random.nextInt(8));
+            assertEquals(Double.toString(Math.round(latency * 1000) / 1000.0), RequestLog.milliseconds(latency), "latency " + latency);
+        }
+    }
 }

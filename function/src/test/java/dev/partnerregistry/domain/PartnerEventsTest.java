@@ -240,4 +240,18 @@ class PartnerEventsTest {
         assertNotNull(events.putPartnerEvents(List.of(new PartnerEvents.Entry(null, ACTIVE, own, "t", "{}")), PARTNER).entries().get(0).eventId());
         assertEquals(own, queued.get(0).partnerResources());
     }
+
+    @Test
+    void utf8LengthIsCountedAsGetBytesEncodes() {
+        java.util.Random random = new java.util.Random(18);
+        char[] alphabet = {'a', '"', '\u00e9', '\u20ac', '\uD83D', '\uDE00', '\uD800', '\uDFFF', '\u07ff', '\u0800', '\uffff'};
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder text = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                text.append(alphabet[random.nextInt(alphabet.length)]);
+            }
+            String value = text.toString();
+            assertEquals(value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, PartnerEvents.utf8(value), value);
+        }
+    }
 }

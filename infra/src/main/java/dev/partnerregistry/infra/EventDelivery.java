@@ -51,7 +51,10 @@ import software.constructs.Construct;
  * {@link #TIMEOUT} (one bus's batch takes at most three PutEvents attempts of a 2 s connect and 5 s
  * read timeout each, with 100 and 400 ms between them). No SnapStart: nothing waits on it (an
  * event's delay shows as DeliveryLag), and SnapStart would need a version published per deploy
- * and the event source mapping pointed at an alias. The mapping's maximum concurrency bounds how
+ * and the event source mapping pointed at an alias. The runtime's C1-only JIT, as for the registry
+ * function: full tiered compilation runs a warm batch twice as fast but spends seconds of CPU compiling
+ * first, repaid only after tens of thousands of batches on one instance (README, "The JIT per function").
+ * The mapping's maximum concurrency bounds how
  * many forwarders run at once, so how fast the registry calls PutEvents: a backlog then waits in
  * the queue (and shows in its age) instead of being throttled, which reserved concurrency would do
  * (throttled batches return to the queue and spend receives towards the dead-letter queue).

@@ -3,13 +3,18 @@ package dev.partnerregistry.infra;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,36 @@ class FunctionArtifactTest {
                             || name.startsWith("software/amazon/awssdk/http/nio/netty"))
                     .toList();
             assertEquals(List.of(), strays, "local runtime, operator, test or unused client classes in the Lambda jar");
+        }
+    }
+
+    /**
+     * What the function pom's shade filters leave out (the AWS event types no handler takes, the DynamoDB Streams
+     * client, build metadata) is referred to by nothing left in: every class a class in the jar names from those
+     * packages (its constant pool and descriptors spell the names out) is itself in the jar.
+     */
+    @Test
+    void nothingInTheJarReferencesWhatTheShadeFiltersLeftOut() throws Exception {
+        Pattern leftOut = Pattern.compile("(com/amazonaws/services/lambda/runtime/events/|software/amazon/awssdk/services/dynamodb/streams/)"
+                + "[A-Za-z0-9_$/]+");
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            List<String> missing = new ArrayList<>();
+            int classes = 0;
+            for (ZipEntry entry : zip.stream().filter(e -> e.getName().endsWith(".class")).toList()) {
+                classes++;
+                String bytes = new String(zip.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1);
+                Matcher name = leftOut.matcher(bytes);
+                while (name.find()) {
+                    if (zip.getEntry(name.group() + ".class") == null && zip.getEntry(name.group() + "/") == null) {
+                        missing.add(entry.getName() + " -> " + name.group());
+                    }
+                }
+            }
+            assertTrue(classes > 1000, "a shaded jar");
+            assertEquals(List.of(), missing, "classes the jar refers to but left out");
+            assertNull(zip.getEntry("com/amazonaws/services/lambda/runtime/events/KinesisEvent.class"), "unused event types left out");
+            assertNull(zip.getEntry("software/amazon/awssdk/services/dynamodb/streams/DynamoDbStreamsClient.class"), "the Streams client left out");
+            assertTrue(zip.stream().noneMatch(e -> e.getName().startsWith("META-INF/maven/")), "no build metadata");
         }
     }
 
