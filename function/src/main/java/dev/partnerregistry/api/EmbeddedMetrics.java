@@ -3,7 +3,6 @@ package dev.partnerregistry.api;
 import dev.partnerregistry.domain.JsonWriter;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 
 /**
  * The {@code _aws} member that makes a JSON log line a CloudWatch Embedded Metric Format document:
@@ -21,22 +20,8 @@ final class EmbeddedMetrics {
      * @param dimensions the dimension sets ({@code List.of(List.of())}: the metrics without dimensions)
      * @param metrics    each metric's name and unit, in order
      */
-    static void directive(StructuredJsonGenerator w, long epochMillis, String namespace, List<List<String>> dimensions,
-                          Map<String, String> metrics) {
-        w.writeFieldName("_aws").writeStartObject()
-                .writeFieldName("Timestamp").writeValue(epochMillis)
-                .writeFieldName("CloudWatchMetrics").writeStartArray().writeStartObject()
-                .writeFieldName("Namespace").writeValue(namespace)
-                .writeFieldName("Dimensions").writeStartArray();
-        for (List<String> set : dimensions) {
-            w.writeStartArray();
-            set.forEach(w::writeValue);
-            w.writeEndArray();
-        }
-        w.writeEndArray().writeFieldName("Metrics").writeStartArray();
-        metrics.forEach((name, unit) -> w.writeStartObject().writeFieldName("Name").writeValue(name)
-                .writeFieldName("Unit").writeValue(unit).writeEndObject());
-        w.writeEndArray().writeEndObject().writeEndArray().writeEndObject();
+    static void directive(JsonWriter w, long epochMillis, String namespace, List<List<String>> dimensions, Map<String, String> metrics) {
+        w.writeFieldName("_aws").writeRaw("{\"Timestamp\":" + epochMillis + afterTimestamp(namespace, dimensions, metrics));
     }
 
     /**

@@ -14,7 +14,6 @@ import dev.partnerregistry.store.DeadLetterJson;
 import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.QueuedEventJson;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,7 +21,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import dev.partnerregistry.domain.JsonWriter;
 
 /**
  * The forwarder (a Lambda function of its own, on the same jar, fed by the delivery queue with
@@ -143,7 +142,7 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
     }
 
     private void log(long now, int delivered, int failed, int deadLettered, long maxLag, Map<String, Integer> codes) {
-        StructuredJsonGenerator w = JsonOutput.generator();
+        JsonWriter w = new JsonWriter();
         w.writeStartObject();
         Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put(DELIVERED, "Count");
@@ -160,6 +159,6 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
         codes.forEach((code, count) -> w.writeFieldName(code).writeValue(count));
         w.writeEndObject();
         w.writeEndObject();
-        out.println(new String(w.getBytes(), StandardCharsets.UTF_8));
+        out.println(w.toString());
     }
 }

@@ -6,11 +6,10 @@ import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.store.DynamoDbClients;
 import dev.partnerregistry.store.ExpiredSourceSweep;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
+import dev.partnerregistry.domain.JsonWriter;
 
 /**
  * The scheduled sweep (a Lambda function of its own, on the same jar): deletes the sources whose
@@ -62,14 +61,14 @@ public final class ExpirySweepHandler implements RequestHandler<Map<String, Obje
         int max = context == null ? MAX_PER_RUN
                 : (int) Math.max(0, Math.min(MAX_PER_RUN, (context.getRemainingTimeInMillis() - 10_000) / MILLIS_PER_SOURCE));
         ExpiredSourceSweep.Result result = sweep.sweep(clock.instant(), max);
-        StructuredJsonGenerator w = JsonOutput.generator();
+        JsonWriter w = new JsonWriter();
         w.writeStartObject();
         EmbeddedMetrics.directive(w, now, namespace, List.of(List.of()), Map.of(EXPIRED, "Count", SKIPPED, "Count"));
         w.writeFieldName("sweep").writeValue("expired sources");
         w.writeFieldName(EXPIRED).writeValue(result.expired());
         w.writeFieldName(SKIPPED).writeValue(result.skipped());
         w.writeEndObject();
-        String line = new String(w.getBytes(), StandardCharsets.UTF_8);
+        String line = w.toString();
         out.println(line);
         return line;
     }
