@@ -267,7 +267,8 @@ public final class WarmBench {
     static EventForwarderHandler forwarder(String endpoint) {
         return new EventForwarderHandler(new EventDelivery(new EventBridgePutEvents(
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), URI.create(endpoint)), millis -> { }),
-                "PartnerRegistry", Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
+                dev.partnerregistry.domain.DeadLetterQueue.NONE, "PartnerRegistry", Clock.systemUTC(),
+                new PrintStream(OutputStream.nullOutputStream()));
     }
 
     /** Ten messages as SqsEventQueue queues them for an active source with a bus (QueuedEventJson's format). */
