@@ -31,35 +31,70 @@ public final class SqsQueue {
     }
 
     /**
-     * {@code json} with every character SQS does not take in a message (the API reference allows #x9, #xA, #xD,
-     * #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF) written as a JSON escape, which reads back as the same text.
-     * Outside strings JSON has only ASCII, so only characters inside strings change. One that SQS refused would fail
-     * its whole SendMessageBatch entry, and with it the partner's entry, however often it was sent.
+     * Appends a JSON message body as the JSON string of its {@code MessageBody} member, in one pass: quotes, backslashes
+     * and control characters escaped for the request, and every character SQS refuses in a message (the API reference
+     * allows #x9, #xA, #xD, #x20-#xD7FF, #xE000-#xFFFD, #x10000-#x10FFFF; JSON allows U+FFFE, U+FFFF and a lone
+     * surrogate raw inside its strings) escaped once more, so that the message SQS keeps holds its JSON escape, which
+     * reads back as the same text. Outside strings JSON has only ASCII, so only characters inside strings take it. One
+     * that SQS refused would fail its whole SendMessageBatch entry, and with it the partner's entry, however often sent.
      */
-    static String sqsCharacters(String json) {
-        StringBuilder escaped = null;
-        for (int i = 0; i < json.length(); i++) {
+    static StringBuilder quoteMessage(StringBuilder out, String json) {
+        out.append('"');
+        int length = json.length();
+        int i = 0;
+        while (i < length && plain(json.charAt(i))) {
+            i++;
+        }
+        if (i == length) {
+            return out.append(json).append('"');
+        }
+        out.append(json, 0, i);
+        for (; i < length; i++) {
             char c = json.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1));
-            boolean allowed = pair || c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c < 0xD800) || (c >= 0xE000 && c <= 0xFFFD);
-            if (!allowed && escaped == null) {
-                escaped = new StringBuilder(json.length() + 16).append(json, 0, i);
-            }
-            if (escaped != null) {
-                if (allowed) {
-                    escaped.append(c);
-                } else {
-                    escaped.append(String.format("\\u%04x", (int) c));
-                }
-                if (pair) {
-                    escaped.append(json.charAt(i + 1));
-                }
-            }
-            if (pair) {
-                i++;
+            if (plain(c)) {
+                out.append(c);
+            } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(json.charAt(i + 1))) {
+                out.append(c).append(json.charAt(++i));
+            } else if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                // U+FFFE, U+FFFF or a lone surrogate: its JSON escape, itself escaped for the request.
+                out.append(String.format("\\\\u%04x", (int) c));
             }
         }
-        return escaped == null ? json : escaped.toString();
+        return out.append('"');
+    }
+
+    /** Sent as it is, in the request and in the message. */
+    private static boolean plain(char c) {
+        return c >= 0x20 && c != '"' && c != '\\' && (c < 0xD800 || (c >= 0xE000 && c <= 0xFFFD));
+    }
+
+    /** The bytes of {@code json} as SQS keeps the message ({@link #quoteMessage}'s escapes included), without encoding it. */
+    static long messageBytes(String json) {
+        long bytes = 0;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += plain(c) ? 3 : 6;
+            }
+        }
+        return bytes;
     }
 
     /** A received message: its id, its receipt handle, its body and its receive count (ApproximateReceiveCount). */
@@ -72,15 +107,16 @@ public final class SqsQueue {
 
     /**
      * One result per JSON body, in order: true once it is on the queue. Characters SQS refuses in a message (U+FFFE,
-     * U+FFFF, a lone surrogate: JSON allows them raw) are sent as JSON escapes, {@link #sqsCharacters}.
+     * U+FFFF, a lone surrogate: JSON allows them raw) are sent as JSON escapes, {@link #quoteMessage}.
      */
-    public List<Boolean> send(List<String> jsonBodies) {
-        List<String> bodies = jsonBodies.stream().map(SqsQueue::sqsCharacters).toList();
+    public List<Boolean> send(List<String> bodies) {
         List<Boolean> sent = new ArrayList<>(Collections.nCopies(bodies.size(), false));
+        // Each character is at most 6 bytes once sent (an escape); most sends are far below a batch's limit, so counted exactly only near it.
+        boolean exact = bodies.stream().mapToLong(String::length).sum() * 6 > BATCH_BYTES;
         List<Integer> batch = new ArrayList<>();
         long bytes = 0;
         for (int i = 0; i < bodies.size(); i++) {
-            long size = bodies.get(i).getBytes(StandardCharsets.UTF_8).length;
+            long size = exact ? messageBytes(bodies.get(i)) : 0;
             if (!batch.isEmpty() && (batch.size() == BATCH || bytes + size > BATCH_BYTES)) {
                 sendWithRetry(bodies, batch, sent);
                 batch = new ArrayList<>();
@@ -109,7 +145,7 @@ public final class SqsQueue {
         JsonWriter.quote(body.append("{\"QueueUrl\":"), queueUrl).append(",\"Entries\":[");
         for (int k = 0; k < indexes.size(); k++) {
             body.append(k == 0 ? "{\"Id\":\"" : ",{\"Id\":\"").append(indexes.get(k)).append("\",\"MessageBody\":");
-            JsonWriter.quote(body, bodies.get(indexes.get(k))).append('}');
+            quoteMessage(body, bodies.get(indexes.get(k))).append('}');
         }
         body.append("]}");
         AwsJsonClient.Answer answer;
