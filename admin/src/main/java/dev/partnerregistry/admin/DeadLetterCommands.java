@@ -8,11 +8,9 @@ import dev.partnerregistry.store.QueuedEventJson;
 import dev.partnerregistry.store.SqsQueue;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The operator's view of the forwarder's dead-letter queue ({@code DEAD_LETTER_QUEUE_URL}) and its way back:
@@ -96,24 +94,26 @@ final class DeadLetterCommands {
         return done.size() == chosen.size() ? 0 : 1;
     }
 
-    /** Receives until {@code max} distinct messages or the queue shows no more; a message seen twice is not counted again. */
+    /**
+     * Receives until {@code max} distinct messages or the queue shows no more. A message received twice (SQS may) is
+     * counted once, with its latest receipt handle: only that one is sure to delete or release it.
+     */
     private List<SqsQueue.Received> receiveUpTo(int max) {
-        List<SqsQueue.Received> seen = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
+        Map<String, SqsQueue.Received> seen = new LinkedHashMap<>();
         while (seen.size() < max) {
             List<SqsQueue.Received> batch = deadLetters.receive(VISIBILITY_SECONDS, 0);
             if (batch.isEmpty()) {
                 break;
             }
             for (SqsQueue.Received message : batch) {
-                if (ids.add(message.messageId()) && seen.size() < max) {
-                    seen.add(message);
-                } else if (seen.size() >= max) {
+                if (seen.containsKey(message.messageId()) || seen.size() < max) {
+                    seen.put(message.messageId(), message);
+                } else {
                     deadLetters.release(List.of(message.receiptHandle()));
                 }
             }
         }
-        return seen;
+        return new ArrayList<>(seen.values());
     }
 
     private static String render(DeadLetter letter) {

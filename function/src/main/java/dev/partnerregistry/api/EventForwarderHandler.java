@@ -42,6 +42,11 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
     public static final String FAILED = "EventsDeliveryFailed";
     public static final String DEAD_LETTERED = "EventsDeadLettered";
     public static final String LAG = "DeliveryLag";
+    /**
+     * The time kept back from the invocation's for the dead letters and the answer: no PutEvents starts later than
+     * this before the timeout: one call's worst (2 s connect, 5 s read), the letters' (two attempts of as long), a second.
+     */
+    static final java.time.Duration RESERVE = java.time.Duration.ofSeconds(22);
     /** The receives the delivery queue's redrive policy allows (the stack sets its maxReceiveCount from this). */
     public static final int MAX_RECEIVES = 5;
     /** The SQS message attribute Lambda's event source mapping passes: how often the message has been received. */
@@ -91,7 +96,9 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
                 letterMessages.add(message.getMessageId());
             }
         }
-        EventDelivery.Report report = delivery.deliver(events);
+        long deadline = context == null ? Long.MAX_VALUE : System.nanoTime()
+                + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(context.getRemainingTimeInMillis() - RESERVE.toMillis());
+        EventDelivery.Report report = delivery.deliver(events, () -> System.nanoTime() >= deadline);
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         for (EventDelivery.Failed failed : report.failed()) {
             SQSEvent.SQSMessage message = messageOf.get(failed.event());
@@ -103,7 +110,12 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
                 letterMessages.add(message.getMessageId());
             }
         }
-        List<Boolean> taken = letters.isEmpty() ? List.of() : deadLetters.send(letters);
+        List<Boolean> taken;
+        try {
+            taken = letters.isEmpty() ? List.of() : deadLetters.send(letters);
+        } catch (RuntimeException notTaken) {
+            taken = List.of(); // none taken: each goes back to the delivery queue, as a letter refused would
+        }
         int deadLettered = 0;
         for (int i = 0; i < letters.size(); i++) {
             if (i < taken.size() && Boolean.TRUE.equals(taken.get(i))) {
@@ -127,7 +139,12 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
         try {
             return QueuedEventJson.read(body);
         } catch (IllegalArgumentException notQueued) {
-            return body == null ? null : DeadLetterJson.read(body).event();
+            if (body == null) {
+                return null;
+            }
+            // Only a letter: a bare event the strict reader refused stays refused.
+            DeadLetter letter = DeadLetterJson.read(body);
+            return DeadLetterJson.MOVED_BY_THE_QUEUE.equals(letter.errorCode()) ? null : letter.event();
         }
     }
 

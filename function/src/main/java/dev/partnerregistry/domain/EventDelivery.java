@@ -25,8 +25,11 @@ public final class EventDelivery {
     static final int ATTEMPTS = 3;
     static final String RETRYABLE = "InternalFailure, ThrottlingException";
     private static final Set<String> RETRYABLE_CODES = Set.of("InternalFailure", "ThrottlingException");
-    /** Refusals of a whole call that say the bus itself cannot be written: halving the call would not help. */
-    static final Set<String> BUS_WIDE = Set.of("ResourceNotFoundException", "AccessDeniedException");
+    /**
+     * Refusals of a whole call that say the bus itself cannot be written: halving the call would not help. Not
+     * AccessDeniedException: a bus policy admits partners one by one, and a call may hold several partners' events.
+     */
+    static final Set<String> BUS_WIDE = Set.of("ResourceNotFoundException");
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
 
     /** An event not delivered: the bus's answer for it, and whether sending it again later may succeed. */
@@ -70,6 +73,18 @@ public final class EventDelivery {
      * however many of its buses retry.
      */
     public Report deliver(List<QueuedEvent> events) {
+        return deliver(events, () -> false);
+    }
+
+    /** Why an event was not sent at all: the invocation's time ran out first. Retryable: the queue delivers it again. */
+    static final EventBusWriter.Failure OUT_OF_TIME = EventBusWriter.Failure.internal("The forwarder ran out of time before sending it.");
+
+    /**
+     * As above, sending no call once {@code outOfTime} says so: what is left is reported {@link #OUT_OF_TIME}, retryable,
+     * so that the invocation answers before its timeout and only those messages come back (a timed-out invocation would
+     * send its whole batch, delivered events too, back to the queue).
+     */
+    public Report deliver(List<QueuedEvent> events, java.util.function.BooleanSupplier outOfTime) {
         Map<String, List<QueuedEvent>> byBus = new LinkedHashMap<>();
         events.forEach(event -> byBus.computeIfAbsent(event.deliverTo(), bus -> new ArrayList<>()).add(event));
         List<Call> pending = new ArrayList<>();
@@ -78,12 +93,21 @@ public final class EventDelivery {
         Map<QueuedEvent, EventBusWriter.Failure> last = new LinkedHashMap<>();
         List<Call> round = pending;
         for (int attempt = 1; attempt <= ATTEMPTS && !round.isEmpty(); attempt++) {
+            if (attempt > 1 && outOfTime.getAsBoolean()) {
+                break;
+            }
             if (attempt > 1) {
                 // Equal jitter over an exponential bound (100, then 400 ms): parallel forwarders retrying one throttled bus spread out.
                 sleep.accept(jitter.applyAsLong(FIRST_BACKOFF.toMillis() << (2 * (attempt - 2))));
             }
             List<Call> again = new ArrayList<>();
-            round.forEach(call -> attempt(call, delivered, last, again));
+            for (Call call : round) {
+                if (outOfTime.getAsBoolean()) {
+                    call.events().forEach(event -> last.putIfAbsent(event, OUT_OF_TIME));
+                } else {
+                    attempt(call, delivered, last, again);
+                }
+            }
             round = again;
         }
         List<Failed> failed = new ArrayList<>();

@@ -41,8 +41,16 @@ public record QueuedEvent(String eventId, String source, String partner, String 
                 sourceArn());
     }
 
+    /**
+     * @throws IllegalArgumentException when {@code deliverTo} is not an event bus ARN: such a message can never be
+     *                                  delivered (PutPartnerEvents never queues one; a hand-made or damaged message may)
+     */
     public QueuedEvent {
         resources = resources == null ? List.of() : List.copyOf(resources);
+        String[] bus = deliverTo == null ? new String[0] : deliverTo.split(":", 6);
+        if (bus.length != 6 || !bus[0].equals("arn") || !bus[2].equals("events") || !bus[5].startsWith("event-bus/")) {
+            throw new IllegalArgumentException("deliverTo is not an event bus ARN");
+        }
     }
 
     /** The {@code source} the event is delivered with. */

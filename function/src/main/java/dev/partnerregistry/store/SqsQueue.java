@@ -97,6 +97,16 @@ public final class SqsQueue {
         return bytes;
     }
 
+    /** The index an answer's entry Id names, if it is one this batch sent. */
+    private static Integer indexOf(String id, List<Integer> sentIndexes) {
+        for (Integer index : sentIndexes) {
+            if (id.equals(index.toString())) {
+                return index;
+            }
+        }
+        return null;
+    }
+
     /** A received message: its id, its receipt handle, its body and its receive count (ApproximateReceiveCount). */
     public record Received(String messageId, String receiptHandle, String body, int receiveCount) {
     }
@@ -151,8 +161,8 @@ public final class SqsQueue {
         AwsJsonClient.Answer answer;
         try {
             answer = sqs.call("AmazonSQS.SendMessageBatch", body.toString().getBytes(StandardCharsets.UTF_8));
-        } catch (UncheckedIOException unreachable) {
-            return indexes;
+        } catch (RuntimeException unreachable) {
+            return indexes; // no answer (or no credentials): nothing is known sent
         }
         if (!answer.ok()) {
             return indexes;
@@ -162,10 +172,10 @@ public final class SqsQueue {
         if (successful != null && successful.isArray()) {
             for (JsonNode entry : successful.asArray()) {
                 JsonNode id = entry.isObject() ? entry.asObject().get("Id") : null;
-                if (id != null && id.isString()) {
-                    int index = Integer.parseInt(id.asString());
+                Integer index = id != null && id.isString() ? indexOf(id.asString(), indexes) : null;
+                if (index != null) {
                     sent.set(index, true);
-                    again.remove(Integer.valueOf(index));
+                    again.remove(index);
                 }
             }
         }

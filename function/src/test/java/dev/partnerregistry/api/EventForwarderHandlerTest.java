@@ -55,6 +55,22 @@ class EventForwarderHandlerTest {
 
     /** The bus delivers "good*", refuses "malformed*" with MalformedDetail, throttles "throttled*". */
     private SQSBatchResponse forward(SQSEvent.SQSMessage... messages) {
+        return forwardWithin(null, messages);
+    }
+
+    /** A Lambda context with this much time left (only what the forwarder asks of it). */
+    private static com.amazonaws.services.lambda.runtime.Context remaining(int millis) {
+        return (com.amazonaws.services.lambda.runtime.Context) java.lang.reflect.Proxy.newProxyInstance(
+                EventForwarderHandlerTest.class.getClassLoader(), new Class<?>[] {com.amazonaws.services.lambda.runtime.Context.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getRemainingTimeInMillis")) {
+                        return millis;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private SQSBatchResponse forwardWithin(com.amazonaws.services.lambda.runtime.Context context, SQSEvent.SQSMessage... messages) {
         EventBusWriter bus = (busArn, events) -> {
             List<EventBusWriter.Failure> results = new ArrayList<>();
             for (QueuedEvent e : events) {
@@ -76,7 +92,7 @@ class EventForwarderHandlerTest {
                 Clock.fixed(NOW, ZoneOffset.UTC), new PrintStream(log, true, StandardCharsets.UTF_8));
         SQSEvent batch = new SQSEvent();
         batch.setRecords(List.of(messages));
-        return forwarder.handleRequest(batch, null);
+        return forwarder.handleRequest(batch, context);
     }
 
     private static List<String> failures(SQSBatchResponse response) {
@@ -157,6 +173,59 @@ class EventForwarderHandlerTest {
         assertEquals(List.of(), failures(response));
         assertEquals(List.of("good-again"), attempted);
         assertEquals(List.of(), letters);
+    }
+
+    @Test
+    void withLessTimeLeftThanItsReserveNothingIsSentAndEveryEventGoesBackToTheQueue() {
+        SQSBatchResponse response = forwardWithin(remaining((int) EventForwarderHandler.RESERVE.toMillis() - 1),
+                message("m1", event("good"), 1), message("m2", event("good-too"), 1));
+
+        assertEquals(List.of(), attempted, "no PutEvents that could outlast the invocation");
+        assertEquals(List.of("m1", "m2"), failures(response));
+        assertEquals(List.of(), letters);
+    }
+
+    @Test
+    void withTimeLeftTheBatchIsSent() {
+        SQSBatchResponse response = forwardWithin(remaining(30_000), message("m1", event("good"), 1));
+
+        assertEquals(List.of("good"), attempted);
+        assertEquals(List.of(), failures(response));
+    }
+
+    @Test
+    void aDeadLetterQueueThatThrowsIsALetterNotTakenNotACrash() {
+        EventForwarderHandler forwarder = new EventForwarderHandler(new EventDelivery((bus, events) ->
+                Collections.nCopies(events.size(), new EventBusWriter.Failure("MalformedDetail", "Detail is malformed.")), millis -> { }),
+                sent -> {
+                    throw new IllegalStateException("no credentials");
+                }, "PartnerRegistry", Clock.fixed(NOW, ZoneOffset.UTC), new PrintStream(log, true, StandardCharsets.UTF_8));
+        SQSEvent batch = new SQSEvent();
+        batch.setRecords(List.of(message("m1", event("malformed"), 1)));
+
+        assertEquals(List.of("m1"), failures(forwarder.handleRequest(batch, null)));
+    }
+
+    @Test
+    void aMessageWhoseBusIsNoEventBusArnIsNoEventAndCostsTheOthersNothing() {
+        String noBus = event("bad-bus").replace("arn:aws:events:us-east-1:123456789012:event-bus/orders", "not-an-arn");
+
+        SQSBatchResponse response = forward(message("m1", noBus, 1), message("m2", event("good"), 1));
+
+        assertEquals(List.of(), failures(response));
+        assertEquals(List.of("good"), attempted);
+        assertEquals(List.of(DeadLetter.NOT_A_QUEUED_EVENT), letters.stream().map(DeadLetter::errorCode).toList());
+    }
+
+    @Test
+    void aBareEventTheStrictReaderRefusesIsNotReadAgainLeniently() {
+        String twice = event("dup").replace("\"account\":", "\"deliverTo\":\"arn:aws:events:us-east-1:123456789012:event-bus/x\",\"account\":");
+
+        SQSBatchResponse response = forward(message("m1", twice, 1));
+
+        assertEquals(List.of(), attempted);
+        assertEquals(List.of(DeadLetter.NOT_A_QUEUED_EVENT), letters.stream().map(DeadLetter::errorCode).toList());
+        assertEquals(List.of(), failures(response));
     }
 
     @Test

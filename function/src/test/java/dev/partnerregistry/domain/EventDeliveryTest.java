@@ -141,6 +141,36 @@ class EventDeliveryTest {
     }
 
     @Test
+    void onceOutOfTimeNoCallIsMadeAndWhatIsLeftIsRetryable() {
+        List<QueuedEvent> mixed = new ArrayList<>(events("a", 1));
+        mixed.addAll(events("b", 1));
+        int[] checks = {0};
+
+        EventDelivery.Report report = delivery((call, event) -> null).deliver(mixed, () -> checks[0]++ >= 1);
+
+        assertEquals(List.of(List.of("a:a-0")), calls, "the first call went out; the second would have outlasted the invocation");
+        assertEquals(List.of("b-0"), failedIds(report));
+        assertEquals(EventDelivery.OUT_OF_TIME, report.failed().get(0).failure());
+        assertTrue(report.failed().get(0).retryable());
+    }
+
+    @Test
+    void aWholeCallAccessDeniedIsHalvedLikeAnyRefusalForAPolicyAdmitsPartnersOneByOne() {
+        List<QueuedEvent> batch = events("orders", 2);
+        QueuedEvent refused = batch.get(1);
+        EventDelivery.Report report = new EventDelivery((bus, events) -> {
+            calls.add(events.stream().map(QueuedEvent::eventId).toList());
+            if (events.contains(refused)) {
+                throw new EventBusWriter.CallRefused("AccessDeniedException", "not authorized");
+            }
+            return java.util.Collections.<EventBusWriter.Failure>nCopies(events.size(), null);
+        }, sleeps::add, bound -> bound).deliver(batch);
+
+        assertEquals(List.of(2, 1, 1), calls.stream().map(List::size).toList());
+        assertEquals(List.of(refused.eventId()), failedIds(report));
+    }
+
+    @Test
     void retriesWaitAJitteredShareOfTheExponentialBound() {
         List<Long> bounds = new ArrayList<>();
         new EventDelivery((bus, events) -> java.util.Collections.nCopies(events.size(), EventBusWriter.Failure.internal("down")),

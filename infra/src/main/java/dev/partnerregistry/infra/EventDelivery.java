@@ -87,6 +87,11 @@ public final class EventDelivery extends Construct {
     public static final int MAX_RECEIVE_COUNT = 5;
     public static final int RETENTION_DAYS = 4;
     public static final int DEAD_LETTER_RETENTION_DAYS = 14;
+    /**
+     * SQS's most (the API reference: 1 MiB), on both queues, set rather than left to the default: an accepted event of
+     * 256 KB can take up to three times that once queued (JSON escapes), and a dead letter a little more.
+     */
+    public static final int MAX_MESSAGE_BYTES = 1_048_576;
 
     /** The registry function's one permission on the queue; SQS authorizes SendMessageBatch as SendMessage. */
     public static final List<String> SEND_ACTIONS = List.of("sqs:SendMessage");
@@ -121,11 +126,13 @@ public final class EventDelivery extends Construct {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(DEAD_LETTER_RETENTION_DAYS))
+                .maxMessageSizeBytes(MAX_MESSAGE_BYTES)
                 .build();
         this.queue = Queue.Builder.create(this, "Queue")
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 .retentionPeriod(Duration.days(RETENTION_DAYS))
+                .maxMessageSizeBytes(MAX_MESSAGE_BYTES)
                 .visibilityTimeout(VISIBILITY_TIMEOUT)
                 .deadLetterQueue(DeadLetterQueue.builder().queue(deadLetterQueue).maxReceiveCount(MAX_RECEIVE_COUNT).build())
                 .build();

@@ -217,6 +217,14 @@ class EventDeliveryTest {
     }
 
     @Test
+    void bothQueuesTakeMessagesOfSqsMostOneMebibyteAsTheAdapterBatchesThem() {
+        assertEquals(1_048_576, EventDelivery.MAX_MESSAGE_BYTES);
+        for (String id : List.of(queueId(), deadLetterQueueId())) {
+            assertEquals(1_048_576, Synthesized.properties(synth.resources("AWS::SQS::Queue").get(id)).get("MaximumMessageSize"), id);
+        }
+    }
+
+    @Test
     void theForwarderIsToldTheDeadLetterQueuesUrl() {
         assertEquals(Map.of("Ref", deadLetterQueueId()), synth.forwarderEnvironment().get("DEAD_LETTER_QUEUE_URL"));
     }
