@@ -46,7 +46,7 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
      * The time kept back from the invocation's for the dead letters and the answer: no PutEvents starts later than
      * this before the timeout: one call's worst (2 s connect, 5 s read), the letters' (two attempts of as long), a second.
      */
-    static final java.time.Duration RESERVE = java.time.Duration.ofSeconds(22);
+    public static final java.time.Duration RESERVE = java.time.Duration.ofSeconds(22);
     /** The receives the delivery queue's redrive policy allows (the stack sets its maxReceiveCount from this). */
     public static final int MAX_RECEIVES = 5;
     /** The SQS message attribute Lambda's event source mapping passes: how often the message has been received. */

@@ -48,8 +48,8 @@ import software.constructs.Construct;
  * may receive them. Both queues refuse requests that are not over TLS ({@code aws:SecureTransport}).
  *
  * <p>The forwarder: java21, arm64 (x86_64 in the SAM/LocalStack flavour), {@value #MEMORY_SIZE} MB,
- * {@link #TIMEOUT} (one bus's batch takes at most three PutEvents attempts of a 2 s connect and 5 s
- * read timeout each, with 100 and 400 ms between them). No SnapStart: nothing waits on it (an
+ * {@link #TIMEOUT} (each PutEvents bounded by a 2 s connect and 5 s read timeout; the forwarder starts none in
+ * its last 22 s, EventForwarderHandler.RESERVE, so a batch of slow buses answers in time). No SnapStart: nothing waits on it (an
  * event's delay shows as DeliveryLag), and SnapStart would need a version published per deploy
  * and the event source mapping pointed at an alias. The runtime's C1-only JIT, as for the registry
  * function: full tiered compilation runs a warm batch twice as fast but spends seconds of CPU compiling

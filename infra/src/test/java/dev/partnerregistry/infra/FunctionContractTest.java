@@ -159,6 +159,9 @@ class FunctionContractTest {
         assertEquals(EventForwarderHandler.LAG, EventDelivery.DELIVERY_LAG);
         assertEquals(EventForwarderHandler.DEAD_LETTERED, EventDelivery.EVENTS_DEAD_LETTERED);
         assertEquals(EventForwarderHandler.MAX_RECEIVES, EventDelivery.MAX_RECEIVE_COUNT, "the forwarder dead-letters on the queue's last receive");
+        long timeout = EventDelivery.TIMEOUT.toSeconds().longValue();
+        org.junit.jupiter.api.Assertions.assertTrue(EventForwarderHandler.RESERVE.toSeconds() < timeout && EventForwarderHandler.RESERVE.toSeconds()
+                >= 7 + 2 * 7 + 1, "the reserve holds one call's and the letters' timeouts, and leaves time to deliver");
     }
 
     @Test
