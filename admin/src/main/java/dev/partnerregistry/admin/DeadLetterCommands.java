@@ -2,6 +2,7 @@ package dev.partnerregistry.admin;
 
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.domain.DeadLetter;
+import dev.partnerregistry.domain.JsonWriter;
 import dev.partnerregistry.store.AwsJsonClient;
 import dev.partnerregistry.store.DeadLetterJson;
 import dev.partnerregistry.store.QueuedEventJson;
@@ -140,20 +141,6 @@ final class DeadLetterCommands {
 
     /** A JSON string: the message and the ids come from the queue, so they are escaped. */
     private static String quoted(String text) {
-        StringBuilder json = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '"' -> json.append("\\\"");
-                case '\\' -> json.append("\\\\");
-                default -> {
-                    if (c < 0x20) {
-                        json.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        json.append(c);
-                    }
-                }
-            }
-        }
-        return json.append('"').toString();
+        return JsonWriter.quote(new StringBuilder(), text).toString();
     }
 }
