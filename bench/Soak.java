@@ -1207,7 +1207,7 @@ public final class Soak {
         return json.append('}').toString();
     }
 
-    private static String quote(String value) {
+    static String quote(String value) {
         StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -3,10 +3,10 @@ import dev.partnerregistry.admin.DynamoDbRegistryAdmin;
 import dev.partnerregistry.local.LocalConfig.LocalPrincipal;
 import dev.partnerregistry.local.LocalRuntime;
 import dev.partnerregistry.store.AwsJsonClient;
+import dev.partnerregistry.store.SqsQueue;
 import dev.partnerregistry.store.RegistryTable;
 import dev.partnerregistry.testing.FaultInjectingProxy;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,10 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.protocols.json.SdkJsonGenerator;
-import software.amazon.awssdk.protocols.json.StructuredJsonGenerator;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
-import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -409,8 +406,9 @@ final class SoakEvents {
     }
 
     private int depth(String queueUrl) {
-        JsonNode attributes = sqs("GetQueueAttributes", "{\"QueueUrl\":" + quote(queueUrl)
-                + ",\"AttributeNames\":[\"ApproximateNumberOfMessages\",\"ApproximateNumberOfMessagesNotVisible\"]}")
+        JsonNode attributes = SqsQueue.call(sqs, "GetQueueAttributes", w -> w.writeFieldName("QueueUrl").writeValue(queueUrl)
+                        .writeFieldName("AttributeNames").writeStartArray().writeValue("ApproximateNumberOfMessages")
+                        .writeValue("ApproximateNumberOfMessagesNotVisible").writeEndArray())
                 .field("Attributes").orElseThrow();
         return Integer.parseInt(attributes.field("ApproximateNumberOfMessages").orElseThrow().asString())
                 + Integer.parseInt(attributes.field("ApproximateNumberOfMessagesNotVisible").orElseThrow().asString());
@@ -418,15 +416,14 @@ final class SoakEvents {
 
     private List<DeadLetter> readDeadLetters() {
         List<DeadLetter> letters = new ArrayList<>();
-        String dlq = runtime.delivery().deadLetterQueueUrl();
+        SqsQueue dlq = new SqsQueue(sqs, runtime.delivery().deadLetterQueueUrl());
         while (true) {
-            JsonNode answer = sqs("ReceiveMessage", "{\"QueueUrl\":" + quote(dlq) + ",\"MaxNumberOfMessages\":10,\"VisibilityTimeout\":600}");
-            List<JsonNode> messages = answer.field("Messages").filter(JsonNode::isArray).map(JsonNode::asArray).orElse(List.of());
+            List<SqsQueue.Received> messages = dlq.receive(600, 0);
             if (messages.isEmpty()) {
                 return letters;
             }
-            for (JsonNode message : messages) {
-                String body = message.field("Body").orElseThrow().asString();
+            for (SqsQueue.Received message : messages) {
+                String body = message.body();
                 JsonNode json;
                 try {
                     json = JsonNode.parser().parse(body);
@@ -537,19 +534,6 @@ final class SoakEvents {
 
     // ---------------------------------------------------------------- small things
 
-    private JsonNode sqs(String action, String body) {
-        AwsJsonClient.Answer answer;
-        try {
-            answer = sqs.call("AmazonSQS." + action, body.getBytes(StandardCharsets.UTF_8));
-        } catch (UncheckedIOException e) {
-            throw new IllegalStateException("SQS " + action + ": " + e.getMessage(), e);
-        }
-        if (!answer.ok()) {
-            throw new IllegalStateException("SQS " + action + " answered " + answer.status() + " " + answer.body());
-        }
-        return answer.body();
-    }
-
     private static void count(Map<String, LongAdder> counts, String key) {
         counts.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
@@ -561,9 +545,7 @@ final class SoakEvents {
     }
 
     static String quote(String value) {
-        StructuredJsonGenerator w = new SdkJsonGenerator(JsonNodeParser.DEFAULT_JSON_FACTORY, "application/json");
-        w.writeValue(value);
-        return new String(w.getBytes(), StandardCharsets.UTF_8);
+        return Soak.quote(value);
     }
 
     private static String abbreviate(String text, int max) {

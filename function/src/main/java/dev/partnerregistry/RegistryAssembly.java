@@ -115,7 +115,8 @@ public final class RegistryAssembly {
                 deadLetters, settings.metricsNamespace());
     }
 
-    private static AwsJsonClient sqs(RegistrySettings settings, AwsCredentialsProvider credentials) {
+    /** SQS of the settings (SQS_ENDPOINT, else the engine's, else the region's), by hand over the DynamoDB client's HTTP stack. */
+    public static AwsJsonClient sqs(RegistrySettings settings, AwsCredentialsProvider credentials) {
         return new AwsJsonClient(credentials, settings.region(), AwsJsonClient.endpoint(settings.delivery().sqsEndpoint(), "sqs", settings.region()),
                 "sqs", "1.0");
     }

@@ -1,5 +1,6 @@
 package dev.partnerregistry.admin;
 
+import dev.partnerregistry.RegistryAssembly;
 import dev.partnerregistry.RegistrySettings;
 import dev.partnerregistry.domain.DeadLetter;
 import dev.partnerregistry.domain.JsonWriter;
@@ -41,8 +42,7 @@ final class DeadLetterCommands {
         if (dlq == null) {
             throw new IllegalArgumentException("DEAD_LETTER_QUEUE_URL must name the dead-letter queue (the stack's DeadLetterQueueUrl output)");
         }
-        AwsJsonClient sqs = new AwsJsonClient(ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()), settings.region(),
-                AwsJsonClient.endpoint(settings.delivery().sqsEndpoint(), "sqs", settings.region()), "sqs", "1.0");
+        AwsJsonClient sqs = RegistryAssembly.sqs(settings, ToolCredentials.forEndpoint(settings.dynamoDbEndpoint()));
         String queue = settings.delivery().queueUrl();
         return new DeadLetterCommands(new SqsQueue(sqs, dlq), queue == null ? null : new SqsQueue(sqs, queue), out);
     }

@@ -107,8 +107,7 @@ public final class LocalRuntime implements AutoCloseable {
             }
             // The stack's delivery queue and dead-letter queue, on the engine (moto and LocalStack serve SQS and EventBridge too).
             settings = builder.build();
-            LocalDelivery delivery = LocalDelivery.create(new AwsJsonClient(credentials, settings.region(), settings.delivery().sqsEndpoint(),
-                    "sqs", "1.0"), settings.tableName());
+            LocalDelivery delivery = LocalDelivery.create(RegistryAssembly.sqs(settings, credentials), settings.tableName());
             settings = builder.eventQueueUrl(delivery.queueUrl()).deadLetterQueueUrl(delivery.deadLetterQueueUrl()).build();
             log.println("Table " + settings.tableName() + " on " + settings.dynamoDbEndpoint() + ": registered partners "
                     + config.partners().keySet() + ", customers of accounts " + config.customers().keySet() + ", issued access keys "
