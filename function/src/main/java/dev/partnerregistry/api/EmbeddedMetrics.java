@@ -15,13 +15,11 @@ final class EmbeddedMetrics {
     }
 
     /**
-     * Writes {@code "_aws": {...}} into the open object {@code w}.
-     *
-     * @param dimensions the dimension sets ({@code List.of(List.of())}: the metrics without dimensions)
-     * @param metrics    each metric's name and unit, in order
+     * Writes {@code "_aws": {...}} into the open object {@code w}: the timestamp, then the rest as {@link #afterTimestamp}
+     * made it once for the writer's namespace and metrics.
      */
-    static void directive(JsonWriter w, long epochMillis, String namespace, List<List<String>> dimensions, Map<String, String> metrics) {
-        w.writeFieldName("_aws").writeRaw("{\"Timestamp\":" + epochMillis + afterTimestamp(namespace, dimensions, metrics));
+    static void directive(JsonWriter w, long epochMillis, String afterTimestamp) {
+        w.writeFieldName("_aws").writeRaw("{\"Timestamp\":" + epochMillis + afterTimestamp);
     }
 
     /**

@@ -47,6 +47,8 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
      * this before the timeout: one call's worst (2 s connect, 5 s read), the letters' (two attempts of as long), a second.
      */
     public static final java.time.Duration RESERVE = java.time.Duration.ofSeconds(22);
+    /** The batch line's metrics and their units, in order. */
+    private static final Map<String, String> METRICS = metrics();
     /** The receives the delivery queue's redrive policy allows (the stack sets its maxReceiveCount from this). */
     public static final int MAX_RECEIVES = 5;
     /** The SQS message attribute Lambda's event source mapping passes: how often the message has been received. */
@@ -54,7 +56,8 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
 
     private final EventDelivery delivery;
     private final DeadLetterQueue deadLetters;
-    private final String namespace;
+    /** The EMF directive after its timestamp: constant for the namespace, so made once. */
+    private final String metricsDirective;
     private final Clock clock;
     private final PrintStream out;
 
@@ -73,7 +76,7 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
     public EventForwarderHandler(EventDelivery delivery, DeadLetterQueue deadLetters, String namespace, Clock clock, PrintStream out) {
         this.delivery = delivery;
         this.deadLetters = deadLetters;
-        this.namespace = namespace;
+        this.metricsDirective = EmbeddedMetrics.afterTimestamp(namespace, List.of(List.of()), METRICS);
         this.clock = clock;
         this.out = out;
     }
@@ -158,15 +161,19 @@ public final class EventForwarderHandler implements RequestHandler<SQSEvent, SQS
         }
     }
 
-    private void log(long now, int delivered, int failed, int deadLettered, long maxLag, Map<String, Integer> codes) {
-        JsonWriter w = new JsonWriter();
-        w.writeStartObject();
+    private static Map<String, String> metrics() {
         Map<String, String> metrics = new LinkedHashMap<>();
         metrics.put(DELIVERED, "Count");
         metrics.put(FAILED, "Count");
         metrics.put(DEAD_LETTERED, "Count");
         metrics.put(LAG, "Milliseconds");
-        EmbeddedMetrics.directive(w, now, namespace, List.of(List.of()), metrics);
+        return metrics;
+    }
+
+    private void log(long now, int delivered, int failed, int deadLettered, long maxLag, Map<String, Integer> codes) {
+        JsonWriter w = new JsonWriter();
+        w.writeStartObject();
+        EmbeddedMetrics.directive(w, now, metricsDirective);
         w.writeFieldName("forwarder").writeValue("partner events");
         w.writeFieldName(DELIVERED).writeValue(delivered);
         w.writeFieldName(FAILED).writeValue(failed);

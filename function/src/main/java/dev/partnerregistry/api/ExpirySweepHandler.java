@@ -31,7 +31,8 @@ public final class ExpirySweepHandler implements RequestHandler<Map<String, Obje
     static final int MILLIS_PER_SOURCE = 5;
 
     private final ExpiredSourceSweep sweep;
-    private final String namespace;
+    /** The EMF directive after its timestamp: constant for the namespace, so made once. */
+    private final String metricsDirective;
     private final Clock clock;
     private final PrintStream out;
 
@@ -49,7 +50,7 @@ public final class ExpirySweepHandler implements RequestHandler<Map<String, Obje
     /** For the local runtime and tests: a sweep assembled elsewhere. */
     public ExpirySweepHandler(ExpiredSourceSweep sweep, String namespace, Clock clock, PrintStream out) {
         this.sweep = sweep;
-        this.namespace = namespace;
+        this.metricsDirective = EmbeddedMetrics.afterTimestamp(namespace, List.of(List.of()), Map.of(EXPIRED, "Count", SKIPPED, "Count"));
         this.clock = clock;
         this.out = out;
     }
@@ -63,7 +64,7 @@ public final class ExpirySweepHandler implements RequestHandler<Map<String, Obje
         ExpiredSourceSweep.Result result = sweep.sweep(clock.instant(), max);
         JsonWriter w = new JsonWriter();
         w.writeStartObject();
-        EmbeddedMetrics.directive(w, now, namespace, List.of(List.of()), Map.of(EXPIRED, "Count", SKIPPED, "Count"));
+        EmbeddedMetrics.directive(w, now, metricsDirective);
         w.writeFieldName("sweep").writeValue("expired sources");
         w.writeFieldName(EXPIRED).writeValue(result.expired());
         w.writeFieldName(SKIPPED).writeValue(result.skipped());
