@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.LongUnaryOperator;
 
@@ -84,7 +85,7 @@ public final class EventDelivery {
      * so that the invocation answers before its timeout and only those messages come back (a timed-out invocation would
      * send its whole batch, delivered events too, back to the queue).
      */
-    public Report deliver(List<QueuedEvent> events, java.util.function.BooleanSupplier outOfTime) {
+    public Report deliver(List<QueuedEvent> events, BooleanSupplier outOfTime) {
         Map<String, List<QueuedEvent>> byBus = new LinkedHashMap<>();
         events.forEach(event -> byBus.computeIfAbsent(event.deliverTo(), bus -> new ArrayList<>()).add(event));
         List<Call> pending = new ArrayList<>();
@@ -93,10 +94,10 @@ public final class EventDelivery {
         Map<QueuedEvent, EventBusWriter.Failure> last = new LinkedHashMap<>();
         List<Call> round = pending;
         for (int attempt = 1; attempt <= ATTEMPTS && !round.isEmpty(); attempt++) {
-            if (attempt > 1 && outOfTime.getAsBoolean()) {
-                break;
-            }
             if (attempt > 1) {
+                if (outOfTime.getAsBoolean()) {
+                    break; // what is left already failed retryably: the queue delivers it again
+                }
                 // Equal jitter over an exponential bound (100, then 400 ms): parallel forwarders retrying one throttled bus spread out.
                 sleep.accept(jitter.applyAsLong(FIRST_BACKOFF.toMillis() << (2 * (attempt - 2))));
             }

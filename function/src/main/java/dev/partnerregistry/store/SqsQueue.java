@@ -207,18 +207,19 @@ public final class SqsQueue {
 
     /** Deletes the messages of these receipt handles (a done message is never received again). */
     public void delete(List<String> receiptHandles) {
-        entries("DeleteMessageBatch", receiptHandles, (w, handle) -> { });
+        entries("DeleteMessageBatch", receiptHandles, w -> { });
     }
 
     /** Makes these received messages visible again at once (received and left as they were). */
     public void release(List<String> receiptHandles) {
-        entries("ChangeMessageVisibilityBatch", receiptHandles, (w, handle) -> w.writeFieldName("VisibilityTimeout").writeValue(0));
+        entries("ChangeMessageVisibilityBatch", receiptHandles, w -> w.writeFieldName("VisibilityTimeout").writeValue(0));
     }
 
     /** The SQS message attribute of a message's receive count. */
     public static final String RECEIVE_COUNT = "ApproximateReceiveCount";
 
-    private void entries(String action, List<String> receiptHandles, java.util.function.BiConsumer<StructuredJsonGenerator, String> more) {
+    /** {@code action} on the receipt handles, ten entries a call, each entry with {@code more} members. */
+    private void entries(String action, List<String> receiptHandles, Members more) {
         for (int start = 0; start < receiptHandles.size(); start += BATCH) {
             List<String> batch = receiptHandles.subList(start, Math.min(start + BATCH, receiptHandles.size()));
             call(action, w -> {
@@ -226,7 +227,7 @@ public final class SqsQueue {
                 for (int i = 0; i < batch.size(); i++) {
                     w.writeStartObject().writeFieldName("Id").writeValue(Integer.toString(i))
                             .writeFieldName("ReceiptHandle").writeValue(batch.get(i));
-                    more.accept(w, batch.get(i));
+                    more.write(w);
                     w.writeEndObject();
                 }
                 w.writeEndArray();
