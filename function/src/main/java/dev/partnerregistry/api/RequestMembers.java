@@ -108,9 +108,22 @@ final class RequestMembers {
         if (!value.isNumber()) {
             throw new RegistryException.Serialization(valueKind(value) + " can not be converted to a Timestamp");
         }
+        return epochSeconds(value.asNumber());
+    }
+
+    /**
+     * A JSON number of epoch seconds as an instant, to the millisecond (a finer fraction is cut). Its size is checked before
+     * it is scaled: {@code 1e99999999} is a short number whose exact value a BigDecimal would spend minutes computing.
+     */
+    static Instant epochSeconds(String number) {
         try {
-            BigDecimal seconds = new BigDecimal(value.asNumber());
-            return Instant.ofEpochMilli(seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+            BigDecimal seconds = new BigDecimal(number);
+            // Digits before the point: past 16, more milliseconds than a long holds; at -3 or fewer, less than one.
+            long integerDigits = (long) seconds.precision() - seconds.scale();
+            if (integerDigits > 16) {
+                throw new ArithmeticException("more milliseconds than a long holds");
+            }
+            return Instant.ofEpochMilli(integerDigits <= -3 ? 0 : seconds.movePointRight(3).setScale(0, java.math.RoundingMode.DOWN).longValueExact());
         } catch (ArithmeticException | NumberFormatException | java.time.DateTimeException notATime) {
             throw new RegistryException.Serialization("NUMBER_VALUE can not be converted to a Timestamp");
         }

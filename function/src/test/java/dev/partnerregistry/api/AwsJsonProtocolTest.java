@@ -136,6 +136,18 @@ class AwsJsonProtocolTest {
     }
 
     @Test
+    void aTimeNoInstantCanHoldIsSerializationExceptionAnsweredAtOnce() {
+        // A short number with a long exponent: scaled exactly before its size was checked, 1e99999999 took minutes of CPU.
+        for (String time : List.of("1e99999999", "-1e99999999", "1e9999999999", "9.3e15", "1e17")) {
+            ApiResponse response = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> call("AWSEvents.PutPartnerEvents", "{\"Entries\":[{\"Time\":" + time
+                            + ",\"Source\":\"aws.partner/p.com/s\",\"DetailType\":\"t\",\"Detail\":\"{}\"}]}"));
+            assertError(response, 400, "SerializationException",
+                    "{\"__type\":\"SerializationException\",\"message\":\"NUMBER_VALUE can not be converted to a Timestamp\"}");
+        }
+    }
+
+    @Test
     void aNameOfFiftyThousandSegmentsIsAValidationErrorNotACrash() {
         String name = "aws.partner/x" + "/a".repeat(50_000);
         ApiResponse response = call("AWSEvents.CreatePartnerEventSource", "{\"Name\": \"" + name + "\", \"Account\": \"123456789012\"}");
