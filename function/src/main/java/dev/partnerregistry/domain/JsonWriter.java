@@ -12,6 +12,8 @@ public final class JsonWriter {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final StringBuilder out;
+    /** Whether the text is written as the contents of a JSON string ({@link #nested}). */
+    private final boolean nested;
     /** Whether the next member or element needs a comma before it. */
     private boolean afterValue;
 
@@ -20,7 +22,22 @@ public final class JsonWriter {
     }
 
     public JsonWriter(StringBuilder out) {
+        this(out, false);
+    }
+
+    private JsonWriter(StringBuilder out, boolean nested) {
         this.out = out;
+        this.nested = nested;
+    }
+
+    /**
+     * A writer of JSON text as the contents of a JSON string, escaped once more as it is written: what
+     * {@code quote} of this writer's text would give, without a second pass over it (a queued event in its
+     * SendMessageBatch request). U+FFFE and U+FFFF, which JSON allows raw but SQS refuses in a message, are
+     * written as their JSON escapes, which read back as the same text. {@link #writeRaw} is not for it.
+     */
+    public static JsonWriter nested(StringBuilder out) {
+        return new JsonWriter(out, true);
     }
 
     public JsonWriter writeStartObject() {
@@ -51,7 +68,7 @@ public final class JsonWriter {
 
     public JsonWriter writeFieldName(String name) {
         separate();
-        quote(out, name).append(':');
+        (nested ? quoteNested(out, name) : quote(out, name)).append(':');
         afterValue = false;
         return this;
     }
@@ -60,6 +77,8 @@ public final class JsonWriter {
         separate();
         if (value == null) {
             out.append("null");
+        } else if (nested) {
+            quoteNested(out, value);
         } else {
             quote(out, value);
         }
@@ -91,6 +110,9 @@ public final class JsonWriter {
 
     /** JSON text already complete and valid where a value or members go (a cached constant part), written as is. */
     public JsonWriter writeRaw(String json) {
+        if (nested) {
+            throw new IllegalStateException("raw JSON is not escaped into a nested writer");
+        }
         out.append(json);
         afterValue = true;
         return this;
@@ -111,24 +133,38 @@ public final class JsonWriter {
     public static StringBuilder quote(StringBuilder out, String value) {
         out.append('"');
         int length = value.length();
-        int i = 0;
-        while (i < length && plain(value.charAt(i))) {
-            i++;
-        }
-        if (i == length) {
-            // Most values need no escape: appended whole, which copies arrays instead of characters.
-            return out.append(value).append('"');
-        }
-        out.append(value, 0, i);
-        for (; i < length; i++) {
+        // Runs of plain characters are copied whole: per-character appends cost most of the time under C1.
+        int run = 0;
+        for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            if (plain(c)) {
-                out.append(c);
-            } else {
+            if (!plain(c)) {
+                out.append(value, run, i);
                 escape(out, c, "\\");
+                run = i + 1;
             }
         }
-        return out.append('"');
+        // A value with nothing to escape is appended whole, which copies its array instead of its characters.
+        return (run == 0 ? out.append(value) : out.append(value, run, length)).append('"');
+    }
+
+    /** Appends {@code value} as a JSON string, then that string's text as the contents of another: {@link #nested}'s strings. */
+    private static StringBuilder quoteNested(StringBuilder out, String value) {
+        out.append("\\\"");
+        int length = value.length();
+        int run = 0;
+        for (int i = 0; i < length; i++) {
+            char c = value.charAt(i);
+            if (!plain(c) || c == '\uFFFE' || c == '\uFFFF') {
+                out.append(value, run, i);
+                switch (c) {
+                    case '"' -> out.append("\\\\\\\"");
+                    case '\\' -> out.append("\\\\\\\\");
+                    default -> escape(out, c, "\\\\");
+                }
+                run = i + 1;
+            }
+        }
+        return (run == 0 ? out.append(value) : out.append(value, run, length)).append("\\\"");
     }
 
     /** Needs no escape in a JSON string. */

@@ -23,7 +23,17 @@ public final class QueuedEventJson {
     }
 
     public static String write(QueuedEvent event) {
-        JsonWriter w = new JsonWriter(new StringBuilder(256 + event.detail().length()));
+        return write(event, new JsonWriter(new StringBuilder(256 + event.detail().length()))).toString();
+    }
+
+    /** {@link #write}'s text as the JSON string of a SendMessageBatch entry's {@code MessageBody}, in one pass ({@code SqsQueue.quoteMessage}'s form). */
+    public static String writeQuoted(QueuedEvent event) {
+        StringBuilder quoted = new StringBuilder(320 + event.detail().length() * 5 / 4).append('"');
+        write(event, JsonWriter.nested(quoted));
+        return quoted.append('"').toString();
+    }
+
+    private static JsonWriter write(QueuedEvent event, JsonWriter w) {
         w.writeStartObject();
         w.writeFieldName("eventId").writeValue(event.eventId());
         w.writeFieldName("source").writeValue(event.source());
@@ -36,8 +46,7 @@ public final class QueuedEventJson {
         w.writeFieldName("resources").writeStartArray();
         event.resources().forEach(w::writeValue);
         w.writeEndArray();
-        w.writeEndObject();
-        return w.toString();
+        return w.writeEndObject();
     }
 
     /**

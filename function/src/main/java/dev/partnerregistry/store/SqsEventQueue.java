@@ -18,6 +18,6 @@ public final class SqsEventQueue implements EventQueue {
 
     @Override
     public List<Boolean> send(List<QueuedEvent> events) {
-        return messages.send(events.stream().map(QueuedEventJson::write).toList());
+        return messages.sendQuoted(events.stream().map(QueuedEventJson::writeQuoted).toList());
     }
 }

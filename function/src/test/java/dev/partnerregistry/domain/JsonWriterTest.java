@@ -24,6 +24,19 @@ class JsonWriterTest {
     }
 
     @Test
+    void aNestedWriterWritesTheTextAsTheContentsOfAJsonString() {
+        for (String value : List.of("", "plain", "quote \" backslash \\ slash /", "\n\r\t\b\f\u0000\u001f\u007f",
+                "Ünïcödé €", "emoji \uD83D\uDE00 pair", "lone \uD800 high", "non-characters \uFFFE\uFFFF")) {
+            StringBuilder out = new StringBuilder("\"");
+            JsonWriter.nested(out).writeStartObject().writeFieldName("v\"").writeStartArray().writeValue(value).writeValue(7).writeEndArray()
+                    .writeEndObject();
+            String inner = JsonNode.parser().parse(out.append('"').toString()).asString();
+            assertEquals(value, JsonNode.parser().parse(inner).field("v\"").orElseThrow().asArray().get(0).asString(), inner);
+            assertEquals("7", JsonNode.parser().parse(inner).field("v\"").orElseThrow().asArray().get(1).asNumber(), inner);
+        }
+    }
+
+    @Test
     void nestedObjectsAndArraysHaveTheirCommas() {
         String json = new JsonWriter().writeStartObject()
                 .writeFieldName("a").writeStartArray().writeValue(1).writeValue("x").writeStartObject().writeEndObject()

@@ -22,6 +22,20 @@ class QueuedEventJsonTest {
     }
 
     @Test
+    void theQuotedFormIsTheWrittenTextQuotedForSqsInOnePass() {
+        for (String text : List.of("plain", "quote \" backslash \\ /", "\n\r\t\b\f\u0000\u001f", "caf\u00e9 \u20ac \uD83D\uDE00",
+                "lone \uD800 and \uDC00", "non-characters \uFFFE \uFFFF", "{\"a\":\"\\\"\\\\\\u0001\"}")) {
+            QueuedEvent event = new QueuedEvent("id-" + text, "aws.partner/p.com/" + text, "p.com", "123456789012",
+                    "arn:aws:events:us-east-1:123456789012:event-bus/b", Instant.ofEpochMilli(1764806400123L), text, text, List.of(text, "r"));
+
+            String quoted = QueuedEventJson.writeQuoted(event);
+
+            assertEquals(SqsQueue.quoteMessage(new StringBuilder(), QueuedEventJson.write(event)).toString(), quoted, text);
+            assertEquals(SqsQueue.messageBytes(QueuedEventJson.write(event)), SqsQueue.quotedMessageBytes(quoted), text);
+        }
+    }
+
+    @Test
     void membersInAnyOrderAndUnknownOnesSkipped() {
         String body = "{\"resources\":[],\"future\":{\"x\":[1,{\"y\":null}]},\"time\":5,\"detail\":\"{}\",\"detailType\":\"t\","
                 + "\"deliverTo\":\"arn:aws:events:us-east-1:1:event-bus/b\",\"account\":\"1\",\"partner\":\"p\",\"source\":\"s\",\"eventId\":\"e\"}";
