@@ -37,8 +37,8 @@ public record QueuedEvent(String eventId, String source, String partner, String 
 
     /** This event's size in the forwarder's PutEvents, as AWS counts an entry ({@link PartnerEvents#deliveredSizeOf}). */
     public long putEventsSize() {
-        return PartnerEvents.deliveredSizeOf(new PartnerEvents.Entry(time, source, partnerResources(), detailType, detail), partner,
-                sourceArn());
+        PartnerEvents.Entry entry = new PartnerEvents.Entry(time, source, partnerResources(), detailType, detail);
+        return PartnerEvents.deliveredSizeOf(entry, PartnerEvents.sizeOf(entry), partner, sourceArn());
     }
 
     /**
