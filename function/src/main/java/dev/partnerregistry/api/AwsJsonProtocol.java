@@ -85,12 +85,21 @@ public final class AwsJsonProtocol {
             // As at AWS, an unauthenticated request learns nothing else: not even whether its operation exists.
             Caller caller = request.authentication().caller();
             checkContentType(request.contentType());
-            JsonNode members = JsonBodies.parse(request.body().get());
-            if (operation == null) {
-                throw new RegistryException.UnknownOperation(request.target());
+            byte[] body = JsonBodies.checked(request.body().get());
+            List<PartnerEvents.Entry> entries = operation == RegistryOperation.PUT_PARTNER_EVENTS && body != null
+                    ? PartnerEventEntries.read(body) : null;
+            if (entries != null) {
+                // The plain PutPartnerEvents, read without a tree; any other shape is read below, as every other request.
+                partner = entries.isEmpty() || entries.get(0).source() == null ? null : Constraints.partnerNamedIn(entries.get(0).source());
+                response = ok(putPartnerEvents(entries, caller, counts), requestId);
+            } else {
+                JsonNode members = JsonBodies.parse(body);
+                if (operation == null) {
+                    throw new RegistryException.UnknownOperation(request.target());
+                }
+                partner = partnerNamedIn(operation, members);
+                response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(request.callId()), counts), requestId);
             }
-            partner = partnerNamedIn(operation, members);
-            response = ok(dispatch(operation, RequestMembers.of(members), caller, callIdOf(request.callId()), counts), requestId);
         } catch (RegistryException e) {
             cause = e.getCause();
             response = error(e, requestId);
@@ -242,25 +251,7 @@ public final class AwsJsonProtocol {
                     sent.add(new PartnerEvents.Entry(entry.timestamp("Time"), entry.string("Source"), entry.strings("Resources"),
                             entry.string("DetailType"), entry.string("Detail")));
                 }
-                PartnerEvents.Result result = events.putPartnerEvents(entries == null ? null : sent, caller);
-                counts.put(EVENTS_QUEUED, result.queued());
-                counts.put(EVENTS_DROPPED, result.dropped());
-                counts.put(EVENTS_FAILED, result.failed());
-                return json(w -> {
-                    w.writeFieldName("FailedEntryCount").writeValue(result.failed());
-                    w.writeFieldName("Entries").writeStartArray();
-                    for (PartnerEvents.Outcome outcome : result.entries()) {
-                        w.writeStartObject();
-                        if (outcome.eventId() != null) {
-                            w.writeFieldName("EventId").writeValue(outcome.eventId());
-                        } else {
-                            w.writeFieldName("ErrorCode").writeValue(outcome.errorCode())
-                                    .writeFieldName("ErrorMessage").writeValue(outcome.errorMessage());
-                        }
-                        w.writeEndObject();
-                    }
-                    w.writeEndArray();
-                });
+                return putPartnerEvents(entries == null ? null : sent, caller, counts);
             }
             case DESCRIBE_EVENT_BUS: {
                 CustomerEventSources.PartnerEventBus bus = customers.describeEventBus(in.string("Name"), caller);
@@ -276,6 +267,28 @@ public final class AwsJsonProtocol {
             default:
                 throw new IllegalStateException("no dispatch for " + operation);
         }
+    }
+
+    private String putPartnerEvents(List<PartnerEvents.Entry> entries, Caller caller, Map<String, Integer> counts) {
+        PartnerEvents.Result result = events.putPartnerEvents(entries, caller);
+        counts.put(EVENTS_QUEUED, result.queued());
+        counts.put(EVENTS_DROPPED, result.dropped());
+        counts.put(EVENTS_FAILED, result.failed());
+        return json(w -> {
+            w.writeFieldName("FailedEntryCount").writeValue(result.failed());
+            w.writeFieldName("Entries").writeStartArray();
+            for (PartnerEvents.Outcome outcome : result.entries()) {
+                w.writeStartObject();
+                if (outcome.eventId() != null) {
+                    w.writeFieldName("EventId").writeValue(outcome.eventId());
+                } else {
+                    w.writeFieldName("ErrorCode").writeValue(outcome.errorCode())
+                            .writeFieldName("ErrorMessage").writeValue(outcome.errorMessage());
+                }
+                w.writeEndObject();
+            }
+            w.writeEndArray();
+        });
     }
 
     /** The value of CreateEventBus' {@value CustomerEventSources#DELIVER_TO_TAG} tag, if given; other tags are accepted and not kept. */

@@ -32,8 +32,24 @@ final class JsonBodies {
 
     /** The body's one JSON value; an empty or blank body is an empty object, as the SDKs send no body for no members. */
     static JsonNode parse(byte[] body) {
-        if (body == null || isBlank(body)) {
+        byte[] checked = checked(body);
+        if (checked == null) {
             return JsonNode.emptyObjectNode();
+        }
+        try {
+            return PARSER.parse(checked);
+        } catch (RuntimeException notJsonOrMore) {
+            throw malformed();
+        }
+    }
+
+    /**
+     * The body, if it is one to read as JSON text: null for an empty or blank one (no members); an error for one too
+     * large, or not UTF-8.
+     */
+    static byte[] checked(byte[] body) {
+        if (body == null || isBlank(body)) {
+            return null;
         }
         if (body.length > MAX_BODY_BYTES) {
             throw tooLarge();
@@ -47,11 +63,7 @@ final class JsonBodies {
         if (!isUtf8(body)) {
             throw new RegistryException.Serialization("The request body is not valid UTF-8.");
         }
-        try {
-            return PARSER.parse(body);
-        } catch (RuntimeException notJsonOrMore) {
-            throw malformed();
-        }
+        return body;
     }
 
     /** Well-formed UTF-8 (RFC 3629): no stray or missing continuation bytes, no overlong forms, surrogates or code points past U+10FFFF. */
