@@ -68,7 +68,7 @@ public final class JsonWriter {
 
     public JsonWriter writeFieldName(String name) {
         separate();
-        (nested ? quoteNested(out, name) : quote(out, name)).append(':');
+        quote(out, name, nested).append(':');
         afterValue = false;
         return this;
     }
@@ -77,10 +77,8 @@ public final class JsonWriter {
         separate();
         if (value == null) {
             out.append("null");
-        } else if (nested) {
-            quoteNested(out, value);
         } else {
-            quote(out, value);
+            quote(out, value, nested);
         }
         afterValue = true;
         return this;
@@ -131,40 +129,35 @@ public final class JsonWriter {
 
     /** Appends {@code value} as a JSON string. */
     public static StringBuilder quote(StringBuilder out, String value) {
-        out.append('"');
+        return quote(out, value, false);
+    }
+
+    /**
+     * Appends {@code value} as a JSON string; {@code nested}, then that string's text as the contents of another
+     * ({@link #nested}'s strings), U+FFFE and U+FFFF escaped too.
+     */
+    private static StringBuilder quote(StringBuilder out, String value, boolean nested) {
+        String quote = nested ? "\\\"" : "\"";
+        out.append(quote);
         int length = value.length();
         // Runs of plain characters are copied whole: per-character appends cost most of the time under C1.
         int run = 0;
         for (int i = 0; i < length; i++) {
             char c = value.charAt(i);
-            if (!plain(c)) {
+            if (!plain(c) || (nested && (c == '\uFFFE' || c == '\uFFFF'))) {
                 out.append(value, run, i);
-                escape(out, c, "\\");
-                run = i + 1;
-            }
-        }
-        // A value with nothing to escape is appended whole, which copies its array instead of its characters.
-        return (run == 0 ? out.append(value) : out.append(value, run, length)).append('"');
-    }
-
-    /** Appends {@code value} as a JSON string, then that string's text as the contents of another: {@link #nested}'s strings. */
-    private static StringBuilder quoteNested(StringBuilder out, String value) {
-        out.append("\\\"");
-        int length = value.length();
-        int run = 0;
-        for (int i = 0; i < length; i++) {
-            char c = value.charAt(i);
-            if (!plain(c) || c == '\uFFFE' || c == '\uFFFF') {
-                out.append(value, run, i);
-                switch (c) {
-                    case '"' -> out.append("\\\\\\\"");
-                    case '\\' -> out.append("\\\\\\\\");
-                    default -> escape(out, c, "\\\\");
+                if (!nested) {
+                    escape(out, c, "\\");
+                } else if (c == '"' || c == '\\') {
+                    out.append("\\\\\\").append(c);
+                } else {
+                    escape(out, c, "\\\\");
                 }
                 run = i + 1;
             }
         }
-        return (run == 0 ? out.append(value) : out.append(value, run, length)).append("\\\"");
+        // A value with nothing to escape is appended whole, which copies its array instead of its characters.
+        return (run == 0 ? out.append(value) : out.append(value, run, length)).append(quote);
     }
 
     /** Needs no escape in a JSON string. */
