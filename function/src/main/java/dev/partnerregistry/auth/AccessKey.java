@@ -1,5 +1,6 @@
 package dev.partnerregistry.auth;
 
+import java.time.Instant;
 import javax.crypto.Mac;
 
 /**
@@ -14,6 +15,8 @@ public final class AccessKey {
     private final String principalArn;
     private final boolean active;
     private final String secretAccessKey;
+    /** When its use was last noted, as read with it; null if never, or not known. */
+    private final Instant lastUsedAt;
     private volatile Derived derived;
 
     /** A signing key for one scope, as a keyed Mac to clone. */
@@ -21,10 +24,15 @@ public final class AccessKey {
     }
 
     public AccessKey(String accessKeyId, String principalArn, boolean active, String secretAccessKey) {
+        this(accessKeyId, principalArn, active, secretAccessKey, null);
+    }
+
+    public AccessKey(String accessKeyId, String principalArn, boolean active, String secretAccessKey, Instant lastUsedAt) {
         this.accessKeyId = accessKeyId;
         this.principalArn = principalArn;
         this.active = active;
         this.secretAccessKey = secretAccessKey;
+        this.lastUsedAt = lastUsedAt;
     }
 
     public String accessKeyId() {
@@ -41,6 +49,10 @@ public final class AccessKey {
 
     public String secretAccessKey() {
         return secretAccessKey;
+    }
+
+    public Instant lastUsedAt() {
+        return lastUsedAt;
     }
 
     /** The signer for this scope ({@link SigV4#signer}): derived on the first request of a date, then reused. */

@@ -17,8 +17,8 @@ import java.util.Optional;
  * at most) drops the least recently used, so no stream of made-up key ids can grow it. There is no
  * miss-rate cliff below that: 10,000 keys in round-robin use all stay cached (it once held 1,000,
  * and 1,001 keys in turn missed every time).
- * A key's use is noted at most once per {@code ttl} per instance: last-used times are approximate,
- * as IAM's are.
+ * A key's use is noted at most once per {@code ttl} per instance, and not at all by an instance that
+ * read it noted within the last {@code ttl}: last-used times are approximate, as IAM's are.
  */
 public final class CachedAccessKeys implements AccessKeys {
 
@@ -68,8 +68,12 @@ public final class CachedAccessKeys implements AccessKeys {
         }
         // Read outside the lock: one slow read must not hold up requests signed with other keys.
         Optional<AccessKey> key = source.find(accessKeyId);
+        // A use noted within the period (by another instance, or this one before a restore) is not noted again: a cold
+        // start of a key in steady use then costs no write.
+        Instant noted = key.map(AccessKey::lastUsedAt).orElse(null);
+        boolean recent = noted != null && noted.isAfter(now.minus(ttl)) && !noted.isAfter(now.plus(ttl));
         synchronized (entries) {
-            entries.put(accessKeyId, new Entry(key, now, false));
+            entries.put(accessKeyId, new Entry(key, now, recent));
         }
         return key;
     }

@@ -57,7 +57,16 @@ public final class DynamoDbAccessKeys implements AccessKeys {
             return Optional.of(new AccessKey(accessKeyId, principal, false, null));
         }
         byte[] secret = kms.decrypt(item.get(ENCRYPTED_SECRET).b().asByteArray(), encryptionContext(accessKeyId));
-        return Optional.of(new AccessKey(accessKeyId, principal, true, new String(secret, StandardCharsets.UTF_8)));
+        AttributeValue used = item.get(LAST_USED_AT);
+        Instant lastUsedAt = null;
+        if (used != null && used.n() != null) {
+            try {
+                lastUsedAt = Instant.ofEpochMilli(Long.parseLong(used.n()));
+            } catch (NumberFormatException notMillis) {
+                // Not a time this registry wrote: as if never noted, so the next use writes one.
+            }
+        }
+        return Optional.of(new AccessKey(accessKeyId, principal, true, new String(secret, StandardCharsets.UTF_8), lastUsedAt));
     }
 
     /** Best effort: a request is not failed because its key's last-used time could not be written. */

@@ -67,6 +67,27 @@ class CachedAccessKeysTest {
     }
 
     @Test
+    void aUseNotedWithinTheTtlIsNotNotedAgain() {
+        stored.put("K1", new AccessKey("K1", "arn", true, "s", clock.instant().minus(TTL).plusSeconds(1)));
+        cache.find("K1");
+        cache.recordUse("K1", clock.instant());
+        assertEquals(List.of(), uses);
+    }
+
+    @Test
+    void aUseNotedLongerAgoOrNeverOrInTheFutureIsNotedOnce() {
+        stored.put("K1", new AccessKey("K1", "arn", true, "s", clock.instant().minus(TTL)));
+        stored.put("K2", new AccessKey("K2", "arn", true, "s", null));
+        stored.put("K3", new AccessKey("K3", "arn", true, "s", clock.instant().plus(TTL).plusSeconds(1)));
+        for (String key : List.of("K1", "K2", "K3")) {
+            cache.find(key);
+            cache.recordUse(key, clock.instant());
+            cache.recordUse(key, clock.instant());
+        }
+        assertEquals(List.of("K1", "K2", "K3"), uses);
+    }
+
+    @Test
     void aUseIsRecordedOncePerRead() {
         stored.put("K1", new AccessKey("K1", "arn", true, "s"));
         cache.find("K1");

@@ -45,7 +45,7 @@ class AccessKeysEngineTest {
         keys = table.accessKeys();
         // Keys are issued only to principals with rights: these are all customers of their account.
         new CustomerGrants(table.client(), table.tableName()).grant("111111111111", java.util.stream.Stream.of("Attacker", "Commanded", "Gone",
-                "Leaving", "Paused", "Reader", "Rotating", "Used", "Victim").map(role -> "arn:aws:iam::111111111111:role/" + role).toList());
+                "Leaving", "Paused", "Reader", "Rotating", "Unused", "Used", "Victim").map(role -> "arn:aws:iam::111111111111:role/" + role).toList());
         RegistrySettings settings = table.keySettings(100);
         functionView = new DynamoDbAccessKeys(table.client(), table.tableName(), new KmsDecrypt(
                 ToolCredentials.forEndpoint(table.endpoint()), settings.region(), settings.accessKeys().kmsEndpoint(),
@@ -126,6 +126,14 @@ class AccessKeysEngineTest {
         functionView.recordUse(issued.accessKeyId(), at);
 
         assertEquals(at, keys.list(principal).get(0).lastUsedAt());
+        assertEquals(at, functionView.find(issued.accessKeyId()).orElseThrow().lastUsedAt(), "read with the key, so a fresh instance need not note it again");
+    }
+
+    @Test
+    void aKeyNeverUsedIsReadWithNoLastUse() {
+        IssuedKey issued = keys.issue("arn:aws:iam::111111111111:role/Unused");
+
+        assertNull(functionView.find(issued.accessKeyId()).orElseThrow().lastUsedAt());
     }
 
     @Test
