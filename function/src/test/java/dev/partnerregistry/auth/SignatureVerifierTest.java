@@ -190,6 +190,26 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void theSignatureIsReadInEitherCase() {
+        SignedRequest good = signed();
+        String authorization = good.header("authorization");
+        int at = authorization.indexOf("Signature=") + "Signature=".length();
+        String upper = authorization.substring(0, at) + authorization.substring(at).toUpperCase(java.util.Locale.ROOT);
+        assertEquals(PRINCIPAL, verifier.verify(with(good, "authorization", upper)).principalArn());
+    }
+
+    @Test
+    void aSignatureThatIsNot64HexDigitsIsASignatureMismatch() {
+        SignedRequest good = signed();
+        String authorization = good.header("authorization");
+        String signature = authorization.substring(authorization.indexOf("Signature=") + "Signature=".length());
+        for (String wrong : List.of(signature.substring(1), signature + "0", signature.substring(1) + "g", signature.substring(1) + "\u0661",
+                signature + signature, "")) {
+            assertMismatch(with(good, "authorization", authorization.replace("Signature=" + signature, "Signature=" + wrong)));
+        }
+    }
+
+    @Test
     void aWrongSecretIsASignatureMismatch() {
         assertMismatch(signed(KEY_ID, "not-the-secret", NOW, "us-east-1", "events", "/", r -> r));
     }
