@@ -63,20 +63,21 @@ public final class SignatureVerifier {
         }
         Authorization parsed = Authorization.parse(authorization);
         String amzDate = request.lowerCaseHeader("x-amz-date");
-        StringBuilder incomplete = new StringBuilder();
-        if (parsed.credential() == null) {
-            incomplete.append("Authorization header requires 'Credential' parameter. ");
-        }
-        if (parsed.signature() == null) {
-            incomplete.append("Authorization header requires 'Signature' parameter. ");
-        }
-        if (parsed.signedHeaders() == null) {
-            incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
-        }
-        if (amzDate == null && request.lowerCaseHeader("date") == null) {
-            incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-        }
-        if (incomplete.length() > 0) {
+        boolean noDate = amzDate == null && request.lowerCaseHeader("date") == null;
+        if (parsed.credential() == null || parsed.signature() == null || parsed.signedHeaders() == null || noDate) {
+            StringBuilder incomplete = new StringBuilder();
+            if (parsed.credential() == null) {
+                incomplete.append("Authorization header requires 'Credential' parameter. ");
+            }
+            if (parsed.signature() == null) {
+                incomplete.append("Authorization header requires 'Signature' parameter. ");
+            }
+            if (parsed.signedHeaders() == null) {
+                incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
+            }
+            if (noDate) {
+                incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+            }
             throw new RegistryException.IncompleteSignature(incomplete + "Authorization=" + authorization);
         }
 
@@ -113,17 +114,17 @@ public final class SignatureVerifier {
             throw new RegistryException.IncompleteSignature("Credential must have exactly 5 slash-delimited elements, "
                     + "e.g. keyid/date/region/service/term, got '" + parsed.credential() + "'");
         }
-        StringBuilder wrongScope = new StringBuilder();
-        if (!scope[2].equals(region)) {
-            wrongScope.append("Credential should be scoped to a valid region. ");
-        }
-        if (!scope[3].equals(SERVICE)) {
-            wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
-        }
-        if (!scope[4].equals("aws4_request")) {
-            wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
-        }
-        if (wrongScope.length() > 0) {
+        if (!scope[2].equals(region) || !scope[3].equals(SERVICE) || !scope[4].equals("aws4_request")) {
+            StringBuilder wrongScope = new StringBuilder();
+            if (!scope[2].equals(region)) {
+                wrongScope.append("Credential should be scoped to a valid region. ");
+            }
+            if (!scope[3].equals(SERVICE)) {
+                wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
+            }
+            if (!scope[4].equals("aws4_request")) {
+                wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
+            }
             throw new RegistryException.InvalidSignature(wrongScope.toString());
         }
         if (scope[1].length() != 8 || !amzDate.startsWith(scope[1])) {
