@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.partnerregistry.RegistryAssembly;
+import dev.partnerregistry.auth.RequestHeaders;
 import dev.partnerregistry.auth.SignatureVerifier;
 import dev.partnerregistry.auth.SignedRequest;
 import dev.partnerregistry.domain.Caller;
@@ -84,14 +85,15 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent input, Context context) {
         APIGatewayProxyRequestEvent event = input == null ? new APIGatewayProxyRequestEvent() : input;
         Body body = new Body(event);
+        EventHeaders eventHeaders = new EventHeaders(event);
         ApiRequest.Authentication authentication = verifier == null
                 ? () -> identityOf(event)
-                : () -> verifier.verify(signedRequestOf(event, body.bytes()));
-        ApiResponse response = protocol.handle(new ApiRequest(header(event, "X-Amz-Target"), header(event, "Content-Type"),
-                body::bytes, authentication, requestIdOf(event),
-                header(event, AwsJsonProtocol.CALL_ID_HEADER)));
+                : () -> verifier.verify(signedRequestOf(event, eventHeaders.signed(), body.bytes()));
+        ApiResponse response = protocol.handle(new ApiRequest(eventHeaders.first("x-amz-target"), eventHeaders.first("content-type"),
+                body::bytes, authentication, requestIdOf(event), eventHeaders.first(AwsJsonProtocol.CALL_ID_HEADER)));
         Map<String, String> headers = response.headers();
-        Map<String, String> corsHeaders = cors.answerHeaders(header(event, "Origin"));
+        // No console, no CORS headers, whatever the Origin: not looked for.
+        Map<String, String> corsHeaders = cors.origin() == null ? Map.of() : cors.answerHeaders(eventHeaders.first("origin"));
         if (!corsHeaders.isEmpty()) {
             headers = new LinkedHashMap<>(headers);
             headers.putAll(corsHeaders);
@@ -117,17 +119,10 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
      * keeps the stage prefix the client sent ({@code /v1/}) where the event's {@code path} drops it;
      * the Host is checked against {@code requestContext.domainName}, the name the request reached.
      */
-    static SignedRequest signedRequestOf(APIGatewayProxyRequestEvent event, byte[] body) {
+    static SignedRequest signedRequestOf(APIGatewayProxyRequestEvent event, RequestHeaders headers, byte[] body) {
         APIGatewayProxyRequestEvent.ProxyRequestContext context = event.getRequestContext();
         String path = context != null && context.getPath() != null ? context.getPath() : event.getPath();
         String method = event.getHttpMethod() != null ? event.getHttpMethod() : context != null ? context.getHttpMethod() : null;
-        Map<String, List<String>> headers = event.getMultiValueHeaders();
-        if (headers == null && event.getHeaders() != null) {
-            headers = new LinkedHashMap<>();
-            for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
-                headers.put(header.getKey(), List.of(header.getValue() == null ? "" : header.getValue()));
-            }
-        }
         Map<String, List<String>> query = event.getMultiValueQueryStringParameters();
         if (query == null && event.getQueryStringParameters() != null) {
             query = new LinkedHashMap<>();
@@ -186,22 +181,41 @@ public final class PartnerRegistryHandler implements RequestHandler<APIGatewayPr
         }
     }
 
-    /** Header names are case-insensitive; API Gateway passes them as the client sent them. */
-    private static String header(APIGatewayProxyRequestEvent event, String name) {
-        if (event.getHeaders() != null) {
-            for (Map.Entry<String, String> header : event.getHeaders().entrySet()) {
-                if (name.equalsIgnoreCase(header.getKey())) {
-                    return header.getValue();
-                }
-            }
+    /**
+     * The event's headers, each of its maps read once, by lower-case name (API Gateway passes names as the
+     * client sent them). What the handler reads comes from the single-value map, or failing a name there
+     * the multi-value one; the signature covers the multi-value map's values where there is one (every
+     * value of a repeated header), the single-value map's otherwise.
+     */
+    private static final class EventHeaders {
+        private final APIGatewayProxyRequestEvent event;
+        private final RequestHeaders single;
+        private RequestHeaders multi;
+
+        EventHeaders(APIGatewayProxyRequestEvent event) {
+            this.event = event;
+            this.single = event.getHeaders() == null ? null : RequestHeaders.fromSingleValue(event.getHeaders());
         }
-        if (event.getMultiValueHeaders() != null) {
-            for (Map.Entry<String, List<String>> header : event.getMultiValueHeaders().entrySet()) {
-                if (name.equalsIgnoreCase(header.getKey()) && header.getValue() != null && !header.getValue().isEmpty()) {
-                    return header.getValue().get(0);
-                }
+
+        /** The value of {@code lowerCaseName}: from the single-value map even if null there, else the multi-value map's first. */
+        String first(String lowerCaseName) {
+            if (single != null && single.containsKey(lowerCaseName)) {
+                return single.first(lowerCaseName);
             }
+            RequestHeaders multiValue = multi();
+            return multiValue == null ? null : multiValue.first(lowerCaseName);
         }
-        return null;
+
+        RequestHeaders signed() {
+            RequestHeaders multiValue = multi();
+            return multiValue != null ? multiValue : single != null ? single : RequestHeaders.EMPTY;
+        }
+
+        private RequestHeaders multi() {
+            if (multi == null && event.getMultiValueHeaders() != null) {
+                multi = RequestHeaders.fromMultiValue(event.getMultiValueHeaders());
+            }
+            return multi;
+        }
     }
 }

@@ -2,18 +2,14 @@ package dev.partnerregistry.auth;
 
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.RegistryException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.YearMonth;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -55,7 +51,7 @@ public final class SignatureVerifier {
      * signed headers, the algorithm, the credential scope, the key, a session token, the signature.
      */
     public Caller verify(SignedRequest request) {
-        String authorization = request.header("authorization");
+        String authorization = request.lowerCaseHeader("authorization");
         if (authorization == null || authorization.isBlank()) {
             throw new RegistryException.MissingAuthenticationToken();
         }
@@ -64,45 +60,48 @@ public final class SignatureVerifier {
                     + " characters.");
         }
         Authorization parsed = Authorization.parse(authorization);
-        String amzDate = request.header("x-amz-date");
-        StringBuilder incomplete = new StringBuilder();
-        if (parsed.credential() == null) {
-            incomplete.append("Authorization header requires 'Credential' parameter. ");
-        }
-        if (parsed.signature() == null) {
-            incomplete.append("Authorization header requires 'Signature' parameter. ");
-        }
-        if (parsed.signedHeaders() == null) {
-            incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
-        }
-        if (amzDate == null && request.header("date") == null) {
-            incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-        }
-        if (incomplete.length() > 0) {
+        String amzDate = request.lowerCaseHeader("x-amz-date");
+        boolean noDate = amzDate == null && request.lowerCaseHeader("date") == null;
+        if (parsed.credential() == null || parsed.signature() == null || parsed.signedHeaders() == null || noDate) {
+            StringBuilder incomplete = new StringBuilder();
+            if (parsed.credential() == null) {
+                incomplete.append("Authorization header requires 'Credential' parameter. ");
+            }
+            if (parsed.signature() == null) {
+                incomplete.append("Authorization header requires 'Signature' parameter. ");
+            }
+            if (parsed.signedHeaders() == null) {
+                incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
+            }
+            if (noDate) {
+                incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+            }
             throw new RegistryException.IncompleteSignature(incomplete + "Authorization=" + authorization);
         }
 
-        List<String> signedHeaders = List.of(parsed.signedHeaders().split(";", -1));
+        List<String> signedHeaders = Arrays.asList(parsed.signedHeaders().split(";", -1));
         if (!signedHeaders.contains("host")) {
             throw new RegistryException.InvalidSignature("'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.");
         }
         for (String required : REQUIRED_SIGNED_HEADERS) {
             // Beyond AWS (which needs only Host signed): unsigned, a captured signature could be replayed as another operation.
-            if (!signedHeaders.contains(required) || request.header(required) == null) {
+            if (!signedHeaders.contains(required) || request.lowerCaseHeader(required) == null) {
                 throw new RegistryException.InvalidSignature("'" + displayName(required) + "' must be a 'SignedHeader' in the AWS Authorization.");
             }
         }
-        Instant signedAt = parseAmzDate(amzDate);
-        if (signedAt == null) {
+        long signedAt = amzDateSeconds(amzDate);
+        if (signedAt == NOT_A_DATE) {
             throw new RegistryException.IncompleteSignature("Date must be in ISO-8601 'basic format'. Got '" + amzDate
                     + "'. See http://en.wikipedia.org/wiki/ISO_8601");
         }
         Instant now = clock.instant();
-        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
+        // In whole seconds, as the date is: earlier than now - 15 min. is, at the same second, earlier if now has a fraction.
+        long earliest = now.getEpochSecond() - MAX_SKEW.getSeconds();
+        if (signedAt < earliest || (signedAt == earliest && now.getNano() > 0)) {
             throw new RegistryException.InvalidSignature("Signature expired: " + amzDate + " is now earlier than "
                     + formatAmzDate(now.minus(MAX_SKEW)) + " (" + formatAmzDate(now) + " - 15 min.)");
         }
-        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
+        if (signedAt > now.getEpochSecond() + MAX_SKEW.getSeconds()) {
             throw new RegistryException.InvalidSignature("Signature not yet current: " + amzDate + " is still later than "
                     + formatAmzDate(now.plus(MAX_SKEW)) + " (" + formatAmzDate(now) + " + 15 min.)");
         }
@@ -115,20 +114,20 @@ public final class SignatureVerifier {
             throw new RegistryException.IncompleteSignature("Credential must have exactly 5 slash-delimited elements, "
                     + "e.g. keyid/date/region/service/term, got '" + parsed.credential() + "'");
         }
-        StringBuilder wrongScope = new StringBuilder();
-        if (!scope[2].equals(region)) {
-            wrongScope.append("Credential should be scoped to a valid region. ");
-        }
-        if (!scope[3].equals(SERVICE)) {
-            wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
-        }
-        if (!scope[4].equals("aws4_request")) {
-            wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
-        }
-        if (wrongScope.length() > 0) {
+        if (!scope[2].equals(region) || !scope[3].equals(SERVICE) || !scope[4].equals("aws4_request")) {
+            StringBuilder wrongScope = new StringBuilder();
+            if (!scope[2].equals(region)) {
+                wrongScope.append("Credential should be scoped to a valid region. ");
+            }
+            if (!scope[3].equals(SERVICE)) {
+                wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
+            }
+            if (!scope[4].equals("aws4_request")) {
+                wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
+            }
             throw new RegistryException.InvalidSignature(wrongScope.toString());
         }
-        if (!scope[1].equals(amzDate.substring(0, 8))) {
+        if (scope[1].length() != 8 || !amzDate.startsWith(scope[1])) {
             throw new RegistryException.InvalidSignature("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '"
                     + scope[1] + "' != '" + amzDate.substring(0, 8) + "', from '" + amzDate + "'.");
         }
@@ -138,23 +137,24 @@ public final class SignatureVerifier {
         if (found.isEmpty() || !found.get().active()) {
             throw RegistryException.UnrecognizedClient.unknownKey();
         }
-        if (request.header("x-amz-security-token") != null) {
+        if (request.lowerCaseHeader("x-amz-security-token") != null) {
             // Registry keys are long-term keys: no temporary credentials are issued, so no session token is valid.
             throw RegistryException.UnrecognizedClient.sessionToken();
         }
         AccessKey key = found.get();
 
-        String payloadHash = SigV4.hex(SigV4.sha256(request.body()));
-        String declaredHash = request.header("x-amz-content-sha256");
-        boolean hostServed = request.host() != null && request.host().equalsIgnoreCase(request.header("host"));
-        String canonicalRequest = SigV4.canonicalRequest(request, signedHeaders, payloadHash);
-        String credentialScope = scope[1] + '/' + scope[2] + '/' + scope[3] + '/' + scope[4];
-        String expected = SigV4.signature(key.signer(scope[1], scope[2], scope[3]), SigV4.stringToSign(amzDate, credentialScope, canonicalRequest));
-        boolean signatureMatches = MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                parsed.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+        byte[] payloadHash = SigV4.sha256(request.body());
+        String declaredHash = request.lowerCaseHeader("x-amz-content-sha256");
+        boolean hostServed = request.host() != null && request.host().equalsIgnoreCase(request.lowerCaseHeader("host"));
+        String credentialScope = parsed.credential().substring(accessKeyId.length() + 1);
+        byte[] expected = SigV4.signature(key.signer(scope[1], scope[2], scope[3]), amzDate, credentialScope,
+                SigV4.canonicalRequestHash(request, signedHeaders, payloadHash));
+        // Compared as the MAC's bytes; a Signature that is not 64 hex digits (either case) matches nothing.
+        byte[] provided = SigV4.fromHex(parsed.signature(), expected.length);
+        boolean signatureMatches = provided != null && MessageDigest.isEqual(expected, provided);
         // A signature made for another host, or over a body other than the one received, is a mismatch as AWS
         // would compute it: the service signs with its own host and the bytes it got.
-        if (!signatureMatches || !hostServed || (declaredHash != null && !declaredHash.equals(payloadHash))) {
+        if (!signatureMatches || !hostServed || (declaredHash != null && !SigV4.isHexOf(declaredHash, payloadHash))) {
             throw new RegistryException.InvalidSignature(MISMATCH);
         }
         keys.recordUse(accessKeyId, now);
@@ -166,8 +166,16 @@ public final class SignatureVerifier {
      * the checks together): the instant, or null if the text is not that, or not a real date and time.
      */
     static Instant parseAmzDate(String text) {
+        long seconds = amzDateSeconds(text);
+        return seconds == NOT_A_DATE ? null : Instant.ofEpochSecond(seconds);
+    }
+
+    private static final long NOT_A_DATE = Long.MIN_VALUE;
+
+    /** {@link #parseAmzDate} as seconds since the epoch, or {@link #NOT_A_DATE}; the calendar's arithmetic by hand too. */
+    private static long amzDateSeconds(String text) {
         if (text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
-            return null;
+            return NOT_A_DATE;
         }
         int year = digits(text, 0, 4);
         int month = digits(text, 4, 6);
@@ -175,11 +183,28 @@ public final class SignatureVerifier {
         int hour = digits(text, 9, 11);
         int minute = digits(text, 11, 13);
         int second = digits(text, 13, 15);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return null;
+            return NOT_A_DATE;
         }
-        return Instant.ofEpochSecond(LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second);
+        return epochDay(year, month, day) * 86_400L + hour * 3_600L + minute * 60L + second;
+    }
+
+    private static int daysIn(int year, int month) {
+        if (month == 2) {
+            return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
+        }
+        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
+    }
+
+    /** Days from 1970-01-01 to a proleptic Gregorian date (years from March, in 400-year eras of 146,097 days). */
+    private static long epochDay(int year, int month, int day) {
+        int y = month <= 2 ? year - 1 : year;
+        int era = Math.floorDiv(y, 400);
+        int yearOfEra = y - era * 400;
+        int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+        return era * 146_097L + dayOfEra - 719_468L;
     }
 
     /** The decimal number in {@code text[from, to)}, or -1 if any of it is not an ASCII digit. */
@@ -232,48 +257,73 @@ public final class SignatureVerifier {
         static final List<String> KNOWN_PARAMETERS = List.of("Credential", "SignedHeaders", "Signature");
 
         static Authorization parse(String header) {
-            // By hand, in one pass: no regular expression meets a header of any length or shape.
+            // By hand, in one pass over the comma-separated parts in place: no regular expression meets a header
+            // of any length or shape, and only the parameters' values are copied out.
             String value = header.trim();
             int space = value.indexOf(' ');
             String algorithm = space < 0 ? value : value.substring(0, space);
+            boolean strict = space >= 0 && algorithm.startsWith("AWS4-");
             String credential = null;
             String signedHeaders = null;
             String signature = null;
-            List<String> parts = new ArrayList<>();
-            int start = space < 0 ? value.length() : space + 1;
-            for (int comma = value.indexOf(',', start); comma >= 0; comma = value.indexOf(',', start)) {
-                parts.add(value.substring(start, comma));
-                start = comma + 1;
-            }
-            parts.add(value.substring(Math.min(start, value.length())));
-            for (String part : parts) {
-                int equals = part.indexOf('=');
-                if (equals <= 0) {
-                    if (!part.isBlank() && space >= 0 && algorithm.startsWith("AWS4-")) {
+            int length = value.length();
+            for (int start = space < 0 ? length : space + 1; ; ) {
+                int comma = value.indexOf(',', start);
+                int end = comma < 0 ? length : comma;
+                int equals = value.indexOf('=', start);
+                if (equals < 0 || equals >= end || equals == start) {
+                    String part = value.substring(start, end);
+                    if (!part.isBlank() && strict) {
                         throw new RegistryException.IncompleteSignature("'" + part.trim()
                                 + "' not a valid key=value pair (missing equal-sign) in Authorization header: '" + header + "'.");
                     }
-                    continue;
+                } else {
+                    int nameStart = skipSpace(value, start, equals);
+                    int nameEnd = trimEnd(value, nameStart, equals);
+                    int parameterStart = skipSpace(value, equals + 1, end);
+                    int parameterEnd = trimEnd(value, parameterStart, end);
+                    if (credential == null && is(value, nameStart, nameEnd, "Credential")) {
+                        credential = value.substring(parameterStart, parameterEnd);
+                    } else if (signedHeaders == null && is(value, nameStart, nameEnd, "SignedHeaders")) {
+                        signedHeaders = value.substring(parameterStart, parameterEnd);
+                    } else if (signature == null && is(value, nameStart, nameEnd, "Signature")) {
+                        signature = value.substring(parameterStart, parameterEnd);
+                    } else if (strict) {
+                        // A parameter twice (which one counts?) or one SigV4 does not define: refused, so that whatever reads
+                        // the header after us (a log, a WAF) cannot be told another credential or signature than we checked.
+                        String name = value.substring(nameStart, nameEnd);
+                        throw new RegistryException.IncompleteSignature(KNOWN_PARAMETERS.contains(name)
+                                ? "'" + name + "' appears more than once in Authorization header: '" + header + "'."
+                                : "'" + name + "' is not a valid parameter (only Credential, SignedHeaders and Signature) in Authorization header: '"
+                                + header + "'.");
+                    }
                 }
-                String name = part.substring(0, equals).trim();
-                String parameter = part.substring(equals + 1).trim();
-                boolean strict = space >= 0 && algorithm.startsWith("AWS4-");
-                if (name.equals("Credential") && credential == null) {
-                    credential = parameter;
-                } else if (name.equals("SignedHeaders") && signedHeaders == null) {
-                    signedHeaders = parameter;
-                } else if (name.equals("Signature") && signature == null) {
-                    signature = parameter;
-                } else if (strict) {
-                    // A parameter twice (which one counts?) or one SigV4 does not define: refused, so that whatever reads
-                    // the header after us (a log, a WAF) cannot be told another credential or signature than we checked.
-                    throw new RegistryException.IncompleteSignature(KNOWN_PARAMETERS.contains(name)
-                            ? "'" + name + "' appears more than once in Authorization header: '" + header + "'."
-                            : "'" + name + "' is not a valid parameter (only Credential, SignedHeaders and Signature) in Authorization header: '"
-                            + header + "'.");
+                if (comma < 0) {
+                    break;
                 }
+                start = comma + 1;
             }
             return new Authorization(algorithm, credential, signedHeaders, signature);
+        }
+
+        /** The first index in {@code [from, to)} past what String.trim would remove, or {@code to}. */
+        private static int skipSpace(String text, int from, int to) {
+            while (from < to && text.charAt(from) <= ' ') {
+                from++;
+            }
+            return from;
+        }
+
+        /** The end of {@code [from, to)} without what String.trim would remove there. */
+        private static int trimEnd(String text, int from, int to) {
+            while (to > from && text.charAt(to - 1) <= ' ') {
+                to--;
+            }
+            return to;
+        }
+
+        private static boolean is(String text, int from, int to, String name) {
+            return to - from == name.length() && text.startsWith(name, from);
         }
     }
 }

@@ -46,17 +46,23 @@ class PartnerRegistryHandlerTest {
 
     /** As API Gateway passes a request the client signed for {@code signedPath}: the body base64, the path as sent. */
     private static APIGatewayProxyRequestEvent signedEvent(String signedPath, String receivedPath, String body) {
-        SdkHttpFullRequest request = SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("https").host(HOST)
+        return signedEvent(signedPath, receivedPath, body, r -> r);
+    }
+
+    private static APIGatewayProxyRequestEvent signedEvent(String signedPath, String receivedPath, String body,
+                                                           java.util.function.UnaryOperator<SdkHttpFullRequest.Builder> extra) {
+        SdkHttpFullRequest request = extra.apply(SdkHttpFullRequest.builder().method(SdkHttpMethod.POST).protocol("https").host(HOST)
                 .encodedPath(signedPath)
                 .putHeader("Content-Type", "application/x-amz-json-1.1")
-                .putHeader("X-Amz-Target", "AWSEvents.DescribePartnerEventSource").build();
+                .putHeader("X-Amz-Target", "AWSEvents.DescribePartnerEventSource")).build();
         var signed = AwsV4HttpSigner.create().sign(r -> r.identity(AwsBasicCredentials.create(KEY_ID, SECRET)).request(request)
                 .payload(ContentStreamProvider.fromUtf8String(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "events").putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
         Map<String, List<String>> headers = new java.util.LinkedHashMap<>(signed.request().headers());
         headers.put("Host", List.of(HOST));
         Map<String, String> single = new java.util.LinkedHashMap<>();
-        headers.forEach((name, values) -> single.put(name, values.get(0)));
+        // API Gateway's single-value map has a repeated header's last value.
+        headers.forEach((name, values) -> single.put(name, values.get(values.size() - 1)));
         return new APIGatewayProxyRequestEvent().withHttpMethod("POST").withPath("/").withResource("/")
                 .withHeaders(single).withMultiValueHeaders(headers)
                 .withRequestContext(new APIGatewayProxyRequestEvent.ProxyRequestContext().withRequestId("r-1").withPath(receivedPath)
@@ -68,6 +74,34 @@ class PartnerRegistryHandlerTest {
     void aRequestSignedOverTheStagePathIsAuthenticatedFromRequestContextPath() {
         APIGatewayProxyResponseEvent response = verifying.handleRequest(signedEvent("/v1/", "/v1/", "{\"Name\": \"bad\"}"), null);
         assertEquals("ValidationException", response.getHeaders().get("x-amzn-ErrorType"), "past authentication: " + response.getBody());
+    }
+
+    @Test
+    void aRepeatedSignedHeaderIsVerifiedWithEveryValueTheMultiValueMapHas() {
+        APIGatewayProxyResponseEvent response = verifying.handleRequest(signedEvent("/v1/", "/v1/", "{\"Name\": \"bad\"}",
+                r -> r.putHeader("X-Repeated", List.of("first", "second"))), null);
+        assertEquals("ValidationException", response.getHeaders().get("x-amzn-ErrorType"), "past authentication: " + response.getBody());
+    }
+
+    @Test
+    void withoutAMultiValueMapTheSingleValueOneIsWhatIsVerified() {
+        APIGatewayProxyRequestEvent event = signedEvent("/v1/", "/v1/", "{\"Name\": \"bad\"}").withMultiValueHeaders(null);
+        APIGatewayProxyResponseEvent response = verifying.handleRequest(event, null);
+        assertEquals("ValidationException", response.getHeaders().get("x-amzn-ErrorType"), "past authentication: " + response.getBody());
+    }
+
+    @Test
+    void headersAreReadInAnyCaseFromTheSingleValueMapOrElseTheMultiValueOne() {
+        String body = "{\"Name\": \"bad\"}";
+        APIGatewayProxyResponseEvent single = handler.handleRequest(event(body, false)
+                .withHeaders(Map.of("X-AMZ-TARGET", "AWSEvents.DescribePartnerEventSource")), null);
+        assertEquals("ValidationException", single.getHeaders().get("x-amzn-ErrorType"), single.getBody());
+        APIGatewayProxyResponseEvent multi = handler.handleRequest(event(body, false).withHeaders(Map.of("Other", "x"))
+                .withMultiValueHeaders(Map.of("X-Amz-Target", List.of("AWSEvents.DescribePartnerEventSource", "AWSEvents.Nope"))), null);
+        assertEquals("ValidationException", multi.getHeaders().get("x-amzn-ErrorType"), multi.getBody());
+        APIGatewayProxyResponseEvent singleFirst = handler.handleRequest(event(body, false)
+                .withMultiValueHeaders(Map.of("X-Amz-Target", List.of("AWSEvents.Nope"))), null);
+        assertEquals("ValidationException", singleFirst.getHeaders().get("x-amzn-ErrorType"), singleFirst.getBody());
     }
 
     @Test

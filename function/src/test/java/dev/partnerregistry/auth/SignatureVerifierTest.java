@@ -190,6 +190,26 @@ class SignatureVerifierTest {
     }
 
     @Test
+    void theSignatureIsReadInEitherCase() {
+        SignedRequest good = signed();
+        String authorization = good.header("authorization");
+        int at = authorization.indexOf("Signature=") + "Signature=".length();
+        String upper = authorization.substring(0, at) + authorization.substring(at).toUpperCase(java.util.Locale.ROOT);
+        assertEquals(PRINCIPAL, verifier.verify(with(good, "authorization", upper)).principalArn());
+    }
+
+    @Test
+    void aSignatureThatIsNot64HexDigitsIsASignatureMismatch() {
+        SignedRequest good = signed();
+        String authorization = good.header("authorization");
+        String signature = authorization.substring(authorization.indexOf("Signature=") + "Signature=".length());
+        for (String wrong : List.of(signature.substring(1), signature + "0", signature.substring(1) + "g", signature.substring(1) + "\u0661",
+                signature + signature, "")) {
+            assertMismatch(with(good, "authorization", authorization.replace("Signature=" + signature, "Signature=" + wrong)));
+        }
+    }
+
+    @Test
     void aWrongSecretIsASignatureMismatch() {
         assertMismatch(signed(KEY_ID, "not-the-secret", NOW, "us-east-1", "events", "/", r -> r));
     }
@@ -245,6 +265,49 @@ class SignatureVerifierTest {
         assertEquals(Instant.parse("2028-02-29T23:59:59Z"), SignatureVerifier.parseAmzDate("20280229T235959Z"));
         assertEquals(Instant.parse("1970-01-01T00:00:00Z"), SignatureVerifier.parseAmzDate("19700101T000000Z"));
         assertEquals("20280229T235959Z", SignatureVerifier.formatAmzDate(Instant.parse("2028-02-29T23:59:59.900Z")));
+    }
+
+    @Test
+    void anXAmzDateIsTheInstantJavaTimeMakesOfItForAnyDayOfYears0To9999() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(18);
+        for (int i = 0; i < 20_000; i++) {
+            java.time.LocalDateTime at = java.time.LocalDateTime.ofEpochSecond(
+                    random.nextLong(-62_167_219_200L, 253_402_300_800L), 0, ZoneOffset.UTC);
+            String text = String.format("%04d%02d%02dT%02d%02d%02dZ", at.getYear(), at.getMonthValue(), at.getDayOfMonth(),
+                    at.getHour(), at.getMinute(), at.getSecond());
+            assertEquals(at.toInstant(ZoneOffset.UTC), SignatureVerifier.parseAmzDate(text), text);
+        }
+        for (String notADay : List.of("19000229T000000Z", "21000229T000000Z", "20230229T000000Z", "20260431T000000Z", "20261200T000000Z")) {
+            assertEquals(null, SignatureVerifier.parseAmzDate(notADay), notADay);
+        }
+        assertEquals(Instant.parse("2000-02-29T00:00:00Z"), SignatureVerifier.parseAmzDate("20000229T000000Z"));
+    }
+
+    @Test
+    void aDateExactlyFifteenMinutesOffIsStillCurrentButASecondMoreIsNot() {
+        Instant now = Instant.parse("2026-11-27T10:00:00.500Z");
+        SignatureVerifier halfSecond = new SignatureVerifier(new AccessKeys() {
+            @Override
+            public Optional<AccessKey> find(String accessKeyId) {
+                return Optional.ofNullable(keys.get(accessKeyId));
+            }
+
+            @Override
+            public void recordUse(String accessKeyId, Instant at) {
+            }
+        }, "us-east-1", Clock.fixed(now, ZoneOffset.UTC));
+        Instant fifteenLater = Instant.parse("2026-11-27T10:15:00Z");
+        assertEquals(PRINCIPAL, halfSecond.verify(signed(KEY_ID, SECRET, fifteenLater, "us-east-1", "events", "/", r -> r)).principalArn());
+        RegistryException late = assertThrows(RegistryException.class,
+                () -> halfSecond.verify(signed(KEY_ID, SECRET, fifteenLater.plusSeconds(1), "us-east-1", "events", "/", r -> r)));
+        assertEquals("Signature not yet current: 20261127T101501Z is still later than 20261127T101500Z (20261127T100000Z + 15 min.)",
+                late.getMessage());
+        RegistryException early = assertThrows(RegistryException.class,
+                () -> halfSecond.verify(signed(KEY_ID, SECRET, Instant.parse("2026-11-27T09:45:00Z"), "us-east-1", "events", "/", r -> r)));
+        assertEquals("Signature expired: 20261127T094500Z is now earlier than 20261127T094500Z (20261127T100000Z - 15 min.)",
+                early.getMessage(), "at the same second but half a second before now - 15 min.");
+        assertEquals(PRINCIPAL, halfSecond.verify(signed(KEY_ID, SECRET, Instant.parse("2026-11-27T09:45:01Z"), "us-east-1", "events", "/",
+                r -> r)).principalArn());
     }
 
     @Test
