@@ -6,7 +6,8 @@
 # Environment:
 #   JAR              the function jar (default function/target/partner-registry-function.jar)
 #   ROUNDS, BATCH    measured rounds (default 15) of BATCH requests (default 200) per side;
-#   GROWTH_BATCH     requests per round in the list growth (default 20); PARTS=growth for the list growth alone
+#   GROWTH_BATCH     requests per round in the list growth (default 20), its shapes interleaved round by round after
+#                    GROWTH_WARMUP requests on each (default 500); PARTS=growth for the list growth alone
 #   PARTS=first      only the first FIRST requests (default 1000) of each of OPS through the handler in this fresh JVM
 #   AUTH_MODE        registry-keys (default: each request's signature verified) or aws-iam
 #   OPS              which comparisons run (default create,describe,list,put,forwarder)
