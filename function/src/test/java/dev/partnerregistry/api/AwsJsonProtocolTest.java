@@ -148,6 +148,18 @@ class AwsJsonProtocolTest {
     }
 
     @Test
+    void aNumberOfAHundredThousandDigitsIsRefusedByTheReaderNotParsed() {
+        // Jackson's default bound (1,000 characters a number) stops it before BigDecimal's quadratic parse of it.
+        String digits = "7".repeat(100_000);
+        for (String body : List.of("{\"NamePrefix\":\"aws.partner/a/\",\"Limit\":" + digits + "}",
+                "{\"Entries\":[{\"Time\":" + digits + ",\"Source\":\"aws.partner/p.com/s\",\"DetailType\":\"t\",\"Detail\":\"{}\"}]}")) {
+            String target = body.contains("Entries") ? "AWSEvents.PutPartnerEvents" : "AWSEvents.ListPartnerEventSources";
+            assertError(org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> call(target, body)),
+                    400, "SerializationException", "{\"__type\":\"SerializationException\",\"message\":\"The request body is not valid JSON.\"}");
+        }
+    }
+
+    @Test
     void aNameOfFiftyThousandSegmentsIsAValidationErrorNotACrash() {
         String name = "aws.partner/x" + "/a".repeat(50_000);
         ApiResponse response = call("AWSEvents.CreatePartnerEventSource", "{\"Name\": \"" + name + "\", \"Account\": \"123456789012\"}");
