@@ -17,17 +17,24 @@ import software.amazon.awssdk.regions.Region;
 public final class AwsRegions {
 
     private static final GeneratedPartitionMetadataProvider PARTITIONS = new GeneratedPartitionMetadataProvider();
-    /** Region id → its partition's metadata; a fixed map, so nothing keyed by a caller's value ever grows. */
-    private static final Map<String, PartitionMetadata> KNOWN = Region.regions().stream()
-            .filter(region -> !region.isGlobalRegion())
-            .collect(Collectors.toUnmodifiableMap(Region::id, PARTITIONS::partitionMetadata, (a, b) -> a));
+
+    /**
+     * Region id → its partition's metadata; a fixed map, so nothing keyed by a caller's value ever grows. Built on first
+     * use, by the requests that name other regions: each of its 50-odd lookups matches the partitions' patterns, about
+     * 10 ms of a cold start that needs only the registry's own region ({@link #registryPartitionOf}, {@link #endpointDomainOf}).
+     */
+    private static final class Known {
+        static final Map<String, PartitionMetadata> REGIONS = Region.regions().stream()
+                .filter(region -> !region.isGlobalRegion())
+                .collect(Collectors.toUnmodifiableMap(Region::id, PARTITIONS::partitionMetadata, (a, b) -> a));
+    }
 
     private AwsRegions() {
     }
 
     /** True for a region AWS has (per the SDK), not a global pseudo-region. */
     public static boolean isKnown(String region) {
-        return KNOWN.containsKey(region);
+        return Known.REGIONS.containsKey(region);
     }
 
     /** The partition of a known region ({@code aws}, {@code aws-cn}, ...), or null. */
@@ -45,12 +52,19 @@ public final class AwsRegions {
      * whose region pattern it matches (the SDK's rule for regions newer than it), {@code aws} at last.
      */
     static String registryPartitionOf(String region) {
-        String known = partitionOf(region);
-        return known != null ? known : PARTITIONS.partitionMetadata(Region.of(region)).id();
+        return PARTITIONS.partitionMetadata(Region.of(region)).id();
+    }
+
+    /**
+     * The domain of the endpoints of a region the registry calls (its own, or a bus's known region), by the same rule
+     * as {@link #registryPartitionOf}: for a known region its {@link #dnsSuffixOf}, with one lookup instead of the map.
+     */
+    public static String endpointDomainOf(String region) {
+        return PARTITIONS.partitionMetadata(Region.of(region)).dnsSuffix();
     }
 
     private static String metadata(String region, Function<PartitionMetadata, String> field) {
-        PartitionMetadata partition = region == null ? null : KNOWN.get(region);
+        PartitionMetadata partition = region == null ? null : Known.REGIONS.get(region);
         return partition == null ? null : field.apply(partition);
     }
 }

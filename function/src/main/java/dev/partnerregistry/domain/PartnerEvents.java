@@ -30,8 +30,8 @@ public final class PartnerEvents {
      * The Times PutEvents takes: the model gives an entry's Time "per RFC3339", whose four-digit year
      * writes no time before year 0000 or after 9999 (an event's {@code time} is such a string).
      */
-    static final Instant EARLIEST_TIME = Instant.parse("0000-01-01T00:00:00Z");
-    static final Instant LATEST_TIME = Instant.parse("9999-12-31T23:59:59.999Z");
+    static final Instant EARLIEST_TIME = Instant.ofEpochSecond(-62_167_219_200L); // 0000-01-01T00:00:00Z
+    static final Instant LATEST_TIME = Instant.ofEpochMilli(253_402_300_799_999L); // 9999-12-31T23:59:59.999Z, without parsing at init
     /** The EventId the forwarder adds as a resource, {@link QueuedEvent#EVENT_ID_RESOURCE} and a UUID. */
     private static final int EVENT_ID_CHARS = 36;
 

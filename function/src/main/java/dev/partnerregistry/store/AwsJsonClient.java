@@ -92,8 +92,7 @@ public final class AwsJsonClient implements AutoCloseable {
         if (override != null) {
             return override;
         }
-        String domain = AwsRegions.dnsSuffixOf(region);
-        return URI.create("https://" + service + "." + region + "." + (domain == null ? "amazonaws.com" : domain));
+        return URI.create("https://" + service + "." + region + "." + AwsRegions.endpointDomainOf(region));
     }
 
     /** Sends {@code body} as {@code target} (e.g. {@code TrentService.Decrypt}); I/O failures are UncheckedIOException. */

@@ -35,4 +35,11 @@ class AwsRegionsTest {
         assertEquals("aws-cn", AwsRegions.registryPartitionOf("cn-south-9"), "by the partition's region pattern");
         assertEquals("aws", AwsRegions.registryPartitionOf("us-east-1"));
     }
+
+    @Test
+    void anEndpointsDomainIsItsPartitionsForAKnownRegionAndOneNewerThanTheSdk() {
+        for (String region : new String[] {"us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "cn-south-9"}) {
+            assertEquals(region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com", AwsRegions.endpointDomainOf(region), region);
+        }
+    }
 }

@@ -242,6 +242,12 @@ class PartnerEventsTest {
     }
 
     @Test
+    void theTimesPutEventsTakesAreYears0000To9999() {
+        assertEquals(java.time.Instant.parse("0000-01-01T00:00:00Z"), PartnerEvents.EARLIEST_TIME);
+        assertEquals(java.time.Instant.parse("9999-12-31T23:59:59.999Z"), PartnerEvents.LATEST_TIME);
+    }
+
+    @Test
     void utf8LengthCountsEachCharacterAsItsUtf8BytesAndALoneSurrogateAsOne() {
         assertEquals(0, PartnerEvents.utf8(null));
         assertEquals(0, PartnerEvents.utf8(""));
