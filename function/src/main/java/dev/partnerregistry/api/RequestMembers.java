@@ -118,6 +118,9 @@ final class RequestMembers {
     static Instant epochSeconds(String number) {
         try {
             BigDecimal seconds = new BigDecimal(number);
+            if (seconds.signum() == 0) {
+                return Instant.EPOCH; // 0e17 too, whose precision and scale would read as 18 digits
+            }
             // Digits before the point: past 16, more milliseconds than a long holds; at -3 or fewer, less than one.
             long integerDigits = (long) seconds.precision() - seconds.scale();
             if (integerDigits > 16) {

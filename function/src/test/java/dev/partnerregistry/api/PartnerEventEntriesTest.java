@@ -51,5 +51,8 @@ class PartnerEventEntriesTest {
         assertEquals(Instant.ofEpochMilli(1764806400000L), RequestMembers.epochSeconds("1.7648064e9"));
         assertEquals(Instant.EPOCH, RequestMembers.epochSeconds("1e-99999999"));
         assertEquals(Instant.EPOCH, RequestMembers.epochSeconds("-0.0009"));
+        for (String zero : List.of("0", "0e17", "-0e18", "0.000e20", "0e99999999")) {
+            assertEquals(Instant.EPOCH, RequestMembers.epochSeconds(zero), zero);
+        }
     }
 }
