@@ -92,13 +92,17 @@ public final class RequestHeaders extends AbstractMap<String, List<String>> {
         }
     }
 
+    /** The values of names met in more than one case: the table's own list, never one of the event's, which stay as given. */
+    private static final class Merged extends ArrayList<String> {
+    }
+
     @SuppressWarnings("unchecked")
     private Object merged(Object before, Object value) {
         List<String> all;
-        if (before instanceof ArrayList<?> list) {
-            all = (List<String>) list;
+        if (before instanceof Merged list) {
+            all = list;
         } else {
-            all = new ArrayList<>();
+            all = new Merged();
             if (singleValued) {
                 all.add((String) before);
             } else {

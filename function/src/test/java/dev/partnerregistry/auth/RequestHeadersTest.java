@@ -31,6 +31,18 @@ class RequestHeadersTest {
     }
 
     @Test
+    void mergingNamesThatDifferInCaseLeavesTheEventsOwnListsAsTheyWere() {
+        Map<String, List<String>> sent = new LinkedHashMap<>();
+        sent.put("X-Foo", new ArrayList<>(List.of("a")));
+        sent.put("x-foo", new ArrayList<>(List.of("b")));
+
+        assertEquals(List.of("a", "b"), RequestHeaders.fromMultiValue(sent).get("x-foo"));
+        assertEquals(List.of("a", "b"), RequestHeaders.fromMultiValue(sent).get("x-foo"), "read twice, the same");
+        assertEquals(List.of("a"), sent.get("X-Foo"));
+        assertEquals(List.of("b"), sent.get("x-foo"));
+    }
+
+    @Test
     void namesDifferingOnlyInCaseAreOneHeaderWithTheirValuesInTheOrderMet() {
         Map<String, List<String>> sent = new LinkedHashMap<>();
         sent.put("X-Forwarded-For", List.of("a", "b"));
