@@ -33,7 +33,7 @@ public final class SigV4 {
      */
     public static String canonicalRequest(SignedRequest request, List<String> signedHeaders, String payloadHash) {
         Scratch scratch = SCRATCH.get();
-        scratch.length = 0;
+        scratch.start();
         writeCanonicalRequest(scratch, request, signedHeaders);
         scratch.text(payloadHash, 0, payloadHash.length());
         return new String(scratch.bytes, 0, scratch.length, StandardCharsets.UTF_8);
@@ -47,7 +47,7 @@ public final class SigV4 {
      */
     static byte[] canonicalRequestHash(SignedRequest request, List<String> signedHeaders, byte[] payloadHash) {
         Scratch scratch = SCRATCH.get();
-        scratch.length = 0;
+        scratch.start();
         writeCanonicalRequest(scratch, request, signedHeaders);
         scratch.hex(payloadHash);
         scratch.digest.update(scratch.bytes, 0, scratch.length);
@@ -108,7 +108,7 @@ public final class SigV4 {
      */
     static byte[] signature(Mac signer, String amzDate, String credentialScope, byte[] canonicalRequestHash) {
         Scratch scratch = SCRATCH.get();
-        scratch.length = 0;
+        scratch.start();
         scratch.text(ALGORITHM, 0, ALGORITHM.length());
         scratch.ascii('\n');
         scratch.text(amzDate, 0, amzDate.length());
@@ -337,6 +337,11 @@ public final class SigV4 {
     private static final char[] UPPER_HEX_DIGITS = "0123456789ABCDEF".toCharArray();
     /** Thread-confined instances: a Lambda instance serves one request at a time, the local server one per thread. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** How many bytes this thread's scratch holds (tests: what a hostile request leaves behind). */
+    static int scratchCapacity() {
+        return SCRATCH.get().bytes.length;
+    }
     private static final ThreadLocal<Mac> HMAC_SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return Mac.getInstance(HMAC);
@@ -350,6 +355,7 @@ public final class SigV4 {
      * as UTF-8 (String.getBytes's, a lone surrogate as '?'), to hash or MAC from there.
      */
     private static final class Scratch {
+        static final int KEPT_BYTES = 64 * 1024;
         final MessageDigest digest;
         byte[] bytes = new byte[1024];
         int length;
@@ -360,6 +366,17 @@ public final class SigV4 {
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException(e);
             }
+        }
+
+        /**
+         * Empty, to write a new text: a buffer a hostile request grew past {@value #KEPT_BYTES} bytes (a header signed a
+         * thousand times) is let go, so a thread keeps no more than that between requests.
+         */
+        void start() {
+            if (bytes.length > KEPT_BYTES) {
+                bytes = new byte[1024];
+            }
+            length = 0;
         }
 
         private void room(int more) {

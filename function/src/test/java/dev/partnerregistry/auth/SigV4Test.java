@@ -44,6 +44,18 @@ class SigV4Test {
     }
 
     @Test
+    void aThreadKeepsNoLargeBufferAfterAHeaderSignedAThousandTimes() {
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        headers.put("a", List.of("x".repeat(6_000)));
+        List<String> signed = new java.util.ArrayList<>(java.util.Collections.nCopies(1_000, "a"));
+        SigV4.canonicalRequestHash(new SignedRequest("POST", "/", Map.of(), headers, new byte[0], null), signed, new byte[32]);
+        assertTrue(SigV4.scratchCapacity() > 6_000_000, "the hostile request's text was written whole");
+
+        SigV4.canonicalRequestHash(new SignedRequest("POST", "/", Map.of(), Map.of(), new byte[0], null), List.of(), new byte[32]);
+        assertTrue(SigV4.scratchCapacity() <= 64 * 1024, "and let go by the next request: " + SigV4.scratchCapacity());
+    }
+
+    @Test
     void headerValuesAreTrimmedFoldedAndWrittenAsUtf8() {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("X-Text", List.of("  a   b\tc  é \uD83D\uDE00  ", "\u20AC  x", "lone \uD800 surrogate"));
