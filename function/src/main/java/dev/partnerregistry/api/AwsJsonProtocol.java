@@ -93,7 +93,7 @@ public final class AwsJsonProtocol {
                 partner = entries.isEmpty() || entries.get(0).source() == null ? null : Constraints.partnerNamedIn(entries.get(0).source());
                 response = ok(putPartnerEvents(entries, caller, counts), requestId);
             } else {
-                JsonNode members = JsonBodies.parse(body);
+                JsonNode members = JsonBodies.parseChecked(body);
                 if (operation == null) {
                     throw new RegistryException.UnknownOperation(request.target());
                 }

@@ -30,9 +30,11 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
-    /** The body's one JSON value; an empty or blank body is an empty object, as the SDKs send no body for no members. */
-    static JsonNode parse(byte[] body) {
-        byte[] checked = checked(body);
+    /**
+     * The one JSON value of a body already {@link #checked}; an empty or blank body (null) is an empty object, as the
+     * SDKs send no body for no members.
+     */
+    static JsonNode parseChecked(byte[] checked) {
         if (checked == null) {
             return JsonNode.emptyObjectNode();
         }
