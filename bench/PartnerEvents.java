@@ -723,6 +723,20 @@ public final class PartnerEvents {
             this.stream = new PrintStream(new BufferedOutputStream(out, 1 << 16), false, StandardCharsets.UTF_8) {
                 @Override
                 public void println(String line) {
+                    read(line);
+                    super.println(line);
+                }
+
+                /** The request log writes each line as UTF-8 bytes, newline included, in one write. */
+                @Override
+                public void write(byte[] buf, int off, int len) {
+                    for (String line : new String(buf, off, len, StandardCharsets.UTF_8).split("\n")) {
+                        read(line);
+                    }
+                    super.write(buf, off, len);
+                }
+
+                private void read(String line) {
                     if (line != null && line.startsWith("{") && line.contains("\"forwarder\"")) {
                         Map<String, JsonNode> batch = JsonNode.parser().parse(line).asObject();
                         delivered.add(Long.parseLong(batch.get(EventForwarderHandler.DELIVERED).asNumber()));
@@ -737,7 +751,6 @@ public final class PartnerEvents {
                             handlerMillis.add(Math.round(Double.parseDouble(latency.asNumber())));
                         }
                     }
-                    super.println(line);
                 }
             };
         }
