@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.YearMonth;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -61,21 +63,20 @@ public final class SignatureVerifier {
         }
         Authorization parsed = Authorization.parse(authorization);
         String amzDate = request.lowerCaseHeader("x-amz-date");
-        boolean noDate = amzDate == null && request.lowerCaseHeader("date") == null;
-        if (parsed.credential() == null || parsed.signature() == null || parsed.signedHeaders() == null || noDate) {
-            StringBuilder incomplete = new StringBuilder();
-            if (parsed.credential() == null) {
-                incomplete.append("Authorization header requires 'Credential' parameter. ");
-            }
-            if (parsed.signature() == null) {
-                incomplete.append("Authorization header requires 'Signature' parameter. ");
-            }
-            if (parsed.signedHeaders() == null) {
-                incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
-            }
-            if (noDate) {
-                incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
-            }
+        StringBuilder incomplete = new StringBuilder();
+        if (parsed.credential() == null) {
+            incomplete.append("Authorization header requires 'Credential' parameter. ");
+        }
+        if (parsed.signature() == null) {
+            incomplete.append("Authorization header requires 'Signature' parameter. ");
+        }
+        if (parsed.signedHeaders() == null) {
+            incomplete.append("Authorization header requires 'SignedHeaders' parameter. ");
+        }
+        if (amzDate == null && request.lowerCaseHeader("date") == null) {
+            incomplete.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
+        }
+        if (incomplete.length() > 0) {
             throw new RegistryException.IncompleteSignature(incomplete + "Authorization=" + authorization);
         }
 
@@ -89,19 +90,17 @@ public final class SignatureVerifier {
                 throw new RegistryException.InvalidSignature("'" + displayName(required) + "' must be a 'SignedHeader' in the AWS Authorization.");
             }
         }
-        long signedAt = amzDateSeconds(amzDate);
-        if (signedAt == NOT_A_DATE) {
+        Instant signedAt = parseAmzDate(amzDate);
+        if (signedAt == null) {
             throw new RegistryException.IncompleteSignature("Date must be in ISO-8601 'basic format'. Got '" + amzDate
                     + "'. See http://en.wikipedia.org/wiki/ISO_8601");
         }
         Instant now = clock.instant();
-        // In whole seconds, as the date is: earlier than now - 15 min. is, at the same second, earlier if now has a fraction.
-        long earliest = now.getEpochSecond() - MAX_SKEW.getSeconds();
-        if (signedAt < earliest || (signedAt == earliest && now.getNano() > 0)) {
+        if (signedAt.isBefore(now.minus(MAX_SKEW))) {
             throw new RegistryException.InvalidSignature("Signature expired: " + amzDate + " is now earlier than "
                     + formatAmzDate(now.minus(MAX_SKEW)) + " (" + formatAmzDate(now) + " - 15 min.)");
         }
-        if (signedAt > now.getEpochSecond() + MAX_SKEW.getSeconds()) {
+        if (signedAt.isAfter(now.plus(MAX_SKEW))) {
             throw new RegistryException.InvalidSignature("Signature not yet current: " + amzDate + " is still later than "
                     + formatAmzDate(now.plus(MAX_SKEW)) + " (" + formatAmzDate(now) + " + 15 min.)");
         }
@@ -114,17 +113,17 @@ public final class SignatureVerifier {
             throw new RegistryException.IncompleteSignature("Credential must have exactly 5 slash-delimited elements, "
                     + "e.g. keyid/date/region/service/term, got '" + parsed.credential() + "'");
         }
-        if (!scope[2].equals(region) || !scope[3].equals(SERVICE) || !scope[4].equals("aws4_request")) {
-            StringBuilder wrongScope = new StringBuilder();
-            if (!scope[2].equals(region)) {
-                wrongScope.append("Credential should be scoped to a valid region. ");
-            }
-            if (!scope[3].equals(SERVICE)) {
-                wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
-            }
-            if (!scope[4].equals("aws4_request")) {
-                wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
-            }
+        StringBuilder wrongScope = new StringBuilder();
+        if (!scope[2].equals(region)) {
+            wrongScope.append("Credential should be scoped to a valid region. ");
+        }
+        if (!scope[3].equals(SERVICE)) {
+            wrongScope.append("Credential should be scoped to correct service: '" + SERVICE + "'. ");
+        }
+        if (!scope[4].equals("aws4_request")) {
+            wrongScope.append("Credential should be scoped with a valid terminator: 'aws4_request', not '" + scope[4] + "'. ");
+        }
+        if (wrongScope.length() > 0) {
             throw new RegistryException.InvalidSignature(wrongScope.toString());
         }
         if (scope[1].length() != 8 || !amzDate.startsWith(scope[1])) {
@@ -166,16 +165,8 @@ public final class SignatureVerifier {
      * the checks together): the instant, or null if the text is not that, or not a real date and time.
      */
     static Instant parseAmzDate(String text) {
-        long seconds = amzDateSeconds(text);
-        return seconds == NOT_A_DATE ? null : Instant.ofEpochSecond(seconds);
-    }
-
-    private static final long NOT_A_DATE = Long.MIN_VALUE;
-
-    /** {@link #parseAmzDate} as seconds since the epoch, or {@link #NOT_A_DATE}; the calendar's arithmetic by hand too. */
-    private static long amzDateSeconds(String text) {
         if (text.length() != 16 || text.charAt(8) != 'T' || text.charAt(15) != 'Z') {
-            return NOT_A_DATE;
+            return null;
         }
         int year = digits(text, 0, 4);
         int month = digits(text, 4, 6);
@@ -183,28 +174,11 @@ public final class SignatureVerifier {
         int hour = digits(text, 9, 11);
         int minute = digits(text, 11, 13);
         int second = digits(text, 13, 15);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > YearMonth.of(year, month).lengthOfMonth()
                 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-            return NOT_A_DATE;
+            return null;
         }
-        return epochDay(year, month, day) * 86_400L + hour * 3_600L + minute * 60L + second;
-    }
-
-    private static int daysIn(int year, int month) {
-        if (month == 2) {
-            return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28;
-        }
-        return month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31;
-    }
-
-    /** Days from 1970-01-01 to a proleptic Gregorian date (years from March, in 400-year eras of 146,097 days). */
-    private static long epochDay(int year, int month, int day) {
-        int y = month <= 2 ? year - 1 : year;
-        int era = Math.floorDiv(y, 400);
-        int yearOfEra = y - era * 400;
-        int dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-        int dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-        return era * 146_097L + dayOfEra - 719_468L;
+        return Instant.ofEpochSecond(LocalDate.of(year, month, day).toEpochDay() * 86_400L + hour * 3_600L + minute * 60L + second);
     }
 
     /** The decimal number in {@code text[from, to)}, or -1 if any of it is not an ASCII digit. */
