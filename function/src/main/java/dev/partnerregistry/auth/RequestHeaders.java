@@ -1,14 +1,12 @@
 package dev.partnerregistry.auth;
 
 import java.util.AbstractMap;
-import java.util.AbstractSet;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
@@ -24,22 +22,15 @@ public final class RequestHeaders extends AbstractMap<String, List<String>> {
 
     public static final RequestHeaders EMPTY = new RequestHeaders(0, true);
 
-    /** Lower-case names, in the order first met. */
-    private final String[] names;
     /**
-     * Per name: from the single-value map a String (possibly null), from the multi-value map the event's
-     * List; an ArrayList of every value where names differing in case were met.
+     * Lower-case name → from the single-value map a String (possibly null), from the multi-value map the event's List;
+     * a {@link Merged} list of every value where names differing in case were met. In the order first met.
      */
-    private final Object[] values;
-    /** Open addressing over {@link #names}: index + 1, 0 for an empty slot. */
-    private final int[] slots;
+    private final Map<String, Object> byName;
     private final boolean singleValued;
-    private int size;
 
     private RequestHeaders(int capacity, boolean singleValued) {
-        this.names = new String[capacity];
-        this.values = new Object[capacity];
-        this.slots = new int[Math.max(2, Integer.highestOneBit(Math.max(1, capacity) * 2 - 1) * 2)];
+        this.byName = new LinkedHashMap<>(Math.max(2, capacity * 2));
         this.singleValued = singleValued;
     }
 
@@ -75,20 +66,10 @@ public final class RequestHeaders extends AbstractMap<String, List<String>> {
     }
 
     private void add(String name, Object value) {
-        int hash = spread(name.hashCode());
-        int mask = slots.length - 1;
-        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-            int index = slots[slot] - 1;
-            if (index < 0) {
-                slots[slot] = size + 1;
-                names[size] = name;
-                values[size++] = value;
-                return;
-            }
-            if (names[index].equals(name)) {
-                values[index] = merged(values[index], value);
-                return;
-            }
+        if (byName.containsKey(name)) {
+            byName.put(name, merged(byName.get(name), value));
+        } else {
+            byName.put(name, value);
         }
     }
 
@@ -117,44 +98,33 @@ public final class RequestHeaders extends AbstractMap<String, List<String>> {
         return all;
     }
 
-    private static int spread(int hash) {
-        return hash ^ (hash >>> 16);
-    }
-
-    /** Where {@code lowerCaseName} is, or -1. */
-    int indexOf(String lowerCaseName) {
-        int mask = slots.length - 1;
-        for (int slot = spread(lowerCaseName.hashCode()) & mask; ; slot = (slot + 1) & mask) {
-            int index = slots[slot] - 1;
-            if (index < 0 || names[index].equals(lowerCaseName)) {
-                return index;
-            }
-        }
-    }
-
     /**
      * The header's first value as the event has it, or null if there is none: from the single-value map
      * possibly null; from the multi-value map the first of its values (a name with an empty list has none).
      */
     public String first(String lowerCaseName) {
-        int index = indexOf(lowerCaseName);
-        return index < 0 ? null : rawValue(index, 0);
+        return rawValue(byName.get(lowerCaseName), 0);
     }
 
-    /** How many values the header at {@code index} has. */
-    int valueCount(int index) {
-        Object value = values[index];
-        return value instanceof List<?> list ? list.size() : 1;
+    /** How many values the header {@code lowerCaseName} has (none if absent). */
+    int valueCount(String lowerCaseName) {
+        return valueCount(lowerCaseName, byName.get(lowerCaseName));
+    }
+
+    private int valueCount(String lowerCaseName, Object value) {
+        if (value instanceof List<?> list) {
+            return list.size();
+        }
+        return value != null || byName.containsKey(lowerCaseName) ? 1 : 0;
     }
 
     /** The header's {@code i}th value as the signature covers it: never null. */
-    String value(int index, int i) {
-        String value = rawValue(index, i);
+    String value(String lowerCaseName, int i) {
+        String value = rawValue(byName.get(lowerCaseName), i);
         return value == null ? "" : value;
     }
 
-    private String rawValue(int index, int i) {
-        Object value = values[index];
+    private static String rawValue(Object value, int i) {
         if (value instanceof List<?> list) {
             return list.size() > i ? (String) list.get(i) : null;
         }
@@ -163,67 +133,43 @@ public final class RequestHeaders extends AbstractMap<String, List<String>> {
 
     @Override
     public boolean containsKey(Object name) {
-        return name instanceof String text && indexOf(text) >= 0;
+        return byName.containsKey(name);
     }
 
     @Override
     public List<String> get(Object name) {
-        int index = name instanceof String text ? indexOf(text) : -1;
-        return index < 0 ? null : list(index);
+        return name instanceof String text && byName.containsKey(text) ? list(text, byName.get(text)) : null;
     }
 
     /** The header's values as the Map has them (see the class comment), or null if it has none. */
     String firstListed(String lowerCaseName) {
-        int index = indexOf(lowerCaseName);
-        return index < 0 || valueCount(index) == 0 ? null : listed(index, 0);
+        Object value = byName.get(lowerCaseName);
+        return valueCount(lowerCaseName, value) == 0 ? null : listed(value, 0);
     }
 
-    private String listed(int index, int i) {
-        return singleValued ? value(index, i) : rawValue(index, i);
+    private String listed(Object value, int i) {
+        String raw = rawValue(value, i);
+        return singleValued && raw == null ? "" : raw;
     }
 
-    private List<String> list(int index) {
-        int count = valueCount(index);
+    private List<String> list(String name, Object value) {
+        int count = valueCount(name, value);
         List<String> list = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            list.add(listed(index, i));
+            list.add(listed(value, i));
         }
         return Collections.unmodifiableList(list);
     }
 
     @Override
     public int size() {
-        return size;
+        return byName.size();
     }
 
     @Override
     public Set<Entry<String, List<String>>> entrySet() {
-        return new AbstractSet<>() {
-            @Override
-            public int size() {
-                return size;
-            }
-
-            @Override
-            public Iterator<Entry<String, List<String>>> iterator() {
-                return new Iterator<>() {
-                    private int next;
-
-                    @Override
-                    public boolean hasNext() {
-                        return next < size;
-                    }
-
-                    @Override
-                    public Entry<String, List<String>> next() {
-                        if (next >= size) {
-                            throw new NoSuchElementException();
-                        }
-                        int index = next++;
-                        return new SimpleImmutableEntry<>(names[index], list(index));
-                    }
-                };
-            }
-        };
+        Set<Entry<String, List<String>>> entries = new java.util.LinkedHashSet<>();
+        byName.forEach((name, value) -> entries.add(new SimpleImmutableEntry<>(name, list(name, value))));
+        return Collections.unmodifiableSet(entries);
     }
 }

@@ -77,13 +77,12 @@ public final class SigV4 {
         for (String name : signedHeaders) {
             scratch.text(name, 0, name.length());
             scratch.ascii(':');
-            int index = headers.indexOf(name);
-            int count = index < 0 ? 0 : headers.valueCount(index);
+            int count = headers.valueCount(name);
             for (int i = 0; i < count; i++) {
                 if (i > 0) {
                     scratch.ascii(',');
                 }
-                scratch.headerValue(headers.value(index, i));
+                scratch.headerValue(headers.value(name, i));
             }
             scratch.ascii('\n');
         }
