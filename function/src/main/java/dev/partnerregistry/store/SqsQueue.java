@@ -78,26 +78,10 @@ public final class SqsQueue {
         return c >= 0x20 && c != '"' && c != '\\' && (c < 0xD800 || (c >= 0xE000 && c <= 0xFFFD));
     }
 
-    /** The bytes of {@code json} as SQS keeps the message ({@link #quoteMessage}'s escapes included), without encoding it. */
-    static long messageBytes(String json) {
-        long bytes = 0;
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += plain(c) ? 3 : 6;
-            }
-        }
-        return bytes;
-    }
-
-    /** {@link #messageBytes} of the message {@code quoted} holds ({@link #quoteMessage}'s form), read from the quoted form. */
+    /**
+     * The UTF-8 bytes of the message SQS keeps from {@code quoted} ({@link #quoteMessage}'s form, its escapes for SQS
+     * included), counted from the quoted form without decoding it.
+     */
     static long quotedMessageBytes(String quoted) {
         long bytes = 0;
         int end = quoted.length() - 1;

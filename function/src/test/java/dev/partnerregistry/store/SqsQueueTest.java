@@ -40,8 +40,8 @@ class SqsQueueTest {
     void theMessagesSizeIsItsUtf8BytesAsKeptEscapesIncluded() {
         for (String body : List.of("{}", "{\"a\":\"caf\u00e9 \u20ac \ud83d\ude00\"}", "{\"a\":\"\uffff\ud800\"}", "{}\n\t\r\u0001\u0080",
                 "{\"a\":\"q\\\"b\\\\n \\u00e9\"}")) {
-            assertEquals(message(body).getBytes(StandardCharsets.UTF_8).length, SqsQueue.messageBytes(body), body);
-            assertEquals(SqsQueue.messageBytes(body), SqsQueue.quotedMessageBytes(SqsQueue.quoteMessage(new StringBuilder(), body).toString()), body);
+            assertEquals(message(body).getBytes(StandardCharsets.UTF_8).length,
+                    SqsQueue.quotedMessageBytes(SqsQueue.quoteMessage(new StringBuilder(), body).toString()), body);
         }
     }
 }
