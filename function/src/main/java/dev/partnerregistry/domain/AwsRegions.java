@@ -1,7 +1,6 @@
 package dev.partnerregistry.domain;
 
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.regions.GeneratedPartitionMetadataProvider;
 import software.amazon.awssdk.regions.PartitionMetadata;
@@ -39,12 +38,8 @@ public final class AwsRegions {
 
     /** The partition of a known region ({@code aws}, {@code aws-cn}, ...), or null. */
     public static String partitionOf(String region) {
-        return metadata(region, PartitionMetadata::id);
-    }
-
-    /** The domain of a known region's endpoints ({@code amazonaws.com}, {@code amazonaws.com.cn}, ...), or null. */
-    public static String dnsSuffixOf(String region) {
-        return metadata(region, PartitionMetadata::dnsSuffix);
+        PartitionMetadata partition = region == null ? null : Known.REGIONS.get(region);
+        return partition == null ? null : partition.id();
     }
 
     /**
@@ -56,15 +51,10 @@ public final class AwsRegions {
     }
 
     /**
-     * The domain of the endpoints of a region the registry calls (its own, or a bus's known region), by the same rule
-     * as {@link #registryPartitionOf}: for a known region its {@link #dnsSuffixOf}, with one lookup instead of the map.
+     * The domain of the endpoints of a region the registry calls (its own, or a bus's known region: {@code amazonaws.com},
+     * {@code amazonaws.com.cn}, ...), by the same rule as {@link #registryPartitionOf}: one lookup, not the map.
      */
     public static String endpointDomainOf(String region) {
         return PARTITIONS.partitionMetadata(Region.of(region)).dnsSuffix();
-    }
-
-    private static String metadata(String region, Function<PartitionMetadata, String> field) {
-        PartitionMetadata partition = region == null ? null : Known.REGIONS.get(region);
-        return partition == null ? null : field.apply(partition);
     }
 }
