@@ -337,10 +337,6 @@ public final class SigV4 {
     /** Thread-confined instances: a Lambda instance serves one request at a time, the local server one per thread. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    /** How many bytes this thread's scratch holds (tests: what a hostile request leaves behind). */
-    static int scratchCapacity() {
-        return SCRATCH.get().bytes.length;
-    }
     private static final ThreadLocal<Mac> HMAC_SHA_256 = ThreadLocal.withInitial(() -> {
         try {
             return Mac.getInstance(HMAC);
@@ -348,6 +344,11 @@ public final class SigV4 {
             throw new IllegalStateException(e);
         }
     });
+
+    /** How many bytes this thread's scratch holds (tests: what a hostile request leaves behind). */
+    static int scratchCapacity() {
+        return SCRATCH.get().bytes.length;
+    }
 
     /**
      * A thread's SHA-256 and the bytes the canonical request, then the string to sign, are written into
