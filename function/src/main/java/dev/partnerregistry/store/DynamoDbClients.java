@@ -37,9 +37,10 @@ public final class DynamoDbClients {
     /** @param callTimeout how long one DynamoDB call may take, its retries included (tests shorten it) */
     public static DynamoDbClient create(RegistrySettings settings, AwsCredentialsProvider credentials, Duration callTimeout) {
         DynamoDbClientBuilder builder = DynamoDbClient.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClient(new BufferedBodyHttpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(2))
-                        .socketTimeout(Duration.ofSeconds(5)))
+                        .socketTimeout(Duration.ofSeconds(5))
+                        .build()))
                 .overrideConfiguration(o -> o
                         .addExecutionInterceptor(new DynamoDbRequestCounter())
                         .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(3).build())
