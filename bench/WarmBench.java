@@ -138,7 +138,7 @@ public final class WarmBench {
     }
 
     static void compareAll(PrintStream out, PartnerRegistryHandler handler, Lean lean, Stub stub, String endpoint) {
-        out.println("operation            handler_us  lean_us  ratio");
+        out.println("operation            handler_us  lean_us  ratio  handler_wall  lean_wall   (us per request)");
         if (runs("create")) {
             compare(out, "create", handler, i -> event("CreatePartnerEventSource",
                     "{\"Name\":\"aws.partner/example.com/bench/" + UUID.randomUUID() + "\",\"Account\":\"123456789012\"}"), lean::create);
@@ -376,7 +376,7 @@ public final class WarmBench {
             for (int s = 0; s < shapes.length; s++) {
                 stub.sources((Integer) shapes[s][0], (Boolean) shapes[s][1]);
                 stub.queries = 0;
-                long cpu = batch(handler, list, GROWTH_BATCH);
+                long cpu = batch(handler, list, GROWTH_BATCH).cpu();
                 if (round >= 0) {
                     perRound[s][round] = cpu;
                     queries[s] = stub.queries / (double) GROWTH_BATCH;
@@ -411,46 +411,53 @@ public final class WarmBench {
                         Runnable lean) {
         long[] h = new long[ROUNDS];
         long[] l = new long[ROUNDS];
+        long[] hWall = new long[ROUNDS];
+        long[] lWall = new long[ROUNDS];
         double[] ratios = new double[ROUNDS];
         for (int round = -2; round < ROUNDS; round++) {
-            long handlerCpu = batch(handler, events);
-            long leanCpu = batch(lean);
+            Cost handlerCost = batch(handler, events, BATCH);
+            Cost leanCost = batch(lean);
             if (round >= 0) {
-                h[round] = handlerCpu;
-                l[round] = leanCpu;
-                ratios[round] = handlerCpu / (double) leanCpu;
+                h[round] = handlerCost.cpu();
+                l[round] = leanCost.cpu();
+                hWall[round] = handlerCost.wall();
+                lWall[round] = leanCost.wall();
+                ratios[round] = handlerCost.cpu() / (double) leanCost.cpu();
             }
         }
         Arrays.sort(ratios);
-        out.printf("%-20s %10.1f %8.1f  %.2fx%n", name, median(h) / 1000.0, median(l) / 1000.0, ratios[ROUNDS / 2]);
+        out.printf("%-20s %10.1f %8.1f  %.2fx %12.1f %10.1f%n", name, median(h) / 1000.0, median(l) / 1000.0, ratios[ROUNDS / 2],
+                median(hWall) / 1000.0, median(lWall) / 1000.0);
     }
 
-    /** CPU nanoseconds per request of a batch through the handler, the events made (and signed) first. */
-    static long batch(PartnerRegistryHandler handler, IntFunction<APIGatewayProxyRequestEvent> events) {
-        return batch(handler, events, BATCH);
+    /** Per request of a batch, in nanoseconds: CPU on the calling thread (what the ratios compare), and wall time. */
+    record Cost(long cpu, long wall) {
     }
 
-    static long batch(PartnerRegistryHandler handler, IntFunction<APIGatewayProxyRequestEvent> events, int size) {
+    /** A batch through the handler, the events made (and signed) first. */
+    static Cost batch(PartnerRegistryHandler handler, IntFunction<APIGatewayProxyRequestEvent> events, int size) {
         List<APIGatewayProxyRequestEvent> made = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             made.add(events.apply(i));
         }
         long start = CPU.getCurrentThreadCpuTime();
+        long wallStart = System.nanoTime();
         for (APIGatewayProxyRequestEvent event : made) {
             APIGatewayProxyResponseEvent response = handler.handleRequest(event, null);
             if (response.getStatusCode() != 200) {
                 throw new IllegalStateException("the handler answered " + response.getStatusCode() + ": " + response.getBody());
             }
         }
-        return (CPU.getCurrentThreadCpuTime() - start) / size;
+        return new Cost((CPU.getCurrentThreadCpuTime() - start) / size, (System.nanoTime() - wallStart) / size);
     }
 
-    static long batch(Runnable lean) {
+    static Cost batch(Runnable lean) {
         long start = CPU.getCurrentThreadCpuTime();
+        long wallStart = System.nanoTime();
         for (int i = 0; i < BATCH; i++) {
             lean.run();
         }
-        return (CPU.getCurrentThreadCpuTime() - start) / BATCH;
+        return new Cost((CPU.getCurrentThreadCpuTime() - start) / BATCH, (System.nanoTime() - wallStart) / BATCH);
     }
 
     static double median(long[] values) {

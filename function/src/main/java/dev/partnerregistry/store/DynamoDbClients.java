@@ -15,7 +15,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
-/** Builds the one DynamoDB client an instance uses: lean HTTP client, explicit region and credentials. */
+/**
+ * Builds the one DynamoDB client an instance uses: lean HTTP client (bodies sent buffered, {@link BufferedBodyHttpClient}),
+ * explicit region and credentials.
+ */
 public final class DynamoDbClients {
 
     private DynamoDbClients() {
