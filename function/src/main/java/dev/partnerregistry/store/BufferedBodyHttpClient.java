@@ -18,9 +18,15 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  *
  * <p>How: without the request's Content-Length header, {@code HttpURLConnection} buffers the body (which the SDK
  * already holds in memory) and writes that header itself, with the same value, so the SigV4 signature that covers
- * it still holds. A buffered POST that gets no answer at all (a kept-alive connection the server had closed) is
- * sent once more by {@code HttpURLConnection} itself, on a new connection: what the SDK's own retry would do, and
- * what the store's writes already allow for (conditions, and a retried create's check of its own call id).
+ * it still holds. Only a request with a body loses the header: without one, the JDK would send none in its place.
+ *
+ * <p>What comes with it: {@code HttpURLConnection} sends a buffered POST once more, at once and on a new connection,
+ * when reading its answer fails other than by a timeout (a reset, or the connection closed before a status line):
+ * a kept-alive connection the server had closed, but also a request the server had already applied. So each SDK
+ * attempt is up to two sends, the second unseen by the SDK's retry count and by {@link DynamoDbRequestCounter}. It
+ * is the same request, with the same {@code amz-sdk-invocation-id} and transaction {@code ClientRequestToken}: what
+ * the SDK's own retry of an {@code IOException} sends, and what the store's writes already allow for (conditions, a
+ * create's check of its call id). The call timeout still bounds the whole call.
  */
 final class BufferedBodyHttpClient implements SdkHttpClient {
 
@@ -35,7 +41,7 @@ final class BufferedBodyHttpClient implements SdkHttpClient {
     @Override
     public ExecutableHttpRequest prepareRequest(HttpExecuteRequest request) {
         SdkHttpRequest httpRequest = request.httpRequest();
-        if (httpRequest.firstMatchingHeader(CONTENT_LENGTH).isEmpty()) {
+        if (request.contentStreamProvider().isEmpty() || httpRequest.firstMatchingHeader(CONTENT_LENGTH).isEmpty()) {
             return http.prepareRequest(request);
         }
         return http.prepareRequest(HttpExecuteRequest.builder()

@@ -25,8 +25,9 @@ public final class DynamoDbClients {
     }
 
     /**
-     * Three attempts within four seconds per DynamoDB call. A request makes at most three calls (a
-     * create whose believed limit was stale, then a retry's check of its own source), and retries
+     * Three attempts within four seconds per DynamoDB call (each attempt up to two sends,
+     * {@link BufferedBodyHttpClient}). A request makes at most three calls (a create whose believed
+     * limit was stale, then a retry's check of its own source), and retries
      * transaction conflicts only within its conflict budget (at most 2.5 s, {@link ConflictBackoff}),
      * so it ends within 14.5 seconds: before the function's 15 s timeout, whose 502 would carry no
      * EventBridge envelope, and long before API Gateway's 29 s.
@@ -73,9 +74,13 @@ public final class DynamoDbClients {
             // Left to the SDK's provider, whose first call says which variable is missing.
             return EnvironmentVariableCredentialsProvider.create();
         }
+        // As the SDK's provider reads them: trimmed, with the account id when the environment names one.
         String token = env.get("AWS_SESSION_TOKEN");
+        String accountId = env.get("AWS_ACCOUNT_ID");
+        accountId = accountId == null || accountId.isBlank() ? null : accountId.trim();
         return StaticCredentialsProvider.create(token == null || token.isBlank()
-                ? AwsBasicCredentials.create(keyId, secret)
-                : AwsSessionCredentials.create(keyId, secret, token));
+                ? AwsBasicCredentials.builder().accessKeyId(keyId.trim()).secretAccessKey(secret.trim()).accountId(accountId).build()
+                : AwsSessionCredentials.builder().accessKeyId(keyId.trim()).secretAccessKey(secret.trim()).sessionToken(token.trim())
+                        .accountId(accountId).build());
     }
 }

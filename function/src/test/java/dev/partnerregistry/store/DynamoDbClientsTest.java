@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -32,6 +33,17 @@ class DynamoDbClientsTest {
         AwsSessionCredentials credentials = assertInstanceOf(AwsSessionCredentials.class, provider.resolveCredentials());
         assertEquals("ASIAEXAMPLE", credentials.accessKeyId());
         assertEquals("token", credentials.sessionToken());
+    }
+
+    @Test
+    void theVariablesAreTrimmedAndTheAccountIdKeptAsTheSdksOwnProviderReadsThem() {
+        var provider = DynamoDbClients.lambdaCredentials(Map.of("AWS_ACCESS_KEY_ID", " AKIDEXAMPLE\n", "AWS_SECRET_ACCESS_KEY", "secret ",
+                "AWS_ACCOUNT_ID", "123456789012"));
+
+        AwsCredentials credentials = provider.resolveCredentials();
+        assertEquals("AKIDEXAMPLE", credentials.accessKeyId());
+        assertEquals("secret", credentials.secretAccessKey());
+        assertEquals(Optional.of("123456789012"), credentials.accountId());
     }
 
     @Test
