@@ -174,6 +174,8 @@ public final class WarmBench {
         LeanForwarder lean = new LeanForwarder(URI.create(endpoint));
         long[] h = new long[ROUNDS];
         long[] l = new long[ROUNDS];
+        long[] hWall = new long[ROUNDS];
+        long[] lWall = new long[ROUNDS];
         double[] ratios = new double[ROUNDS];
         for (int round = -2; round < ROUNDS; round++) {
             List<SQSEvent> events = new ArrayList<>(BATCH);
@@ -181,20 +183,26 @@ public final class WarmBench {
                 events.add(sqsEvent());
             }
             long start = CPU.getCurrentThreadCpuTime();
+            long wallStart = System.nanoTime();
             for (SQSEvent event : events) {
                 if (!forwarder.handleRequest(event, null).getBatchItemFailures().isEmpty()) {
                     throw new IllegalStateException("the forwarder failed to deliver");
                 }
             }
             long handlerCpu = (CPU.getCurrentThreadCpuTime() - start) / BATCH;
+            long handlerWall = (System.nanoTime() - wallStart) / BATCH;
             start = CPU.getCurrentThreadCpuTime();
+            wallStart = System.nanoTime();
             for (SQSEvent event : events) {
                 lean.forward(event);
             }
             long leanCpu = (CPU.getCurrentThreadCpuTime() - start) / BATCH;
+            long leanWall = (System.nanoTime() - wallStart) / BATCH;
             if (round >= 0) {
                 h[round] = handlerCpu;
                 l[round] = leanCpu;
+                hWall[round] = handlerWall;
+                lWall[round] = leanWall;
                 ratios[round] = handlerCpu / (double) leanCpu;
             }
         }
@@ -202,7 +210,8 @@ public final class WarmBench {
             throw new IllegalStateException("no event reached the stub's PutEvents: the forwarder did not deliver");
         }
         Arrays.sort(ratios);
-        out.printf("%-20s %10.1f %8.1f  %.2fx%n", "forwarder(10)", median(h) / 1000.0, median(l) / 1000.0, ratios[ROUNDS / 2]);
+        out.printf("%-20s %10.1f %8.1f  %.2fx %12.1f %10.1f%n", "forwarder(10)", median(h) / 1000.0, median(l) / 1000.0, ratios[ROUNDS / 2],
+                median(hWall) / 1000.0, median(lWall) / 1000.0);
     }
 
     /**
