@@ -90,7 +90,7 @@ public final class AwsJsonProtocol {
                     ? PartnerEventEntries.read(body) : null;
             if (entries != null) {
                 // The plain PutPartnerEvents, read without a tree; any other shape is read below, as every other request.
-                partner = entries.isEmpty() || entries.get(0).source() == null ? null : Constraints.partnerNamedIn(entries.get(0).source());
+                partner = entries.isEmpty() ? null : Constraints.partnerNamedIn(entries.get(0).source());
                 response = ok(putPartnerEvents(entries, caller, counts), requestId);
             } else {
                 JsonNode members = JsonBodies.parseChecked(body);

@@ -25,7 +25,7 @@ final class PartnerEventEntries {
     private PartnerEventEntries() {
     }
 
-    /** The entries of a body {@link JsonBodies#check}ed, or null if it is not in the plain shape. */
+    /** The entries of a body {@link JsonBodies#checked} answered, or null if it is not in the plain shape. */
     static List<PartnerEvents.Entry> read(byte[] body) {
         try (JsonParser json = JSON.createParser(body)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
