@@ -159,6 +159,22 @@ public final class SigV4 {
         return true;
     }
 
+    /** The first index in {@code [from, to)} past what String.trim would remove there, or {@code to}. */
+    static int trimStart(String text, int from, int to) {
+        while (from < to && text.charAt(from) <= ' ') {
+            from++;
+        }
+        return from;
+    }
+
+    /** The end of {@code [from, to)} without what String.trim would remove there. */
+    static int trimEnd(String text, int from, int to) {
+        while (to > from && text.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        return to;
+    }
+
     private static boolean isUnreserved(int c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
     }
@@ -412,14 +428,8 @@ public final class SigV4 {
 
         /** A header's value trimmed, each inner run of spaces folded to one. */
         void headerValue(String value) {
-            int start = 0;
-            int end = value.length();
-            while (start < end && value.charAt(start) <= ' ') {
-                start++;
-            }
-            while (end > start && value.charAt(end - 1) <= ' ') {
-                end--;
-            }
+            int start = trimStart(value, 0, value.length());
+            int end = trimEnd(value, start, value.length());
             room((end - start) * 3);
             char previous = 0;
             for (int i = start; i < end; i++) {

@@ -252,10 +252,10 @@ public final class SignatureVerifier {
                                 + "' not a valid key=value pair (missing equal-sign) in Authorization header: '" + header + "'.");
                     }
                 } else {
-                    int nameStart = skipSpace(value, start, equals);
-                    int nameEnd = trimEnd(value, nameStart, equals);
-                    int parameterStart = skipSpace(value, equals + 1, end);
-                    int parameterEnd = trimEnd(value, parameterStart, end);
+                    int nameStart = SigV4.trimStart(value, start, equals);
+                    int nameEnd = SigV4.trimEnd(value, nameStart, equals);
+                    int parameterStart = SigV4.trimStart(value, equals + 1, end);
+                    int parameterEnd = SigV4.trimEnd(value, parameterStart, end);
                     if (credential == null && is(value, nameStart, nameEnd, "Credential")) {
                         credential = value.substring(parameterStart, parameterEnd);
                     } else if (signedHeaders == null && is(value, nameStart, nameEnd, "SignedHeaders")) {
@@ -278,22 +278,6 @@ public final class SignatureVerifier {
                 start = comma + 1;
             }
             return new Authorization(algorithm, credential, signedHeaders, signature);
-        }
-
-        /** The first index in {@code [from, to)} past what String.trim would remove, or {@code to}. */
-        private static int skipSpace(String text, int from, int to) {
-            while (from < to && text.charAt(from) <= ' ') {
-                from++;
-            }
-            return from;
-        }
-
-        /** The end of {@code [from, to)} without what String.trim would remove there. */
-        private static int trimEnd(String text, int from, int to) {
-            while (to > from && text.charAt(to - 1) <= ' ') {
-                to--;
-            }
-            return to;
         }
 
         private static boolean is(String text, int from, int to, String name) {
