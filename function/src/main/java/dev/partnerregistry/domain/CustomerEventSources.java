@@ -47,8 +47,8 @@ public final class CustomerEventSources {
         // The token binds the prefix and the account, so that it never pages another account's list.
         String scope = access.account() + ":" + (namePrefix == null ? "" : namePrefix);
         PartnerSourceStore.Listing found = store.listOffered(namePrefix,
-                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, scope, now), pageSize + 1, access, Shown.toCustomer(now));
-        return PartnerRegistry.SourcePage.of(found, pageSize, lastName -> pageTokens.issue(scope, lastName, now));
+                () -> nextToken == null ? null : pageTokens.resumeOf(nextToken, scope, now), pageSize + 1, access, Shown.toCustomer(now));
+        return PartnerRegistry.SourcePage.of(found, pageSize, resume -> pageTokens.issue(scope, resume, now));
     }
 
     public PartnerEventSource describeEventSource(String name, Caller caller) {

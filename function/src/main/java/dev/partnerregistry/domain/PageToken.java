@@ -13,12 +13,14 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * NextToken for ListPartnerEventSources: opaque to the caller, signed with HMAC-SHA256 so that any
  * change is detected, bound to the NamePrefix it was issued for, and valid for a day.
- * Layout: base64url(version '\n' issuedAt '\n' namePrefix '\n' lastName) '.' base64url(mac).
+ * Layout: base64url(version '\n' issuedAt '\n' namePrefix '\n' lastName '\n' shownPerMille) '.' base64url(mac).
+ * A version 1 token (before the page's share of shown items was carried) is still read, for its day.
  */
 public final class PageToken {
 
     static final Duration LIFETIME = Duration.ofHours(24);
-    private static final String VERSION = "1";
+    private static final String VERSION = "2";
+    private static final String VERSION_WITHOUT_SHARE = "1";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -31,14 +33,14 @@ public final class PageToken {
         this.key = key;
     }
 
-    public String issue(String namePrefix, String lastName, Instant now) {
-        byte[] payload = String.join("\n", VERSION, Long.toString(now.getEpochSecond()), namePrefix, lastName)
-                .getBytes(StandardCharsets.UTF_8);
+    public String issue(String namePrefix, PartnerSourceStore.Resume resume, Instant now) {
+        byte[] payload = String.join("\n", VERSION, Long.toString(now.getEpochSecond()), namePrefix, resume.afterName(),
+                Integer.toString(resume.shownPerMille())).getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(payload));
     }
 
-    /** The last name of the previous page, or a ValidationException if the token is not one we issued for this prefix. */
-    public String lastNameOf(String token, String namePrefix, Instant now) {
+    /** Where the previous page left off, or a ValidationException if the token is not one we issued for this prefix. */
+    public PartnerSourceStore.Resume resumeOf(String token, String namePrefix, Instant now) {
         int dot = token.indexOf('.');
         if (dot < 0) {
             throw invalid();
@@ -60,14 +62,23 @@ public final class PageToken {
             throw invalid();
         }
         String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
-        if (fields.length != 4 || !fields[0].equals(VERSION) || !fields[2].equals(namePrefix)) {
+        boolean current = fields.length == 5 && fields[0].equals(VERSION);
+        boolean withoutShare = fields.length == 4 && fields[0].equals(VERSION_WITHOUT_SHARE);
+        if (!(current || withoutShare) || !fields[2].equals(namePrefix)) {
             throw invalid();
         }
-        Instant issuedAt = Instant.ofEpochSecond(Long.parseLong(fields[1]));
-        if (issuedAt.plus(LIFETIME).isBefore(now)) {
+        long issuedAt;
+        int shownPerMille;
+        try {
+            issuedAt = Long.parseLong(fields[1]);
+            shownPerMille = current ? Integer.parseInt(fields[4]) : PartnerSourceStore.Resume.ALL_SHOWN;
+        } catch (NumberFormatException signedButNotOurs) {
             throw invalid();
         }
-        return fields[3];
+        if (Instant.ofEpochSecond(issuedAt).plus(LIFETIME).isBefore(now)) {
+            throw invalid();
+        }
+        return new PartnerSourceStore.Resume(fields[3], shownPerMille);
     }
 
     public static RegistryException.Validation invalid() {

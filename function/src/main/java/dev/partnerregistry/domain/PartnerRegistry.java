@@ -72,8 +72,8 @@ public final class PartnerRegistry {
         Access access = access(RegistryOperation.LIST_PARTNER_EVENT_SOURCES, namePrefix, caller, arnOf(namePrefix) + "*");
         int pageSize = limit == null ? DEFAULT_PAGE_SIZE : limit;
         PartnerSourceStore.Listing found = store.list(namePrefix,
-                () -> nextToken == null ? null : pageTokens.lastNameOf(nextToken, namePrefix, now), pageSize + 1, access, Shown.toPartner(now));
-        return SourcePage.of(found, pageSize, lastName -> pageTokens.issue(namePrefix, lastName, now));
+                () -> nextToken == null ? null : pageTokens.resumeOf(nextToken, namePrefix, now), pageSize + 1, access, Shown.toPartner(now));
+        return SourcePage.of(found, pageSize, resume -> pageTokens.issue(namePrefix, resume, now));
     }
 
     /** A source is offered to exactly one account, so there is never a second page. */
@@ -140,13 +140,15 @@ public final class PartnerRegistry {
          * makes a short page, possibly empty, whose token continues where the store stopped reading:
          * as EventBridge may, a page holds fewer than Limit with a NextToken.
          */
-        static SourcePage of(PartnerSourceStore.Listing found, int pageSize, java.util.function.Function<String, String> tokenAfter) {
+        static SourcePage of(PartnerSourceStore.Listing found, int pageSize,
+                             java.util.function.Function<PartnerSourceStore.Resume, String> tokenFor) {
             List<PartnerEventSource> sources = found.sources();
             if (sources.size() > pageSize) {
                 List<PartnerEventSource> page = List.copyOf(sources.subList(0, pageSize));
-                return new SourcePage(page, tokenAfter.apply(page.get(pageSize - 1).name()));
+                return new SourcePage(page, tokenFor.apply(new PartnerSourceStore.Resume(page.get(pageSize - 1).name(), found.shownPerMille())));
             }
-            return new SourcePage(List.copyOf(sources), found.readThrough() == null ? null : tokenAfter.apply(found.readThrough()));
+            return new SourcePage(List.copyOf(sources), found.readThrough() == null ? null
+                    : tokenFor.apply(new PartnerSourceStore.Resume(found.readThrough(), found.shownPerMille())));
         }
     }
 }

@@ -36,19 +36,40 @@ public interface PartnerSourceStore {
 
     /**
      * Up to {@code limit} sources of the partner whose names start with {@code prefix} and that
-     * {@code shown} admits, in name order, after the name {@code exclusiveStartName} gives (null: from
-     * the first). It is asked only once access holds, so that a bad NextToken never answers before
-     * OperationDisabled or AccessDenied. The work is bounded whatever hides in the range (expired,
-     * DELETED): fewer than {@code limit} sources with a {@link Listing#readThrough()} say that the
-     * store stopped reading there, and the rest of the range follows that name.
+     * {@code shown} admits, in name order, from where {@code resume} gives (null: the first). It is
+     * asked only once access holds, so that a bad NextToken never answers before OperationDisabled or
+     * AccessDenied. The work is bounded whatever hides in the range (expired, DELETED): fewer than
+     * {@code limit} sources with a {@link Listing#readThrough()} say that the store stopped reading
+     * there, and the rest of the range follows that name.
      */
-    Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access, Shown shown);
+    Listing list(String prefix, Supplier<Resume> resume, int limit, Access access, Shown shown);
 
     /**
-     * A listing's sources, and where it stopped reading before the end of its range with fewer than
-     * asked (null: it reached the end, or found as many as asked).
+     * A listing's sources; where it stopped reading before the end of its range with fewer than asked
+     * (null: it reached the end, or found as many as asked); and, of the items it read, how many in a
+     * thousand it showed, for the next page's {@link Resume}.
      */
-    record Listing(List<PartnerEventSource> sources, String readThrough) {
+    record Listing(List<PartnerEventSource> sources, String readThrough, int shownPerMille) {
+
+        /** A listing that read nothing: a caller who may see nothing. */
+        public static Listing empty() {
+            return new Listing(List.of(), null, Resume.ALL_SHOWN);
+        }
+    }
+
+    /**
+     * Where a listing goes on: after the name {@code afterName}, in a range where the previous page
+     * showed {@code shownPerMille} of every thousand items it read. The store sizes the next page's
+     * read from that, so that a page past hidden sources is still one read ({@value #ALL_SHOWN}: none
+     * hidden, or not known).
+     */
+    record Resume(String afterName, int shownPerMille) {
+
+        public static final int ALL_SHOWN = 1000;
+
+        public Resume {
+            shownPerMille = Math.max(0, Math.min(ALL_SHOWN, shownPerMille));
+        }
     }
 
     /**
@@ -81,7 +102,7 @@ public interface PartnerSourceStore {
      * As {@link #list}, over the sources offered to the customer's account, names starting with
      * {@code prefix} (null: all); none for a caller the account has not granted.
      */
-    Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access, Shown shown);
+    Listing listOffered(String prefix, Supplier<Resume> resume, int limit, CustomerAccess access, Shown shown);
 
     /**
      * A customer's change of {@code stored} into {@code next} (state, expiry, bus), or with a null

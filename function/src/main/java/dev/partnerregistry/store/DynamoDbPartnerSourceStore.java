@@ -11,6 +11,7 @@ import dev.partnerregistry.domain.Constraints;
 import dev.partnerregistry.domain.CustomerAccess;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerSourceStore;
+import dev.partnerregistry.domain.PartnerSourceStore.Resume;
 import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.domain.RegistryOperation;
 import java.time.Duration;
@@ -251,13 +252,14 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access, Shown shown) {
+    public Listing listOffered(String prefix, Supplier<Resume> resumeFrom, int limit, CustomerAccess access, Shown shown) {
         if (readCustomerAccess(access, null) == null) {
             // As for a granted account that is offered nothing: a bad NextToken is still refused as such.
-            exclusiveStartName.get();
-            return new Listing(List.of(), null);
+            resumeFrom.get();
+            return Listing.empty();
         }
-        String after = exclusiveStartName.get();
+        Resume resume = resumeFrom.get();
+        String after = resume == null ? null : resume.afterName();
         Map<String, AttributeValue> startKey = after == null ? null : new HashMap<>(RegistryTable.sourceKey(Constraints.partnerOf(after), after));
         if (startKey != null) {
             startKey.put(ACCOUNT, AttributeValue.fromS(access.account()));
@@ -268,7 +270,7 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
                 ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix == null ? "" : prefix)));
         // The index is eventually consistent, as DynamoDB's global indexes are: a source created a moment ago may
         // be missing from a list for that moment, as EventBridge's lists may lag.
-        return DynamoDbErrors.call(() -> SourceListing.page(startKey, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
+        return DynamoDbErrors.call(() -> SourceListing.page(startKey, resume, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
                         .tableName(tableName)
                         .indexName(RegistryTable.ACCOUNT_INDEX)
                         .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)"), keyNames, keyValues)
@@ -320,15 +322,15 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
     }
 
     @Override
-    public Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access, Shown shown) {
+    public Listing list(String prefix, Supplier<Resume> resumeFrom, int limit, Access access, Shown shown) {
         readWithAccess(access, null);
-        String after = exclusiveStartName.get();
-        Map<String, AttributeValue> startKey = after == null ? null : RegistryTable.sourceKey(access.partner(), after);
+        Resume resume = resumeFrom.get();
+        Map<String, AttributeValue> startKey = resume == null ? null : RegistryTable.sourceKey(access.partner(), resume.afterName());
         Map<String, String> keyNames = Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY);
         Map<String, AttributeValue> keyValues = Map.of(
                 ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
                 ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix)));
-        return DynamoDbErrors.call(() -> SourceListing.page(startKey, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
+        return DynamoDbErrors.call(() -> SourceListing.page(startKey, resume, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
                         .tableName(tableName)
                         .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)"), keyNames, keyValues)
                 .consistentRead(true)

@@ -6,6 +6,7 @@ import static dev.partnerregistry.store.RegistryTable.STATE;
 
 import dev.partnerregistry.domain.PartnerEventSource.SourceState;
 import dev.partnerregistry.domain.PartnerSourceStore.Listing;
+import dev.partnerregistry.domain.PartnerSourceStore.Resume;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.Shown;
 import java.util.ArrayList;
@@ -17,21 +18,22 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * One page of a listing with bounded work, whatever hides in its range: at most {@value #QUERIES_PER_PAGE}
- * Queries, each with a filter that leaves the sources the reader does not see (expired, or DELETED
- * for a partner) in the engine instead of sending them, and a Limit on the items each reads. A range
- * that holds more hidden sources than that reads ends the page short, at the name where reading
- * stopped ({@link Listing#readThrough()}); the next page reads on from there.
+ * One page of a listing with bounded work, whatever hides in its range: one Query, with a filter that
+ * leaves the sources the reader does not see (expired, or DELETED for a partner) in the engine instead
+ * of sending them, and a Limit on the items it reads. A range that holds more hidden sources than that
+ * reads ends the page short, possibly empty, at the name where reading stopped
+ * ({@link Listing#readThrough()}); the next page reads on from there.
  *
- * <p>The first Query reads one page's worth (all it needs when nothing is hidden). A second one reads
- * a window sized by what the first saw: twice the sources still wanted at the shown-to-read ratio
- * found so far, at most {@value #MAX_WINDOW} items (and DynamoDB's 1 MB), which is also the window
- * when the first found nothing to show. So a page parses at most about {@value #MAX_WINDOW} items, and
- * a run of 10,000 expired sources takes about ten pages, never a Query per hidden source.
+ * <p>The Query reads one page's worth where nothing is known to hide (a first page, or a range where
+ * everything read was shown). Each page says what share of the items it read it showed, and the next
+ * page (its NextToken carries the share) reads a window that, at that share, holds half as many again
+ * as it wants, at most {@value #MAX_WINDOW} items (and DynamoDB's 1 MB), which is also the window after
+ * a page that showed nothing. So a page parses at most {@value #MAX_WINDOW} items, a run of 10,000
+ * expired sources takes about ten pages, never a Query per hidden source, and every page costs one
+ * Query: the same whether its range is live or hidden.
  */
 final class SourceListing {
 
-    static final int QUERIES_PER_PAGE = 2;
     static final int MAX_WINDOW = 1_000;
 
     /** A Query of the listing's range from {@code exclusiveStartKey} (null: its start), reading at most {@code window} items. */
@@ -70,41 +72,45 @@ final class SourceListing {
         return new Filter(expression, Map.of("#fState", STATE, "#fExpires", EXPIRES_AT), values);
     }
 
-    /** Up to {@code limit} sources {@code shown} admits, from {@code startKey} (null: the range's start). */
-    static Listing page(Map<String, AttributeValue> startKey, int limit, Shown shown, RangeQuery range) {
+    /** Up to {@code limit} sources {@code shown} admits, from {@code resume} (null: the range's start), in one Query. */
+    static Listing page(Map<String, AttributeValue> startKey, Resume resume, int limit, Shown shown, RangeQuery range) {
         Filter filter = filter(shown);
-        List<PartnerEventSource> page = new ArrayList<>(Math.min(limit, MAX_WINDOW));
-        Map<String, AttributeValue> from = startKey;
-        int window = limit;
-        int read = 0;
-        for (int query = 0; query < QUERIES_PER_PAGE; query++) {
-            QueryResponse response = range.query(from, window, filter);
-            read += response.scannedCount() == null ? window : response.scannedCount();
-            for (Map<String, AttributeValue> item : response.items()) {
-                PartnerEventSource source = SourceItem.source(item);
-                // The filter has already left out what is hidden; the domain's own rule still decides.
-                if (shown.test(source)) {
+        int window = window(limit, resume == null ? Resume.ALL_SHOWN : resume.shownPerMille());
+        QueryResponse response = range.query(startKey, window, filter);
+        int read = response.scannedCount() == null ? window : response.scannedCount();
+        List<PartnerEventSource> page = new ArrayList<>(Math.min(limit, response.items().size()));
+        int found = 0;
+        for (Map<String, AttributeValue> item : response.items()) {
+            PartnerEventSource source = SourceItem.source(item);
+            // The filter has already left out what is hidden; the domain's own rule still decides.
+            if (shown.test(source)) {
+                found++;
+                if (page.size() < limit) {
                     page.add(source);
-                    if (page.size() == limit) {
-                        return new Listing(page, null);
-                    }
                 }
             }
-            from = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
-            if (from == null) {
-                return new Listing(page, null);
-            }
-            window = nextWindow(limit - page.size(), read, page.size());
         }
-        return new Listing(page, RegistryTable.nameOfSortKey(from.get(SORT_KEY).s()));
+        int shownPerMille = read == 0 ? Resume.ALL_SHOWN : (int) Math.min(Resume.ALL_SHOWN, 1000L * found / read);
+        boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+        if (page.size() == limit || !more) {
+            return new Listing(page, null, shownPerMille);
+        }
+        return new Listing(page, RegistryTable.nameOfSortKey(response.lastEvaluatedKey().get(SORT_KEY).s()), shownPerMille);
     }
 
-    /** Twice the items that, at the ratio seen so far, hold the {@code wanted} sources; {@value #MAX_WINDOW} at most. */
-    static int nextWindow(int wanted, int read, int found) {
-        if (found == 0) {
+    /**
+     * The items to read for {@code limit} sources where {@code shownPerMille} of every thousand read are
+     * shown: {@code limit} where all are, else half as many again as the share predicts (hidden sources
+     * cluster, so the share varies within a range), at most {@value #MAX_WINDOW}.
+     */
+    static int window(int limit, int shownPerMille) {
+        if (shownPerMille >= Resume.ALL_SHOWN) {
+            return Math.min(limit, MAX_WINDOW);
+        }
+        if (shownPerMille <= 0) {
             return MAX_WINDOW;
         }
-        long window = 2L * wanted * Math.max(1, read) / found + 1;
-        return (int) Math.min(MAX_WINDOW, Math.max(wanted, window));
+        long window = 3L * limit * Resume.ALL_SHOWN / (2L * shownPerMille) + 1;
+        return (int) Math.min(MAX_WINDOW, Math.max(limit, window));
     }
 }

@@ -327,10 +327,10 @@ class ProtocolPropertiesTest {
         }
 
         @Override
-        public Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access,
+        public Listing list(String prefix, Supplier<Resume> resume, int limit, Access access,
                             dev.partnerregistry.domain.Shown shown) {
-            exclusiveStartName.get();
-            return new Listing(List.of(), null);
+            resume.get();
+            return Listing.empty();
         }
 
         @Override
@@ -344,10 +344,10 @@ class ProtocolPropertiesTest {
         }
 
         @Override
-        public Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit,
+        public Listing listOffered(String prefix, Supplier<Resume> resume, int limit,
                                    dev.partnerregistry.domain.CustomerAccess access, dev.partnerregistry.domain.Shown shown) {
-            exclusiveStartName.get();
-            return new Listing(List.of(), null);
+            resume.get();
+            return Listing.empty();
         }
 
         @Override

@@ -48,7 +48,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public Listing list(String prefix, Supplier<String> exclusiveStartName, int limit, Access access, Shown shown) {
+    public Listing list(String prefix, Supplier<Resume> resume, int limit, Access access, Shown shown) {
         throw new AssertionError("reached the store");
     }
 
@@ -68,7 +68,7 @@ class UnreachableStore implements PartnerSourceStore, PageTokenKey {
     }
 
     @Override
-    public Listing listOffered(String prefix, Supplier<String> exclusiveStartName, int limit, CustomerAccess access, Shown shown) {
+    public Listing listOffered(String prefix, Supplier<Resume> resume, int limit, CustomerAccess access, Shown shown) {
         throw new AssertionError("reached the store");
     }
 

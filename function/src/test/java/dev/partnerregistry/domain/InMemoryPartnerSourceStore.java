@@ -74,9 +74,9 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public Listing list(String prefix, java.util.function.Supplier<String> startName, int limit, Access access, Shown shown) {
+    public Listing list(String prefix, java.util.function.Supplier<Resume> startName, int limit, Access access, Shown shown) {
         enforce(access);
-        return page(prefix, startName.get(), limit, s -> s.partner().equals(access.partner()) && shown.test(s));
+        return page(prefix, afterName(startName.get()), limit, s -> s.partner().equals(access.partner()) && shown.test(s));
     }
 
     @Override
@@ -124,9 +124,9 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
     }
 
     @Override
-    public Listing listOffered(String prefix, java.util.function.Supplier<String> startName, int limit, CustomerAccess access, Shown shown) {
+    public Listing listOffered(String prefix, java.util.function.Supplier<Resume> startName, int limit, CustomerAccess access, Shown shown) {
         boolean granted = granted(access);
-        return page(prefix == null ? "" : prefix, startName.get(), limit, s -> granted && s.account().equals(access.account()) && shown.test(s));
+        return page(prefix == null ? "" : prefix, afterName(startName.get()), limit, s -> granted && s.account().equals(access.account()) && shown.test(s));
     }
 
     @Override
@@ -142,6 +142,10 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
         return true;
     }
 
+    private static String afterName(Resume resume) {
+        return resume == null ? null : resume.afterName();
+    }
+
     /** Reads the whole range: the in-memory store has no engine whose work to bound, so it never stops short. */
     private Listing page(String prefix, String exclusiveStartName, int limit, java.util.function.Predicate<PartnerEventSource> in) {
         List<PartnerEventSource> page = new ArrayList<>();
@@ -150,7 +154,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
                 page.add(source);
             }
         }
-        return new Listing(page, null);
+        return new Listing(page, null, Resume.ALL_SHOWN);
     }
 
     /** OperationDisabled first; then whether the account grants the caller (not granted: nothing is offered to it). */

@@ -21,26 +21,26 @@ class PageTokenTest {
     private final PageToken tokens = new PageToken(() -> KEY.clone());
 
     private void assertInvalid(String token, String prefix, Instant at) {
-        RegistryException.Validation e = assertThrows(RegistryException.Validation.class, () -> tokens.lastNameOf(token, prefix, at));
+        RegistryException.Validation e = assertThrows(RegistryException.Validation.class, () -> tokens.resumeOf(token, prefix, at));
         assertEquals("The NextToken is invalid or has expired.", e.getMessage());
     }
 
     @Test
     void aTokenGivesBackTheLastNameItWasIssuedWith() {
-        String token = tokens.issue(PREFIX, "aws.partner/example.com/b", NOW);
-        assertEquals("aws.partner/example.com/b", tokens.lastNameOf(token, PREFIX, NOW.plusSeconds(60)));
+        String token = tokens.issue(PREFIX, at("aws.partner/example.com/b"), NOW);
+        assertEquals("aws.partner/example.com/b", tokens.resumeOf(token, PREFIX, NOW.plusSeconds(60)).afterName());
     }
 
     @Test
     void aTokenIsValidForTwentyFourHoursAndNoLonger() {
-        String token = tokens.issue(PREFIX, "n", NOW);
-        assertEquals("n", tokens.lastNameOf(token, PREFIX, NOW.plus(Duration.ofHours(24))));
+        String token = tokens.issue(PREFIX, at("n"), NOW);
+        assertEquals("n", tokens.resumeOf(token, PREFIX, NOW.plus(Duration.ofHours(24))).afterName());
         assertInvalid(token, PREFIX, NOW.plus(Duration.ofHours(24)).plusSeconds(1));
     }
 
     @Test
     void aChangedPayloadFailsTheSignature() {
-        String token = tokens.issue(PREFIX, "aws.partner/example.com/b", NOW);
+        String token = tokens.issue(PREFIX, at("aws.partner/example.com/b"), NOW);
         String payload = new String(Base64.getUrlDecoder().decode(token.substring(0, token.indexOf('.'))), StandardCharsets.UTF_8);
         String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 payload.replace("/b", "/z").getBytes(StandardCharsets.UTF_8)) + token.substring(token.indexOf('.'));
@@ -50,7 +50,7 @@ class PageTokenTest {
     @Test
     void aSignatureChangedOnlyInTheUnusedBitsOfItsLastCharacterIsInvalid() {
         // 32 MAC bytes are 43 base64 characters; the last one carries 2 bits the decoder ignores.
-        String token = tokens.issue(PREFIX, "n", NOW);
+        String token = tokens.issue(PREFIX, at("n"), NOW);
         char last = token.charAt(token.length() - 1);
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
         char sameBits = alphabet.charAt(alphabet.indexOf(last) ^ 1);
@@ -62,13 +62,13 @@ class PageTokenTest {
 
     @Test
     void aTokenSignedWithAnotherKeyIsInvalid() {
-        String foreign = new PageToken(() -> "another-key-another-key-another!!".getBytes(StandardCharsets.UTF_8)).issue(PREFIX, "n", NOW);
+        String foreign = new PageToken(() -> "another-key-another-key-another!!".getBytes(StandardCharsets.UTF_8)).issue(PREFIX, at("n"), NOW);
         assertInvalid(foreign, PREFIX, NOW);
     }
 
     @Test
     void aTokenIsBoundToItsPrefix() {
-        assertInvalid(tokens.issue(PREFIX, "n", NOW), "aws.partner/example.com/orders/", NOW);
+        assertInvalid(tokens.issue(PREFIX, at("n"), NOW), "aws.partner/example.com/orders/", NOW);
     }
 
     @Test
@@ -86,8 +86,50 @@ class PageTokenTest {
             return KEY.clone();
         });
         assertEquals(0, fetches.get());
-        String token = lazy.issue(PREFIX, "n", NOW);
-        lazy.lastNameOf(token, PREFIX, NOW);
+        String token = lazy.issue(PREFIX, at("n"), NOW);
+        lazy.resumeOf(token, PREFIX, NOW);
         assertEquals(1, fetches.get());
+    }
+
+    @Test
+    void aTokenCarriesTheShareOfShownItemsThePageRead() {
+        String token = tokens.issue(PREFIX, new PartnerSourceStore.Resume("n", 90), NOW);
+        assertEquals(new PartnerSourceStore.Resume("n", 90), tokens.resumeOf(token, PREFIX, NOW));
+    }
+
+    @Test
+    void aVersionOneTokenIssuedBeforeTheShareWasCarriedStillResumesAsIfAllWereShown() {
+        byte[] payload = String.join("\n", "1", Long.toString(NOW.getEpochSecond()), PREFIX, "n").getBytes(StandardCharsets.UTF_8);
+        String token = B64.encodeToString(payload) + "." + B64.encodeToString(hmac(payload));
+        assertEquals(new PartnerSourceStore.Resume("n", PartnerSourceStore.Resume.ALL_SHOWN), tokens.resumeOf(token, PREFIX, NOW));
+    }
+
+    @Test
+    void aVersionOneLayoutUnderTheCurrentVersionIsInvalid() {
+        byte[] payload = String.join("\n", "2", Long.toString(NOW.getEpochSecond()), PREFIX, "n").getBytes(StandardCharsets.UTF_8);
+        assertInvalid(B64.encodeToString(payload) + "." + B64.encodeToString(hmac(payload)), PREFIX, NOW);
+    }
+
+    @Test
+    void aSignedShareThatIsNotANumberIsInvalidNotAnError() {
+        byte[] payload = String.join("\n", "2", Long.toString(NOW.getEpochSecond()), PREFIX, "n", "x").getBytes(StandardCharsets.UTF_8);
+        assertInvalid(B64.encodeToString(payload) + "." + B64.encodeToString(hmac(payload)), PREFIX, NOW);
+    }
+
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+    private static PartnerSourceStore.Resume at(String name) {
+        return new PartnerSourceStore.Resume(name, PartnerSourceStore.Resume.ALL_SHOWN);
+    }
+
+    /** The MAC as the registry computes it, independently: HMAC-SHA256 of the payload under the key. */
+    private static byte[] hmac(byte[] payload) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(KEY, "HmacSHA256"));
+            return mac.doFinal(payload);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new AssertionError(e);
+        }
     }
 }

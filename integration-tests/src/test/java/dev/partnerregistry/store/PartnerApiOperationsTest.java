@@ -13,6 +13,7 @@ import dev.partnerregistry.api.AwsJsonProtocol;
 import dev.partnerregistry.domain.Caller;
 import dev.partnerregistry.domain.PartnerEventSource;
 import dev.partnerregistry.domain.PartnerRegistry;
+import dev.partnerregistry.domain.PartnerSourceStore;
 import dev.partnerregistry.domain.RegistryException;
 import dev.partnerregistry.domain.RegistryOperation;
 import dev.partnerregistry.testing.DynamoDbEngine;
@@ -151,7 +152,7 @@ class PartnerApiOperationsTest {
     void aTokenSignedByAnotherDeploymentIsRejected() {
         registry.createPartnerEventSource("aws.partner/example.com/foreign/0", ACCOUNT, PARTNER_CALLER);
         String foreign = new dev.partnerregistry.domain.PageToken(() -> new byte[32])
-                .issue("aws.partner/example.com/foreign/", "aws.partner/example.com/foreign/0", Instant.now());
+                .issue("aws.partner/example.com/foreign/", new PartnerSourceStore.Resume("aws.partner/example.com/foreign/0", 1000), Instant.now());
         assertThrows(RegistryException.Validation.class,
                 () -> registry.listPartnerEventSources("aws.partner/example.com/foreign/", foreign, 1, PARTNER_CALLER));
     }
@@ -265,10 +266,10 @@ class PartnerApiOperationsTest {
     void aPageTokenStaysValidForADayOnly() {
         dev.partnerregistry.domain.PageToken tokens = new dev.partnerregistry.domain.PageToken(() -> new byte[32]);
         Instant issued = Instant.parse("2026-01-01T00:00:00Z");
-        String token = tokens.issue("aws.partner/p/", "aws.partner/p/a", issued);
-        assertEquals("aws.partner/p/a", tokens.lastNameOf(token, "aws.partner/p/", issued.plus(Duration.ofHours(23))));
+        String token = tokens.issue("aws.partner/p/", new PartnerSourceStore.Resume("aws.partner/p/a", 1000), issued);
+        assertEquals("aws.partner/p/a", tokens.resumeOf(token, "aws.partner/p/", issued.plus(Duration.ofHours(23))).afterName());
         assertThrows(RegistryException.Validation.class,
-                () -> tokens.lastNameOf(token, "aws.partner/p/", issued.plus(Duration.ofHours(25))));
+                () -> tokens.resumeOf(token, "aws.partner/p/", issued.plus(Duration.ofHours(25))));
     }
 
     private static void assertDenied(Executable call) {
