@@ -60,8 +60,8 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * The forwarder likewise: its handler on an SQS event of ten queued messages against a lean program that reads the
  * messages' fields in one streaming pass and makes the same PutEvents call (LeanForwarder).
  * Then the list growth: the handler's list CPU with 100 and 10,000 sources in the partner's range,
- * all live, and 10,000 expired beside 3 live (the stub answers the Query as DynamoDB would: at most
- * Limit items read, the filter applied in the engine).
+ * all live, and 10,000 expired beside 3 live, its first page and the page its NextToken leads to (the
+ * stub answers the Query as DynamoDB would: at most Limit items read, the filter applied in the engine).
  */
 public final class WarmBench {
 
@@ -366,26 +366,43 @@ public final class WarmBench {
         return out.append('"');
     }
 
+    static final Pattern NEXT_TOKEN = Pattern.compile("\"NextToken\":\"([^\"]+)\"");
+
+    /** A listing's range in the stub, and whether the page measured is the one after the first (its NextToken followed). */
+    record Shape(String label, int sources, boolean expired, boolean secondPage) {
+    }
+
     static void growth(PrintStream out, PartnerRegistryHandler handler, Stub stub) {
         out.println("list growth: handler CPU per ListPartnerEventSources (Limit=10), and the Queries it sent per page");
         out.println("sources in range              handler_us  queries/page");
-        Object[][] shapes = {{100, false}, {10_000, false}, {10_000, true}};
-        IntFunction<APIGatewayProxyRequestEvent> list = i -> event("ListPartnerEventSources",
-                "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}");
+        Shape[] shapes = {new Shape("100 live", 100, false, false), new Shape("10000 live", 10_000, false, false),
+                new Shape("10000 expired + 3 live", 10_000, true, false), new Shape("  the same, its 2nd page", 10_000, true, true)};
+        String firstPage = "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}";
+        List<IntFunction<APIGatewayProxyRequestEvent>> lists = new ArrayList<>();
+        for (Shape shape : shapes) {
+            stub.sources(shape.sources(), shape.expired());
+            String body = firstPage;
+            if (shape.secondPage()) {
+                String token = nextToken(handler.handleRequest(event("ListPartnerEventSources", firstPage), null).getBody());
+                body = "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10,\"NextToken\":\"" + token + "\"}";
+            }
+            String pageBody = body;
+            lists.add(i -> event("ListPartnerEventSources", pageBody));
+        }
         // A fresh JVM (PARTS=growth) has run no list yet: its path is warmed first, or the first shape measured would carry
         // the JIT's work (it once made 100 live sources look 6x dearer per page than in a warm JVM, and every other shape cheap).
-        for (Object[] shape : shapes) {
-            stub.sources((Integer) shape[0], (Boolean) shape[1]);
-            batch(handler, list, GROWTH_WARMUP);
+        for (int s = 0; s < shapes.length; s++) {
+            stub.sources(shapes[s].sources(), shapes[s].expired());
+            batch(handler, lists.get(s), GROWTH_WARMUP);
         }
         long[][] perRound = new long[shapes.length][ROUNDS];
         double[] queries = new double[shapes.length];
         for (int round = -2; round < ROUNDS; round++) {
             // The shapes interleaved round by round: a drift in the machine's speed falls on each alike.
             for (int s = 0; s < shapes.length; s++) {
-                stub.sources((Integer) shapes[s][0], (Boolean) shapes[s][1]);
+                stub.sources(shapes[s].sources(), shapes[s].expired());
                 stub.queries = 0;
-                long cpu = batch(handler, list, GROWTH_BATCH).cpu();
+                long cpu = batch(handler, lists.get(s), GROWTH_BATCH).cpu();
                 if (round >= 0) {
                     perRound[s][round] = cpu;
                     queries[s] = stub.queries / (double) GROWTH_BATCH;
@@ -395,9 +412,17 @@ public final class WarmBench {
         double base = median(perRound[0]) / 1000.0;
         for (int s = 0; s < shapes.length; s++) {
             double us = median(perRound[s]) / 1000.0;
-            out.printf("%-29s %10.1f  %12.1f   (%.2fx the first)%n", shapes[s][0] + ((Boolean) shapes[s][1] ? " expired + 3 live" : " live"), us,
-                    queries[s], us / base);
+            out.printf("%-29s %10.1f  %12.1f   (%.2fx the first)%n", shapes[s].label(), us, queries[s], us / base);
         }
+    }
+
+    /** The NextToken of a list's answer; the bench stops if the page has none (its range was read to the end). */
+    static String nextToken(String body) {
+        Matcher token = NEXT_TOKEN.matcher(body);
+        if (!token.find()) {
+            throw new IllegalStateException("the first page has no NextToken: " + body);
+        }
+        return token.group(1);
     }
 
     /** PutPartnerEvents of ten entries to the bench's active source. */
