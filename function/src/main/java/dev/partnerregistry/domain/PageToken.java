@@ -11,16 +11,17 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * NextToken for ListPartnerEventSources: opaque to the caller, signed with HMAC-SHA256 so that any
+ * NextToken for ListPartnerEventSources and ListEventSources: opaque to the caller, signed with HMAC-SHA256 so that any
  * change is detected, bound to the NamePrefix it was issued for, and valid for a day.
- * Layout: base64url(version '\n' issuedAt '\n' namePrefix '\n' lastName '\n' shownPerMille) '.' base64url(mac).
- * A version 1 token (before the page's share of shown items was carried) is still read, for its day.
+ * Layout: base64url(version '\n' issuedAt '\n' namePrefix '\n' lastName '\n' window) '.' base64url(mac),
+ * the window being what the store asked the next page to read. A version 1 token (before the window was
+ * carried) is still read, for its day.
  */
 public final class PageToken {
 
     static final Duration LIFETIME = Duration.ofHours(24);
     private static final String VERSION = "2";
-    private static final String VERSION_WITHOUT_SHARE = "1";
+    private static final String VERSION_WITHOUT_WINDOW = "1";
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
@@ -35,7 +36,7 @@ public final class PageToken {
 
     public String issue(String namePrefix, PartnerSourceStore.Resume resume, Instant now) {
         byte[] payload = String.join("\n", VERSION, Long.toString(now.getEpochSecond()), namePrefix, resume.afterName(),
-                Integer.toString(resume.shownPerMille())).getBytes(StandardCharsets.UTF_8);
+                Integer.toString(resume.window())).getBytes(StandardCharsets.UTF_8);
         return ENCODER.encodeToString(payload) + "." + ENCODER.encodeToString(mac(payload));
     }
 
@@ -63,22 +64,22 @@ public final class PageToken {
         }
         String[] fields = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
         boolean current = fields.length == 5 && fields[0].equals(VERSION);
-        boolean withoutShare = fields.length == 4 && fields[0].equals(VERSION_WITHOUT_SHARE);
-        if (!(current || withoutShare) || !fields[2].equals(namePrefix)) {
+        boolean withoutWindow = fields.length == 4 && fields[0].equals(VERSION_WITHOUT_WINDOW);
+        if (!(current || withoutWindow) || !fields[2].equals(namePrefix)) {
             throw invalid();
         }
         long issuedAt;
-        int shownPerMille;
+        int window;
         try {
             issuedAt = Long.parseLong(fields[1]);
-            shownPerMille = current ? Integer.parseInt(fields[4]) : PartnerSourceStore.Resume.ALL_SHOWN;
+            window = current ? Integer.parseInt(fields[4]) : PartnerSourceStore.Resume.DEFAULT_WINDOW;
         } catch (NumberFormatException signedButNotOurs) {
             throw invalid();
         }
         if (Instant.ofEpochSecond(issuedAt).plus(LIFETIME).isBefore(now)) {
             throw invalid();
         }
-        return new PartnerSourceStore.Resume(fields[3], shownPerMille);
+        return new PartnerSourceStore.Resume(fields[3], window);
     }
 
     public static RegistryException.Validation invalid() {

@@ -145,10 +145,10 @@ public final class PartnerRegistry {
             List<PartnerEventSource> sources = found.sources();
             if (sources.size() > pageSize) {
                 List<PartnerEventSource> page = List.copyOf(sources.subList(0, pageSize));
-                return new SourcePage(page, tokenFor.apply(new PartnerSourceStore.Resume(page.get(pageSize - 1).name(), found.shownPerMille())));
+                return new SourcePage(page, tokenFor.apply(new PartnerSourceStore.Resume(page.get(pageSize - 1).name(), found.nextWindow())));
             }
             return new SourcePage(List.copyOf(sources), found.readThrough() == null ? null
-                    : tokenFor.apply(new PartnerSourceStore.Resume(found.readThrough(), found.shownPerMille())));
+                    : tokenFor.apply(new PartnerSourceStore.Resume(found.readThrough(), found.nextWindow())));
         }
     }
 }

@@ -46,29 +46,29 @@ public interface PartnerSourceStore {
 
     /**
      * A listing's sources; where it stopped reading before the end of its range with fewer than asked
-     * (null: it reached the end, or found as many as asked); and, of the items it read, how many in a
-     * thousand it showed, for the next page's {@link Resume}.
+     * (null: it reached the end, or found as many as asked); and how many items the store asks the next
+     * page's read to cover, for its {@link Resume}.
      */
-    record Listing(List<PartnerEventSource> sources, String readThrough, int shownPerMille) {
+    record Listing(List<PartnerEventSource> sources, String readThrough, int nextWindow) {
 
         /** A listing that read nothing: a caller who may see nothing. */
         public static Listing empty() {
-            return new Listing(List.of(), null, Resume.ALL_SHOWN);
+            return new Listing(List.of(), null, Resume.DEFAULT_WINDOW);
         }
     }
 
     /**
-     * Where a listing goes on: after the name {@code afterName}, in a range where the previous page
-     * showed {@code shownPerMille} of every thousand items it read. The store sizes the next page's
-     * read from that, so that a page past hidden sources is still one read ({@value #ALL_SHOWN}: none
-     * hidden, or not known).
+     * Where a listing goes on: after the name {@code afterName}, reading {@code window} items, as the
+     * store asked when it made the previous page ({@value #DEFAULT_WINDOW}: the store's default, one
+     * page's worth). The store sizes the next read from what the last one saw, so that a page past
+     * hidden sources is still one read.
      */
-    record Resume(String afterName, int shownPerMille) {
+    record Resume(String afterName, int window) {
 
-        public static final int ALL_SHOWN = 1000;
+        public static final int DEFAULT_WINDOW = 0;
 
         public Resume {
-            shownPerMille = Math.max(0, Math.min(ALL_SHOWN, shownPerMille));
+            window = Math.max(DEFAULT_WINDOW, window);
         }
     }
 

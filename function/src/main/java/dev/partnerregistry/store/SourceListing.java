@@ -24,17 +24,22 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
  * reads ends the page short, possibly empty, at the name where reading stopped
  * ({@link Listing#readThrough()}); the next page reads on from there.
  *
- * <p>The Query reads one page's worth where nothing is known to hide (a first page, or a range where
- * everything read was shown). Each page says what share of the items it read it showed, and the next
- * page (its NextToken carries the share) reads a window that, at that share, holds half as many again
- * as it wants, at most {@value #MAX_WINDOW} items (and DynamoDB's 1 MB), which is also the window after
- * a page that showed nothing. So a page parses at most {@value #MAX_WINDOW} items, a run of 10,000
- * expired sources takes about ten pages, never a Query per hidden source, and every page costs one
- * Query: the same whether its range is live or hidden.
+ * <p>The Query reads one page's worth where nothing is known to hide (a first page, or after a page
+ * that showed everything it read). Each page asks its successor (through its NextToken) to read a
+ * window sized by what it saw: where it showed some of what it read, enough to hold half as many again
+ * as a page wants at that share; where it showed nothing, {@value #GROWTH} times what it read. Never more
+ * than {@value #MAX_WINDOW} items (and DynamoDB's 1 MB). So every page is one Query that reads at most
+ * {@value #MAX_WINDOW} items, and a run of 10,000 expired sources takes about a dozen pages, never a
+ * Query per hidden source. A page where the share changes may be short or empty (hidden sources after
+ * live ones), or be sent more live items than it needs (live sources after hidden ones: at most its
+ * window, of which it parses the page's worth); the window grows by steps, so a short hidden run is
+ * followed by a small window.
  */
 final class SourceListing {
 
     static final int MAX_WINDOW = 1_000;
+    /** How much larger a window grows after a page that read only hidden sources. */
+    static final int GROWTH = 2;
 
     /** A Query of the listing's range from {@code exclusiveStartKey} (null: its start), reading at most {@code window} items. */
     @FunctionalInterface
@@ -75,42 +80,51 @@ final class SourceListing {
     /** Up to {@code limit} sources {@code shown} admits, from {@code resume} (null: the range's start), in one Query. */
     static Listing page(Map<String, AttributeValue> startKey, Resume resume, int limit, Shown shown, RangeQuery range) {
         Filter filter = filter(shown);
-        int window = window(limit, resume == null ? Resume.ALL_SHOWN : resume.shownPerMille());
+        int window = window(limit, resume == null ? Resume.DEFAULT_WINDOW : resume.window());
         QueryResponse response = range.query(startKey, window, filter);
         int read = response.scannedCount() == null ? window : response.scannedCount();
-        List<PartnerEventSource> page = new ArrayList<>(Math.min(limit, response.items().size()));
+        List<Map<String, AttributeValue>> items = response.items();
+        List<PartnerEventSource> page = new ArrayList<>(Math.min(limit, items.size()));
         int found = 0;
-        for (Map<String, AttributeValue> item : response.items()) {
-            PartnerEventSource source = SourceItem.source(item);
+        for (int at = 0; at < items.size(); at++) {
+            if (page.size() == limit) {
+                // The engine's filter already chose what it sent: the rest counts as shown, unparsed.
+                found += items.size() - at;
+                break;
+            }
+            PartnerEventSource source = SourceItem.source(items.get(at));
             // The filter has already left out what is hidden; the domain's own rule still decides.
             if (shown.test(source)) {
                 found++;
-                if (page.size() < limit) {
-                    page.add(source);
-                }
+                page.add(source);
             }
         }
-        int shownPerMille = read == 0 ? Resume.ALL_SHOWN : (int) Math.min(Resume.ALL_SHOWN, 1000L * found / read);
+        // Sized from the whole read, though a full page's successor resumes partway through it: close enough for a
+        // window that is bounded either way.
+        int next = nextWindow(limit, read, found);
         boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
         if (page.size() == limit || !more) {
-            return new Listing(page, null, shownPerMille);
+            return new Listing(page, null, next);
         }
-        return new Listing(page, RegistryTable.nameOfSortKey(response.lastEvaluatedKey().get(SORT_KEY).s()), shownPerMille);
+        return new Listing(page, RegistryTable.nameOfSortKey(response.lastEvaluatedKey().get(SORT_KEY).s()), next);
+    }
+
+    /** The items a page of {@code limit} reads when its predecessor asked for {@code asked}: a page's worth at least. */
+    static int window(int limit, int asked) {
+        return Math.min(MAX_WINDOW, Math.max(limit, asked));
     }
 
     /**
-     * The items to read for {@code limit} sources where {@code shownPerMille} of every thousand read are
-     * shown: {@code limit} where all are, else half as many again as the share predicts (hidden sources
-     * cluster, so the share varies within a range), at most {@value #MAX_WINDOW}.
+     * The window the next page of {@code limit} should read after this one read {@code read} items and
+     * showed {@code found}: the default where all were shown; {@value #GROWTH} times as many where none
+     * were; else half as many again as the share predicts for a page (hidden sources cluster, so the share
+     * varies within a range). At most {@value #MAX_WINDOW}.
      */
-    static int window(int limit, int shownPerMille) {
-        if (shownPerMille >= Resume.ALL_SHOWN) {
-            return Math.min(limit, MAX_WINDOW);
+    static int nextWindow(int limit, int read, int found) {
+        if (found >= read) {
+            return Resume.DEFAULT_WINDOW;
         }
-        if (shownPerMille <= 0) {
-            return MAX_WINDOW;
-        }
-        long window = 3L * limit * Resume.ALL_SHOWN / (2L * shownPerMille) + 1;
+        long window = found == 0 ? (long) GROWTH * Math.max(limit, read) : 3L * limit * read / (2L * found) + 1;
         return (int) Math.min(MAX_WINDOW, Math.max(limit, window));
     }
 }

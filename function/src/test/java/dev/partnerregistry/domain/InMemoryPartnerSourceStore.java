@@ -154,7 +154,7 @@ final class InMemoryPartnerSourceStore implements PartnerSourceStore, PageTokenK
                 page.add(source);
             }
         }
-        return new Listing(page, null, Resume.ALL_SHOWN);
+        return new Listing(page, null, Resume.DEFAULT_WINDOW);
     }
 
     /** OperationDisabled first; then whether the account grants the caller (not granted: nothing is offered to it). */

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -92,16 +93,16 @@ class PageTokenTest {
     }
 
     @Test
-    void aTokenCarriesTheShareOfShownItemsThePageRead() {
-        String token = tokens.issue(PREFIX, new PartnerSourceStore.Resume("n", 90), NOW);
-        assertEquals(new PartnerSourceStore.Resume("n", 90), tokens.resumeOf(token, PREFIX, NOW));
+    void aTokenCarriesTheWindowTheStoreAskedTheNextPageToRead() {
+        String token = tokens.issue(PREFIX, new PartnerSourceStore.Resume("n", 182), NOW);
+        assertEquals(new PartnerSourceStore.Resume("n", 182), tokens.resumeOf(token, PREFIX, NOW));
     }
 
     @Test
-    void aVersionOneTokenIssuedBeforeTheShareWasCarriedStillResumesAsIfAllWereShown() {
+    void aVersionOneTokenIssuedBeforeTheWindowWasCarriedStillResumesWithTheDefaultWindow() {
         byte[] payload = String.join("\n", "1", Long.toString(NOW.getEpochSecond()), PREFIX, "n").getBytes(StandardCharsets.UTF_8);
         String token = B64.encodeToString(payload) + "." + B64.encodeToString(hmac(payload));
-        assertEquals(new PartnerSourceStore.Resume("n", PartnerSourceStore.Resume.ALL_SHOWN), tokens.resumeOf(token, PREFIX, NOW));
+        assertEquals(new PartnerSourceStore.Resume("n", PartnerSourceStore.Resume.DEFAULT_WINDOW), tokens.resumeOf(token, PREFIX, NOW));
     }
 
     @Test
@@ -111,15 +112,34 @@ class PageTokenTest {
     }
 
     @Test
-    void aSignedShareThatIsNotANumberIsInvalidNotAnError() {
+    void aSignedWindowThatIsNotANumberIsInvalidNotAnError() {
         byte[] payload = String.join("\n", "2", Long.toString(NOW.getEpochSecond()), PREFIX, "n", "x").getBytes(StandardCharsets.UTF_8);
         assertInvalid(B64.encodeToString(payload) + "." + B64.encodeToString(hmac(payload)), PREFIX, NOW);
+    }
+
+    @Test
+    void aVersionTwoLayoutUnderTheOldVersionIsInvalid() {
+        assertInvalid(signed("1", "n", "90"), PREFIX, NOW);
+    }
+
+    @Test
+    void aSignedNegativeWindowIsTheDefaultAndOneTooLargeForANumberIsInvalid() {
+        assertEquals(PartnerSourceStore.Resume.DEFAULT_WINDOW, tokens.resumeOf(signed("2", "n", "-5"), PREFIX, NOW).window());
+        assertInvalid(signed("2", "n", "99999999999"), PREFIX, NOW);
+    }
+
+    /** A token as the registry would sign it, with the given version and fields after the prefix. */
+    private static String signed(String version, String... fields) {
+        List<String> all = new java.util.ArrayList<>(List.of(version, Long.toString(NOW.getEpochSecond()), PREFIX));
+        all.addAll(List.of(fields));
+        byte[] payload = String.join("\n", all).getBytes(StandardCharsets.UTF_8);
+        return B64.encodeToString(payload) + "." + B64.encodeToString(hmac(payload));
     }
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
     private static PartnerSourceStore.Resume at(String name) {
-        return new PartnerSourceStore.Resume(name, PartnerSourceStore.Resume.ALL_SHOWN);
+        return new PartnerSourceStore.Resume(name, PartnerSourceStore.Resume.DEFAULT_WINDOW);
     }
 
     /** The MAC as the registry computes it, independently: HMAC-SHA256 of the payload under the key. */
