@@ -60,7 +60,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * The forwarder likewise: its handler on an SQS event of ten queued messages against a lean program that reads the
  * messages' fields in one streaming pass and makes the same PutEvents call (LeanForwarder).
  * Then the list growth: the handler's list CPU with 100 and 10,000 sources in the partner's range,
- * all live, and 10,000 expired beside 3 live, its first page and the page its NextToken leads to (the
+ * all live, and 10,000 expired beside 3 live, its first page and the two its NextTokens lead to (the
  * stub answers the Query as DynamoDB would: at most Limit items read, the filter applied in the engine).
  */
 public final class WarmBench {
@@ -368,22 +368,34 @@ public final class WarmBench {
 
     static final Pattern NEXT_TOKEN = Pattern.compile("\"NextToken\":\"([^\"]+)\"");
 
-    /** A listing's range in the stub, and whether the page measured is the one after the first (its NextToken followed). */
-    record Shape(String label, int sources, boolean expired, boolean secondPage) {
+    /** A listing's range in the stub, and which of its pages is measured (0: the first; n: the one n NextTokens on). */
+    record Shape(String label, int sources, boolean expired, int hiddenRun, int page) {
+
+        void applyTo(Stub stub) {
+            if (hiddenRun > 0) {
+                stub.hiddenThenLive(sources, hiddenRun);
+            } else {
+                stub.sources(sources, expired);
+            }
+        }
     }
 
     static void growth(PrintStream out, PartnerRegistryHandler handler, Stub stub) {
         out.println("list growth: handler CPU per ListPartnerEventSources (Limit=10), and the Queries it sent per page");
         out.println("sources in range              handler_us  queries/page");
-        Shape[] shapes = {new Shape("100 live", 100, false, false), new Shape("10000 live", 10_000, false, false),
-                new Shape("10000 expired + 3 live", 10_000, true, false), new Shape("  the same, its 2nd page", 10_000, true, true)};
+        Shape[] shapes = {new Shape("100 live", 100, false, 0, 0), new Shape("10000 live", 10_000, false, 0, 0),
+                new Shape("10000 expired + 3 live", 10_000, true, 0, 0), new Shape("  its 2nd page (reads 182)", 10_000, true, 0, 1),
+                new Shape("  its 5th page (reads 1000)", 10_000, true, 0, 4),
+                // Where live sources follow a hidden run, the page that reaches them is sent more than it needs.
+                new Shape("20 expired, live: 1st page", 10_000, false, 20, 0), new Shape("  its 2nd page", 10_000, false, 20, 1),
+                new Shape("500 expired, live: 1st page", 10_000, false, 500, 0), new Shape("  its 6th page", 10_000, false, 500, 5)};
         String firstPage = "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}";
         List<IntFunction<APIGatewayProxyRequestEvent>> lists = new ArrayList<>();
         for (Shape shape : shapes) {
-            stub.sources(shape.sources(), shape.expired());
+            shape.applyTo(stub);
             String body = firstPage;
-            if (shape.secondPage()) {
-                String token = nextToken(handler.handleRequest(event("ListPartnerEventSources", firstPage), null).getBody());
+            for (int page = 0; page < shape.page(); page++) {
+                String token = nextToken(handler.handleRequest(event("ListPartnerEventSources", body), null).getBody());
                 body = "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10,\"NextToken\":\"" + token + "\"}";
             }
             String pageBody = body;
@@ -392,7 +404,7 @@ public final class WarmBench {
         // A fresh JVM (PARTS=growth) has run no list yet: its path is warmed first, or the first shape measured would carry
         // the JIT's work (it once made 100 live sources look 6x dearer per page than in a warm JVM, and every other shape cheap).
         for (int s = 0; s < shapes.length; s++) {
-            stub.sources(shapes[s].sources(), shapes[s].expired());
+            shapes[s].applyTo(stub);
             batch(handler, lists.get(s), GROWTH_WARMUP);
         }
         long[][] perRound = new long[shapes.length][ROUNDS];
@@ -400,7 +412,7 @@ public final class WarmBench {
         for (int round = -2; round < ROUNDS; round++) {
             // The shapes interleaved round by round: a drift in the machine's speed falls on each alike.
             for (int s = 0; s < shapes.length; s++) {
-                stub.sources(shapes[s].sources(), shapes[s].expired());
+                shapes[s].applyTo(stub);
                 stub.queries = 0;
                 long cpu = batch(handler, lists.get(s), GROWTH_BATCH).cpu();
                 if (round >= 0) {
@@ -632,6 +644,8 @@ public final class WarmBench {
         private final HttpServer server;
         volatile int sources = 100;
         volatile boolean expired;
+        /** How many expired sources lead the range before live ones (0: none, the range is as {@link #expired} says). */
+        volatile int hiddenRun;
         volatile int queries;
         volatile int queued;
         volatile int delivered;
@@ -667,6 +681,14 @@ public final class WarmBench {
         void sources(int count, boolean allExpired) {
             sources = count;
             expired = allExpired;
+            hiddenRun = 0;
+        }
+
+        /** {@code count} sources, the first {@code run} of them expired and the rest live. */
+        void hiddenThenLive(int count, int run) {
+            sources = count;
+            expired = false;
+            hiddenRun = run;
         }
 
         private String answer(String target, String body) {
@@ -727,7 +749,7 @@ public final class WarmBench {
             int sent = 0;
             int at = from;
             for (; at < total && read < max; at++, read++) {
-                boolean live = !expired || at == 0 || at == total / 2 || at == total - 1;
+                boolean live = expired ? at == 0 || at == total / 2 || at == total - 1 : at >= hiddenRun;
                 if (live || !filtered) {
                     items.append(sent++ == 0 ? "" : ",").append(source(String.format("aws.partner/example.com/bench/%06d", at),
                             "PENDING", live ? FAR : 1_000L));
