@@ -388,7 +388,8 @@ public final class WarmBench {
                 new Shape("  its 5th page (reads 1000)", 10_000, true, 0, 4),
                 // Where live sources follow a hidden run, the page that reaches them is sent more than it needs.
                 new Shape("20 expired, live: 1st page", 10_000, false, 20, 0), new Shape("  its 2nd page", 10_000, false, 20, 1),
-                new Shape("500 expired, live: 1st page", 10_000, false, 500, 0), new Shape("  its 6th page", 10_000, false, 500, 5)};
+                new Shape("500 expired, live: 1st page", 10_000, false, 500, 0), new Shape("  its 6th page", 10_000, false, 500, 5),
+                new Shape("2000 expired, live: 8th page", 10_000, false, 2000, 7)};
         String firstPage = "{\"NamePrefix\":\"aws.partner/example.com/bench\",\"Limit\":10}";
         List<IntFunction<APIGatewayProxyRequestEvent>> lists = new ArrayList<>();
         for (Shape shape : shapes) {
@@ -638,6 +639,8 @@ public final class WarmBench {
         private static final Pattern ID = Pattern.compile("\"Id\":\"([^\"]+)\"");
         private static final Pattern LIMIT = Pattern.compile("\"Limit\":(\\d+)");
         private static final Pattern START = Pattern.compile("\"ExclusiveStartKey\":\\{.*?\"sk\":\\{\"S\":\"SOURCE#[^\"]*/(\\d+)\"");
+        private static final Pattern BETWEEN_FROM = Pattern.compile("\":from\":\\{\"S\":\"SOURCE#[^\"]*/(\\d+)\"");
+        private static final Pattern BETWEEN_TO = Pattern.compile("\":to\":\\{\"S\":\"SOURCE#[^\"]*/(\\d+)\"");
         private static final String PARTNER_ITEM = "{\"pk\":{\"S\":\"PARTNER#" + PARTNER + "\"},\"sk\":{\"S\":\"PARTNER\"},\"partner\":{\"S\":\""
                 + PARTNER + "\"},\"principals\":{\"SS\":[\"" + PRINCIPAL + "\"]}}";
         private static final boolean DUMP = System.getenv("BENCH_DUMP") != null;
@@ -742,6 +745,13 @@ public final class WarmBench {
             int max = limit.find() ? Integer.parseInt(limit.group(1)) : 1000;
             Matcher start = START.matcher(body);
             int from = start.find() ? Integer.parseInt(start.group(1)) + 1 : 0;
+            Matcher betweenFrom = BETWEEN_FROM.matcher(body);
+            Matcher betweenTo = BETWEEN_TO.matcher(body);
+            if (betweenFrom.find() && betweenTo.find()) {
+                from = Integer.parseInt(betweenFrom.group(1));
+                max = Integer.parseInt(betweenTo.group(1)) - from + 1;
+            }
+            boolean keysOnly = body.contains("ProjectionExpression");
             boolean filtered = body.contains("FilterExpression");
             int total = sources + (expired ? 3 : 0);
             StringBuilder items = new StringBuilder();
@@ -751,11 +761,13 @@ public final class WarmBench {
             for (; at < total && read < max; at++, read++) {
                 boolean live = expired ? at == 0 || at == total / 2 || at == total - 1 : at >= hiddenRun;
                 if (live || !filtered) {
-                    items.append(sent++ == 0 ? "" : ",").append(source(String.format("aws.partner/example.com/bench/%06d", at),
-                            "PENDING", live ? FAR : 1_000L));
+                    String name = String.format("aws.partner/example.com/bench/%06d", at);
+                    items.append(sent++ == 0 ? "" : ",").append(keysOnly ? "{\"sk\":{\"S\":\"SOURCE#" + name + "\"}}"
+                            : source(name, "PENDING", live ? FAR : 1_000L));
                 }
             }
-            String last = at < total ? ",\"LastEvaluatedKey\":{\"pk\":{\"S\":\"SOURCES#" + PARTNER + "\"},\"sk\":{\"S\":\"SOURCE#"
+            // A BETWEEN Query ends at its upper key: no LastEvaluatedKey, as DynamoDB sends none once the condition is read.
+            String last = at < total && !body.contains("BETWEEN") ? ",\"LastEvaluatedKey\":{\"pk\":{\"S\":\"SOURCES#" + PARTNER + "\"},\"sk\":{\"S\":\"SOURCE#"
                     + String.format("aws.partner/example.com/bench/%06d", at - 1) + "\"}}" : "";
             return "{\"Items\":[" + items + "],\"Count\":" + sent + ",\"ScannedCount\":" + read + last + "}";
         }

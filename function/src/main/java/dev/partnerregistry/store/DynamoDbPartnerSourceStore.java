@@ -264,18 +264,11 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         if (startKey != null) {
             startKey.put(ACCOUNT, AttributeValue.fromS(access.account()));
         }
-        Map<String, String> keyNames = Map.of("#account", ACCOUNT, "#sk", SORT_KEY);
-        Map<String, AttributeValue> keyValues = Map.of(
-                ":account", AttributeValue.fromS(access.account()),
-                ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix == null ? "" : prefix)));
         // The index is eventually consistent, as DynamoDB's global indexes are: a source created a moment ago may
         // be missing from a list for that moment, as EventBridge's lists may lag.
-        return DynamoDbErrors.call(() -> SourceListing.page(startKey, resume, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
-                        .tableName(tableName)
-                        .indexName(RegistryTable.ACCOUNT_INDEX)
-                        .keyConditionExpression("#account = :account AND begins_with(#sk, :prefix)"), keyNames, keyValues)
-                .limit(window)
-                .exclusiveStartKey(from))));
+        SourceListing.Range range = new SourceListing.Range(tableName, RegistryTable.ACCOUNT_INDEX, ACCOUNT, access.account(),
+                RegistryTable.sourceSortKey(prefix == null ? "" : prefix), false);
+        return DynamoDbErrors.call(() -> SourceListing.page(range, startKey, resume, limit, shown, dynamoDb::query));
     }
 
     @Override
@@ -326,16 +319,9 @@ public final class DynamoDbPartnerSourceStore implements PartnerSourceStore {
         readWithAccess(access, null);
         Resume resume = resumeFrom.get();
         Map<String, AttributeValue> startKey = resume == null ? null : RegistryTable.sourceKey(access.partner(), resume.afterName());
-        Map<String, String> keyNames = Map.of("#pk", PARTITION_KEY, "#sk", SORT_KEY);
-        Map<String, AttributeValue> keyValues = Map.of(
-                ":partition", AttributeValue.fromS(RegistryTable.sourcePartition(access.partner())),
-                ":prefix", AttributeValue.fromS(RegistryTable.sourceSortKey(prefix)));
-        return DynamoDbErrors.call(() -> SourceListing.page(startKey, resume, limit, shown, (from, window, filter) -> dynamoDb.query(r -> filter.on(r
-                        .tableName(tableName)
-                        .keyConditionExpression("#pk = :partition AND begins_with(#sk, :prefix)"), keyNames, keyValues)
-                .consistentRead(true)
-                .limit(window)
-                .exclusiveStartKey(from))));
+        SourceListing.Range range = new SourceListing.Range(tableName, null, PARTITION_KEY, RegistryTable.sourcePartition(access.partner()),
+                RegistryTable.sourceSortKey(prefix), true);
+        return DynamoDbErrors.call(() -> SourceListing.page(range, startKey, resume, limit, shown, dynamoDb::query));
     }
 
     /**

@@ -14,50 +14,46 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.function.Function;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
- * One page of a listing with bounded work, whatever hides in its range: one Query, with a filter that
- * leaves the sources the reader does not see (expired, or DELETED for a partner) in the engine instead
- * of sending them, and a Limit on the items it reads. A range that holds more hidden sources than that
- * reads ends the page short, possibly empty, at the name where reading stopped
+ * One page of a listing with bounded work, whatever hides in its range: its Queries carry a filter
+ * that leaves the sources the reader does not see (expired, or DELETED for a partner) in the engine
+ * instead of sending them, and a Limit on the items they read. A range that holds more hidden
+ * sources than that reads ends the page short, possibly empty, at the name where reading stopped
  * ({@link Listing#readThrough()}); the next page reads on from there.
  *
- * <p>The Query reads one page's worth where nothing is known to hide (a first page, or after a page
- * that showed everything it read). Each page asks its successor (through its NextToken) to read a
- * window sized by what it saw: where it showed some of what it read, enough to hold half as many again
- * as a page wants at that share; where it showed nothing, {@value #GROWTH} times what it read. Never more
- * than {@value #MAX_WINDOW} items (and DynamoDB's 1 MB). So every page is one Query that reads at most
- * {@value #MAX_WINDOW} items, and a run of 10,000 expired sources takes about a dozen pages, never a
- * Query per hidden source. A page where the share changes may be short or empty (hidden sources after
- * live ones), or be sent more live items than it needs (live sources after hidden ones: at most its
- * window, of which it parses the page's worth); the window grows by steps, so a short hidden run is
- * followed by a small window.
+ * <p>How many items a page reads (its window) its predecessor decides, through the NextToken, from
+ * what it saw: one page's worth where all it read was shown (and on a first page); where some was,
+ * enough to hold half as many again as a page wants at that share; where none was, {@value #GROWTH}
+ * times what it read; never more than {@value #MAX_WINDOW} (and DynamoDB's 1 MB). A window of a few
+ * pages' worth is read in one Query that sends the shown sources whole. A larger one, which expects
+ * mostly hidden sources but may meet live ones, is read keys only, so that whatever it meets costs
+ * little to send; then, if it found any, a second Query fetches the page's worth between the first and
+ * last key it keeps. So a page makes at most two Queries, reads at most {@value #MAX_WINDOW} items, and
+ * is sent at most a window of keys and a page of sources; a run of 10,000 expired sources takes about
+ * a dozen pages, never a Query per hidden source. A page where the share changes may be short or empty.
  */
 final class SourceListing {
 
     static final int MAX_WINDOW = 1_000;
-    /** How much larger a window grows after a page that read only hidden sources. */
+    /** How much larger the window grows after a page that read only hidden sources. */
     static final int GROWTH = 2;
+    /** From this many pages' worth, a window is read keys first. */
+    static final int KEYS_FIRST_PAGES = 4;
 
-    /** A Query of the listing's range from {@code exclusiveStartKey} (null: its start), reading at most {@code window} items. */
-    @FunctionalInterface
-    interface RangeQuery {
-        QueryResponse query(Map<String, AttributeValue> exclusiveStartKey, int window, Filter filter);
+    /**
+     * The range a listing reads: the items under one partition key value whose sort key starts with
+     * {@code sortKeyPrefix}, in the table or in {@code indexName}.
+     */
+    record Range(String tableName, String indexName, String partitionAttribute, String partition, String sortKeyPrefix,
+                 boolean consistentRead) {
     }
 
     /** A filter expression over a source item's attributes, with its names and values, for QueryRequest. */
     record Filter(String expression, Map<String, String> names, Map<String, AttributeValue> values) {
-
-        /** Apply to a Query whose key condition uses {@code keyNames} and {@code keyValues}. */
-        QueryRequest.Builder on(QueryRequest.Builder query, Map<String, String> keyNames, Map<String, AttributeValue> keyValues) {
-            Map<String, String> allNames = new HashMap<>(keyNames);
-            allNames.putAll(names);
-            Map<String, AttributeValue> allValues = new HashMap<>(keyValues);
-            allValues.putAll(values);
-            return query.filterExpression(expression).expressionAttributeNames(allNames).expressionAttributeValues(allValues);
-        }
     }
 
     private SourceListing() {
@@ -77,36 +73,124 @@ final class SourceListing {
         return new Filter(expression, Map.of("#fState", STATE, "#fExpires", EXPIRES_AT), values);
     }
 
-    /** Up to {@code limit} sources {@code shown} admits, from {@code resume} (null: the range's start), in one Query. */
-    static Listing page(Map<String, AttributeValue> startKey, Resume resume, int limit, Shown shown, RangeQuery range) {
+    /**
+     * Up to {@code limit} sources {@code shown} admits, from {@code startKey} (null: the range's start),
+     * reading the window {@code resume} asks for (null: one page's worth).
+     */
+    static Listing page(Range range, Map<String, AttributeValue> startKey, Resume resume, int limit, Shown shown,
+                        Function<QueryRequest, QueryResponse> engine) {
         Filter filter = filter(shown);
         int window = window(limit, resume == null ? Resume.DEFAULT_WINDOW : resume.window());
-        QueryResponse response = range.query(startKey, window, filter);
-        int read = response.scannedCount() == null ? window : response.scannedCount();
+        if (window < KEYS_FIRST_PAGES * limit) {
+            return sent(engine.apply(query(range, filter, startKey, window, false, null, null)), window, limit, shown);
+        }
+        QueryResponse keys = engine.apply(query(range, filter, startKey, window, true, null, null));
+        int read = readOf(keys, window);
+        List<Map<String, AttributeValue>> found = keys.items();
+        int next = nextWindow(limit, read, found.size());
+        if (found.isEmpty()) {
+            return new Listing(List.of(), more(keys) ? nameOf(keys.lastEvaluatedKey()) : null, next);
+        }
+        String first = found.get(0).get(SORT_KEY).s();
+        String last = found.get(Math.min(limit, found.size()) - 1).get(SORT_KEY).s();
+        QueryResponse sources = engine.apply(query(range, filter, null, 0, false, first, last));
+        List<PartnerEventSource> page = sourcesOf(sources.items(), limit, shown);
+        if (page.size() == limit) {
+            return new Listing(page, null, next);
+        }
+        // Short: read through the last key kept (or as far as DynamoDB's 1 MB let the second Query go), and past
+        // it, when every key found was kept, through the hidden ones up to where the first Query stopped.
+        String readThrough;
+        if (more(sources)) {
+            readThrough = nameOf(sources.lastEvaluatedKey());
+        } else if (found.size() > limit) {
+            readThrough = RegistryTable.nameOfSortKey(last);
+        } else {
+            readThrough = more(keys) ? nameOf(keys.lastEvaluatedKey()) : null;
+        }
+        return new Listing(page, readThrough, next);
+    }
+
+    /** A page from one Query that sent whole sources. */
+    private static Listing sent(QueryResponse response, int window, int limit, Shown shown) {
         List<Map<String, AttributeValue>> items = response.items();
+        List<PartnerEventSource> page = sourcesOf(items, limit, shown);
+        // Past a full page, the engine's filter already chose what it sent: the rest counts as shown, unparsed.
+        int found = page.size() == limit ? items.size() : page.size();
+        // Sized from the whole read, though a full page's successor resumes partway through it: close enough for a
+        // window that is bounded either way.
+        int next = nextWindow(limit, readOf(response, window), found);
+        if (page.size() == limit || !more(response)) {
+            return new Listing(page, null, next);
+        }
+        return new Listing(page, nameOf(response.lastEvaluatedKey()), next);
+    }
+
+    /** Up to {@code limit} of the items as sources, parsed only as far as needed. */
+    private static List<PartnerEventSource> sourcesOf(List<Map<String, AttributeValue>> items, int limit, Shown shown) {
         List<PartnerEventSource> page = new ArrayList<>(Math.min(limit, items.size()));
-        int found = 0;
-        for (int at = 0; at < items.size(); at++) {
-            if (page.size() == limit) {
-                // The engine's filter already chose what it sent: the rest counts as shown, unparsed.
-                found += items.size() - at;
-                break;
-            }
+        for (int at = 0; at < items.size() && page.size() < limit; at++) {
             PartnerEventSource source = SourceItem.source(items.get(at));
             // The filter has already left out what is hidden; the domain's own rule still decides.
             if (shown.test(source)) {
-                found++;
                 page.add(source);
             }
         }
-        // Sized from the whole read, though a full page's successor resumes partway through it: close enough for a
-        // window that is bounded either way.
-        int next = nextWindow(limit, read, found);
-        boolean more = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
-        if (page.size() == limit || !more) {
-            return new Listing(page, null, next);
+        return page;
+    }
+
+    /**
+     * The Query of {@code range} from {@code startKey}, reading at most {@code window} items (0: as many as the
+     * key condition holds), only their keys if {@code keysOnly}, and only sort keys from {@code from} to {@code to}
+     * (inclusive) if given.
+     */
+    static QueryRequest query(Range range, Filter filter, Map<String, AttributeValue> startKey, int window, boolean keysOnly,
+                              String from, String to) {
+        Map<String, String> names = new HashMap<>(filter.names());
+        names.put("#pk", range.partitionAttribute());
+        names.put("#sk", SORT_KEY);
+        Map<String, AttributeValue> values = new HashMap<>(filter.values());
+        values.put(":partition", AttributeValue.fromS(range.partition()));
+        String sortKeyCondition;
+        if (from == null) {
+            values.put(":prefix", AttributeValue.fromS(range.sortKeyPrefix()));
+            sortKeyCondition = "begins_with(#sk, :prefix)";
+        } else {
+            values.put(":from", AttributeValue.fromS(from));
+            values.put(":to", AttributeValue.fromS(to));
+            sortKeyCondition = "#sk BETWEEN :from AND :to";
         }
-        return new Listing(page, RegistryTable.nameOfSortKey(response.lastEvaluatedKey().get(SORT_KEY).s()), next);
+        QueryRequest.Builder query = QueryRequest.builder()
+                .tableName(range.tableName())
+                .indexName(range.indexName())
+                .keyConditionExpression("#pk = :partition AND " + sortKeyCondition)
+                .filterExpression(filter.expression())
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .exclusiveStartKey(startKey);
+        if (range.consistentRead()) {
+            query.consistentRead(true);
+        }
+        if (window > 0) {
+            query.limit(window);
+        }
+        if (keysOnly) {
+            query.projectionExpression("#sk");
+        }
+        return query.build();
+    }
+
+    private static int readOf(QueryResponse response, int window) {
+        return response.scannedCount() == null ? window : response.scannedCount();
+    }
+
+    /** Whether the Query stopped before the end of what its key condition holds. */
+    private static boolean more(QueryResponse response) {
+        return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
+    }
+
+    private static String nameOf(Map<String, AttributeValue> key) {
+        return RegistryTable.nameOfSortKey(key.get(SORT_KEY).s());
     }
 
     /** The items a page of {@code limit} reads when its predecessor asked for {@code asked}: a page's worth at least. */
@@ -116,9 +200,9 @@ final class SourceListing {
 
     /**
      * The window the next page of {@code limit} should read after this one read {@code read} items and
-     * showed {@code found}: the default where all were shown; {@value #GROWTH} times as many where none
-     * were; else half as many again as the share predicts for a page (hidden sources cluster, so the share
-     * varies within a range). At most {@value #MAX_WINDOW}.
+     * found {@code found} to show: the default where all were shown; {@value #GROWTH} times as many where
+     * none were; else half as many again as the share predicts for a page (hidden sources cluster, so the
+     * share varies within a range). At most {@value #MAX_WINDOW}.
      */
     static int nextWindow(int limit, int read, int found) {
         if (found >= read) {

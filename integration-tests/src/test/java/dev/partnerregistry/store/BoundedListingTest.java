@@ -24,10 +24,10 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * A list's work is bounded whatever waits for the sweep in its range: with {@value #EXPIRED} expired
- * sources beside three live ones (first, among, and after them), a List with Limit=10 makes two DynamoDB
- * requests per page (the access read and one Query), on both sides, and its pages still lead to every
- * live source. Where every other source is expired, the pages after the first are full: each NextToken
- * carries the share of shown items its page read, and the next page's one Query reads enough for that.
+ * sources beside three live ones (first, among, and after them), a List with Limit=10 makes at most three
+ * DynamoDB requests per page (the access read, a Query of keys, a Query of the sources it found), on both
+ * sides, and its pages still lead to every live source. Where every other source is expired, the pages
+ * after the first are full and each is one Query: each NextToken carries the window its successor reads.
  */
 @ExtendWith(DynamoDbEngine.class)
 class BoundedListingTest {
@@ -85,12 +85,12 @@ class BoundedListingTest {
     }
 
     @Test
-    void aPartnersListWithLimitTenMakesTwoRequestsAPageAndReachesEveryLiveSource() {
+    void aPartnersListWithLimitTenMakesAtMostThreeRequestsAPageAndReachesEveryLiveSource() {
         assertPagesAreBoundedAndComplete((token, limit) -> partners.listPartnerEventSources(PREFIX, token, limit, partner));
     }
 
     @Test
-    void aCustomersListWithLimitTenMakesTwoRequestsAPageAndReachesEveryLiveSource() {
+    void aCustomersListWithLimitTenMakesAtMostThreeRequestsAPageAndReachesEveryLiveSource() {
         assertPagesAreBoundedAndComplete((token, limit) -> customers.listEventSources(PREFIX, token, limit, CUSTOMER));
     }
 
@@ -135,7 +135,7 @@ class BoundedListingTest {
             PartnerRegistry.SourcePage page = list.apply(token, 10);
             int requests = DynamoDbRequestCounter.takeCount();
             pages++;
-            assertEquals(2, requests, "page " + pages + ": the access read and one Query");
+            assertTrue(requests <= 3, "page " + pages + " made " + requests + " DynamoDB requests");
             assertTrue(page.sources().size() <= 10, "page " + pages + " holds " + page.sources().size());
             page.sources().forEach(source -> seen.add(source.name()));
             token = page.nextToken();
