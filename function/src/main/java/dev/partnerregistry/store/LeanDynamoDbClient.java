@@ -157,6 +157,7 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         CallTimer timer = new CallTimer(callTimeoutMillis);
         try {
             int retryCost = 0;
+            List<String> earlier = null;
             for (int attempt = 1; ; attempt++) {
                 SdkException failure;
                 try {
@@ -183,14 +184,33 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
                     throw ApiCallTimeoutException.create(callTimeoutMillis);
                 }
                 if (attempt == MAX_ATTEMPTS || !retryable(failure) || !takeRetryToken()) {
-                    throw failure;
+                    throw lastOf(failure, attempt, earlier);
                 }
+                if (earlier == null) {
+                    earlier = new ArrayList<>(MAX_ATTEMPTS - 1);
+                }
+                earlier.add(failure.getMessage());
                 retryCost = RETRY_COST;
                 timer.sleep(backoffMillis(attempt + 1, failure));
             }
         } finally {
             timer.cancel();
         }
+    }
+
+    /**
+     * The failure that ends a call, as the SDK's retry stage throws it: its attempt count (in its message, "SDK Attempt
+     * Count"), and each earlier attempt's failure as a suppressed exception.
+     */
+    private static SdkException lastOf(SdkException failure, int attempts, List<String> earlier) {
+        SdkException last = failure.toBuilder().numAttempts(attempts).build();
+        if (earlier != null) {
+            for (int i = 0; i < earlier.size(); i++) {
+                last.addSuppressed(SdkClientException.builder().message("Request attempt " + (i + 1) + " failure: " + earlier.get(i))
+                        .writableStackTrace(false).build());
+            }
+        }
+        return last;
     }
 
     private boolean takeRetryToken() {
