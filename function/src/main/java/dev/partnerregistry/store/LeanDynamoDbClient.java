@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -100,7 +99,8 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
 
     private final AwsJsonClient http;
     private final long callTimeoutMillis;
-    private final AtomicInteger retryTokens = new AtomicInteger(TOKEN_BUCKET_SIZE);
+    /** The circuit breaker's tokens, shared by the calls of this client (as the SDK's, per client). */
+    private int retryTokens = TOKEN_BUCKET_SIZE;
 
     public LeanDynamoDbClient(AwsCredentialsProvider credentials, String region, java.net.URI endpoint, Duration callTimeout) {
         this.http = new AwsJsonClient(credentials, region, AwsJsonClient.endpoint(endpoint, "dynamodb", region), "dynamodb", "1.0");
@@ -167,7 +167,7 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
                     if (exchange.response().isSuccessful()) {
                         R answer = answer(exchange, response);
                         if (retryCost > 0) {
-                            retryTokens.getAndUpdate(tokens -> Math.min(TOKEN_BUCKET_SIZE, tokens + RETRY_COST));
+                            returnRetryToken();
                         }
                         return answer;
                     }
@@ -213,8 +213,16 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         return last;
     }
 
-    private boolean takeRetryToken() {
-        return retryTokens.getAndUpdate(tokens -> tokens >= RETRY_COST ? tokens - RETRY_COST : tokens) >= RETRY_COST;
+    private synchronized boolean takeRetryToken() {
+        if (retryTokens < RETRY_COST) {
+            return false;
+        }
+        retryTokens -= RETRY_COST;
+        return true;
+    }
+
+    private synchronized void returnRetryToken() {
+        retryTokens = Math.min(TOKEN_BUCKET_SIZE, retryTokens + RETRY_COST);
     }
 
     /** What the SDK retries: I/O failures and a bad checksum, throttling, its 5xx, the transient error codes; never another 4xx. */
@@ -382,9 +390,7 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
             w.writeEndArray();
         } else if (type == MarshallingType.SDK_BYTES) {
             w.writeValue(Base64.getEncoder().encodeToString(((SdkBytes) value).asByteArrayUnsafe()));
-        } else if (type == MarshallingType.BOOLEAN || type == MarshallingType.INTEGER || type == MarshallingType.LONG
-                || type == MarshallingType.SHORT || type == MarshallingType.BYTE || type == MarshallingType.DOUBLE
-                || type == MarshallingType.FLOAT || type == MarshallingType.BIG_DECIMAL) {
+        } else if (value instanceof Number || value instanceof Boolean) {
             w.writeNumber(value.toString());   // true/false and numbers are written as their Java text, JSON's syntax
         } else if (type == MarshallingType.INSTANT) {
             // The JSON protocol's timestamps: epoch seconds, with milliseconds as a fraction.
@@ -471,7 +477,7 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         CallTimer(long timeoutMillis) {
             this.timeoutMillis = timeoutMillis;
             this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            this.alarm = Alarms.EXECUTOR.schedule(this, timeoutMillis, TimeUnit.MILLISECONDS);
+            this.alarm = alarms().schedule(this, timeoutMillis, TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -513,16 +519,18 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         }
     }
 
-    /** One daemon thread for every client's alarms, started with the first call (the SDK's client has its own as well). */
-    private static final class Alarms {
-        static final ScheduledThreadPoolExecutor EXECUTOR = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "dynamodb-call-timeout");
-            thread.setDaemon(true);
-            return thread;
-        });
+    private static ScheduledThreadPoolExecutor alarms;
 
-        static {
-            EXECUTOR.setRemoveOnCancelPolicy(true);
+    /** One daemon thread for every client's alarms, started with the first call (the SDK's client has its own as well). */
+    private static synchronized ScheduledThreadPoolExecutor alarms() {
+        if (alarms == null) {
+            alarms = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "dynamodb-call-timeout");
+                thread.setDaemon(true);
+                return thread;
+            });
+            alarms.setRemoveOnCancelPolicy(true);
         }
+        return alarms;
     }
 }
