@@ -228,8 +228,9 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
     /** What the SDK retries: I/O failures and a bad checksum, throttling, its 5xx, the transient error codes; never another 4xx. */
     static boolean retryable(SdkException failure) {
         if (failure instanceof AwsServiceException service) {
+            String code = service.awsErrorDetails().errorCode();
             return service.isThrottlingException() || RETRYABLE_STATUS.contains(service.statusCode())
-                    || RETRYABLE_CODES.contains(service.awsErrorDetails().errorCode());
+                    || code != null && RETRYABLE_CODES.contains(code);
         }
         return failure instanceof Crc32MismatchException || failure.getCause() instanceof IOException;
     }
@@ -304,7 +305,8 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         } catch (RuntimeException e) {
             // A member that does not read as modelled: the code, message and status still say what happened.
         }
-        exception.message(message)
+        // As the SDK: without a message in the body, the exception's says the status (its error details keep none).
+        exception.message(message != null ? message : "Service returned HTTP status code " + response.statusCode())
                 .statusCode(response.statusCode())
                 .requestId(response.firstMatchingHeader("x-amzn-RequestId").orElse(null))
                 .awsErrorDetails(AwsErrorDetails.builder()

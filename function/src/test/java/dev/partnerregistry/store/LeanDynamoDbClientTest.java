@@ -289,6 +289,23 @@ class LeanDynamoDbClientTest {
         assertSameError(sdk, lean);
     }
 
+    @Test
+    void anErrorThatIsNotJsonIsADynamoDbExceptionWithItsStatus() {
+        script.add(new Answer(403, "<html>Forbidden</html>", Map.of()));
+        script.add(new Answer(403, "<html>Forbidden</html>", Map.of()));
+        DynamoDbException lean;
+        DynamoDbException sdk;
+        try (DynamoDbClient client = lean(Duration.ofSeconds(4))) {
+            lean = assertThrows(DynamoDbException.class, () -> client.getItem(GET_ITEM));
+        }
+        assertEquals(1, bodies.size());
+        try (DynamoDbClient client = DynamoDbClients.create(settings(), CREDENTIALS)) {
+            sdk = assertThrows(DynamoDbException.class, () -> client.getItem(GET_ITEM));
+        }
+        assertEquals(403, lean.statusCode());
+        assertSameError(sdk, lean);
+    }
+
     private static void assertSameError(DynamoDbException sdk, DynamoDbException lean) {
         assertEquals(sdk.getClass(), lean.getClass());
         assertEquals(sdk.statusCode(), lean.statusCode());
