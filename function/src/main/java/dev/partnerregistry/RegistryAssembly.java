@@ -46,7 +46,7 @@ public final class RegistryAssembly {
     public static Function lambda(Map<String, String> env) {
         RegistrySettings settings = RegistrySettings.fromEnvironment(env);
         AwsCredentialsProvider credentials = DynamoDbClients.lambdaCredentials(env);
-        DynamoDbClient dynamoDb = DynamoDbClients.create(settings, credentials);
+        DynamoDbClient dynamoDb = DynamoDbClients.lean(settings, credentials);
         return new Function(settings, protocol(dynamoDb, settings, RequestLog.to(System.out, settings.metricsNamespace()), Clock.systemUTC(),
                 eventQueue(settings, credentials)), verifier(dynamoDb, settings, credentials, Clock.systemUTC()));
     }

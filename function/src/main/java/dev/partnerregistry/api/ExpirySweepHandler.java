@@ -42,7 +42,7 @@ public final class ExpirySweepHandler implements RequestHandler<Map<String, Obje
     }
 
     private ExpirySweepHandler(RegistrySettings settings, Clock clock, PrintStream out) {
-        this(new ExpiredSourceSweep(DynamoDbClients.create(settings, DynamoDbClients.lambdaCredentials(System.getenv())), settings.tableName(),
+        this(new ExpiredSourceSweep(DynamoDbClients.lean(settings, DynamoDbClients.lambdaCredentials(System.getenv())), settings.tableName(),
                         settings.conflictBudget()),
                 settings.metricsNamespace(), clock, out);
     }

@@ -16,7 +16,7 @@ import org.crac.Resource;
 
 /**
  * Before SnapStart takes its snapshot, runs a create, a describe and a PutPartnerEvents through the whole path (JSON,
- * protocol, validation, the SDK's TransactWriteItems and TransactGetItems, signing, HTTP) so that a
+ * protocol, validation, the DynamoDB client's TransactWriteItems and TransactGetItems, signing, HTTP) so that a
  * restored instance does not load and link those classes on its first real request. Both come from
  * an anonymous caller, whom no registration can name: the transaction is cancelled, nothing is
  * written, and both end in AccessDenied.

@@ -7,13 +7,17 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.http.Abortable;
 import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.protocols.jsoncore.JsonNode;
 
@@ -95,8 +99,28 @@ public final class AwsJsonClient implements AutoCloseable {
         return URI.create("https://" + service + "." + region + "." + AwsRegions.endpointDomainOf(region));
     }
 
+    /** A raw answer, for a caller that reads headers or checks the body's bytes ({@link LeanDynamoDbClient}). */
+    public record Exchange(SdkHttpResponse response, byte[] body) {
+    }
+
     /** Sends {@code body} as {@code target} (e.g. {@code TrentService.Decrypt}); I/O failures are UncheckedIOException. */
     public Answer call(String target, byte[] body) {
+        Exchange exchange;
+        try {
+            exchange = send(target, body, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(target + " at " + endpoint + " failed", e);
+        }
+        byte[] bytes = exchange.body();
+        JsonNode answer = bytes.length == 0 ? JsonNode.emptyObjectNode() : JsonNode.parser().parse(bytes);
+        return new Answer(exchange.response().statusCode(), answer);
+    }
+
+    /**
+     * Sends {@code body} as {@code target} and reads the whole answer. {@code sending}, when given, is handed the
+     * request before it is sent, so that another thread can abort it (a call timeout).
+     */
+    public Exchange send(String target, byte[] body, Consumer<Abortable> sending) throws IOException {
         SdkHttpFullRequest request = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.POST)
                 .uri(endpoint)
@@ -110,18 +134,16 @@ public final class AwsJsonClient implements AutoCloseable {
                 .payload(ContentStreamProvider.fromByteArray(body))
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, signingName)
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        try {
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                    .request(signed.request())
-                    .contentStreamProvider(signed.payload().orElse(null))
-                    .build()).call();
-            try (InputStream in = response.responseBody().orElse(null)) {
-                byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
-                JsonNode answer = bytes.length == 0 ? JsonNode.emptyObjectNode() : JsonNode.parser().parse(bytes);
-                return new Answer(response.httpResponse().statusCode(), answer);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(target + " at " + endpoint + " failed", e);
+        ExecutableHttpRequest prepared = http.prepareRequest(HttpExecuteRequest.builder()
+                .request(signed.request())
+                .contentStreamProvider(signed.payload().orElse(null))
+                .build());
+        if (sending != null) {
+            sending.accept(prepared);
+        }
+        HttpExecuteResponse response = prepared.call();
+        try (InputStream in = response.responseBody().orElse(null)) {
+            return new Exchange(response.httpResponse(), in == null ? new byte[0] : in.readAllBytes());
         }
     }
 

@@ -58,6 +58,19 @@ public final class DynamoDbClients {
     }
 
     /**
+     * What the Lambda functions run: the six operations they call, sent by hand ({@link LeanDynamoDbClient}: a cold
+     * start ~150 ms shorter than the SDK client's), with {@link #create}'s retries and call timeout.
+     */
+    public static DynamoDbClient lean(RegistrySettings settings, AwsCredentialsProvider credentials) {
+        return lean(settings, credentials, CALL_TIMEOUT);
+    }
+
+    /** @param callTimeout how long one DynamoDB call may take, its retries included (tests shorten it) */
+    public static DynamoDbClient lean(RegistrySettings settings, AwsCredentialsProvider credentials, Duration callTimeout) {
+        return new LeanDynamoDbClient(credentials, settings.region(), settings.dynamoDbEndpoint(), callTimeout);
+    }
+
+    /**
      * Lambda's credentials: SnapStart functions get them from the container endpoint (the
      * AWS_CONTAINER_* variables) and not as environment variables, so pick by what is set rather
      * than walking the whole default chain at cold start. Variables are read once, here: a process's

@@ -6,8 +6,9 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * Counts the HTTP requests (retries included) that the DynamoDB client sends on behalf of the
- * current thread, for the request log. The synchronous client runs its interceptors on the
- * calling thread, and a request is served on one thread, so a thread-local count is exact.
+ * current thread, for the request log: the SDK client through this interceptor, the lean client
+ * ({@link LeanDynamoDbClient}) by {@link #sent()}. Both send on the calling thread, and a request
+ * is served on one thread, so a thread-local count is exact.
  */
 public final class DynamoDbRequestCounter implements ExecutionInterceptor {
 
@@ -15,6 +16,11 @@ public final class DynamoDbRequestCounter implements ExecutionInterceptor {
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
+        sent();
+    }
+
+    /** One HTTP request sent by this thread ({@link LeanDynamoDbClient}'s attempts: it has no interceptors). */
+    static void sent() {
         SENT.get()[0]++;
     }
 

@@ -47,7 +47,7 @@ class AccessKeysEngineTest {
         new CustomerGrants(table.client(), table.tableName()).grant("111111111111", java.util.stream.Stream.of("Attacker", "Commanded", "Gone",
                 "Leaving", "Paused", "Reader", "Rotating", "Unused", "Used", "Victim").map(role -> "arn:aws:iam::111111111111:role/" + role).toList());
         RegistrySettings settings = table.keySettings(100);
-        functionView = new DynamoDbAccessKeys(table.client(), table.tableName(), new KmsDecrypt(
+        functionView = new DynamoDbAccessKeys(table.registryClient(), table.tableName(), new KmsDecrypt(
                 ToolCredentials.forEndpoint(table.endpoint()), settings.region(), settings.accessKeys().kmsEndpoint(),
                 settings.accessKeys().kmsKeyArn()));
     }

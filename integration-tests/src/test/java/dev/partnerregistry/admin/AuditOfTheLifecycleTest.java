@@ -41,8 +41,8 @@ class AuditOfTheLifecycleTest {
         table = DynamoDbEngine.newTable("AuditLifecycle");
         fixture = new RegistryFixture(table, 100);
         partner = fixture.registerPartner("life.example", 50);
-        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.client(), table.tableName());
-        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.client(), table.tableName());
+        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.registryClient(), table.tableName());
+        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.registryClient(), table.tableName());
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, EXPIRY, clock);
         customers = new CustomerEventSources(store, key, DynamoDbEngine.REGION, EXPIRY, clock);
         new CustomerGrants(table.client(), table.tableName()).grant(ACCOUNT, java.util.List.of(CUSTOMER.principalArn()));
@@ -74,7 +74,7 @@ class AuditOfTheLifecycleTest {
         created("fresh");
 
         TableAudit.Report before = audit(false);
-        new ExpiredSourceSweep(table.client(), table.tableName()).sweep(clock.instant(), 100);
+        new ExpiredSourceSweep(table.registryClient(), table.tableName()).sweep(clock.instant(), 100);
         TableAudit.Report after = audit(false);
 
         assertEquals(2, before.of(TableAudit.Check.EXPIRED_PENDING_SOURCE).size(), before.render());

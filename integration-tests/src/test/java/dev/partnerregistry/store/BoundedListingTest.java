@@ -51,8 +51,8 @@ class BoundedListingTest {
         RegistryFixture fixture = new RegistryFixture(table, 100);
         partner = fixture.registerPartner(PARTNER, 100);
         new CustomerGrants(table.client(), table.tableName()).grant(ACCOUNT, List.of(CUSTOMER.principalArn()));
-        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.client(), table.tableName());
-        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.client(), table.tableName());
+        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.registryClient(), table.tableName());
+        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.registryClient(), table.tableName());
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, Duration.ofDays(7), clock);
         customers = new CustomerEventSources(store, key, DynamoDbEngine.REGION, Duration.ofDays(7), clock);
         Instant longAgo = clock.instant().minus(Duration.ofDays(30));

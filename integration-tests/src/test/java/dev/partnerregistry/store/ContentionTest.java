@@ -59,7 +59,7 @@ class ContentionTest {
     ContentionTest(DynamoDbEngine.EngineTable table) throws IOException {
         this.fixture = new RegistryFixture(table, 1000);
         this.proxy = new FaultInjectingProxy(table.endpoint(), WORKERS);
-        this.throughProxy = DynamoDbClients.create(RegistrySettings.builder().tableName(table.tableName()).region(DynamoDbEngine.REGION)
+        this.throughProxy = DynamoDbClients.lean(RegistrySettings.builder().tableName(table.tableName()).region(DynamoDbEngine.REGION)
                 .dynamoDbEndpoint(proxy.endpoint()).build(), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")),
                 ENGINE_TIME);
         this.registry = new PartnerRegistry(new DynamoDbPartnerSourceStore(throughProxy, table.tableName(),
@@ -153,7 +153,7 @@ class ContentionTest {
     void theSweepAbsorbsAConflictOnThePartnersCounter() {
         Caller caller = fixture.registerPartner("contended-sweep.example", null);
         MovableClock clock = new MovableClock();
-        PartnerRegistry partners = RegistryAssembly.registry(fixture.table.client(), RegistrySettings.builder()
+        PartnerRegistry partners = RegistryAssembly.registry(fixture.table.registryClient(), RegistrySettings.builder()
                 .tableName(fixture.table.tableName()).region(DynamoDbEngine.REGION).sourceExpiration(Duration.ofMinutes(1)).build(), clock);
         partners.createPartnerEventSource("aws.partner/contended-sweep.example/orders/one", ACCOUNT, caller);
         clock.advance(Duration.ofMinutes(2));

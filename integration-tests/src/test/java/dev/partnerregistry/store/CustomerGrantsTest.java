@@ -50,8 +50,8 @@ class CustomerGrantsTest {
     void freshTable() {
         table = DynamoDbEngine.newTable("CustomerGrants");
         new RegistryFixture(table, 100);
-        store = new DynamoDbPartnerSourceStore(table.client(), table.tableName());
-        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.client(), table.tableName());
+        store = new DynamoDbPartnerSourceStore(table.registryClient(), table.tableName());
+        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.registryClient(), table.tableName());
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, EXPIRY, clock);
         customers = new CustomerEventSources(store, key, DynamoDbEngine.REGION, EXPIRY, clock);
         grants = new CustomerGrants(table.client(), table.tableName());

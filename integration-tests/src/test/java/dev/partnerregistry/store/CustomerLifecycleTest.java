@@ -55,11 +55,11 @@ class CustomerLifecycleTest {
     static void start(DynamoDbEngine.EngineTable table) {
         fixture = new RegistryFixture(table, 100);
         partner = fixture.registerPartner("lifecycle.example", 50);
-        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.client(), table.tableName());
-        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.client(), table.tableName());
+        DynamoDbPartnerSourceStore store = new DynamoDbPartnerSourceStore(table.registryClient(), table.tableName());
+        DynamoDbPageTokenKey key = new DynamoDbPageTokenKey(table.registryClient(), table.tableName());
         partners = new PartnerRegistry(store, key, DynamoDbEngine.REGION, 100, EXPIRY, clock);
         customers = new CustomerEventSources(store, key, DynamoDbEngine.REGION, EXPIRY, clock);
-        sweep = new ExpiredSourceSweep(table.client(), table.tableName());
+        sweep = new ExpiredSourceSweep(table.registryClient(), table.tableName());
         CustomerGrants grants = new CustomerGrants(table.client(), table.tableName());
         grants.grant(ACCOUNT, List.of(CUSTOMER.principalArn()));
         grants.grant("999988887777", List.of(STRANGER.principalArn()));

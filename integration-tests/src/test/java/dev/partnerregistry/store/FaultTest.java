@@ -54,7 +54,7 @@ class FaultTest {
     static final Duration CONFLICT_BUDGET = Duration.ofMillis(300);
 
     private static PartnerRegistry registryAt(URI endpoint, String tableName) {
-        return RegistryAssembly.registry(DynamoDbEngine.client(endpoint), RegistrySettings.builder().tableName(tableName).region(DynamoDbEngine.REGION)
+        return RegistryAssembly.registry(DynamoDbEngine.registryClient(endpoint), RegistrySettings.builder().tableName(tableName).region(DynamoDbEngine.REGION)
                 .defaultPartnerLimit(10).dynamoDbEndpoint(endpoint).conflictBudget(CONFLICT_BUDGET).build());
     }
 

@@ -115,7 +115,7 @@ class PrecedenceTest {
         String region = "test-" + row;
         Caller registered = new Caller("arn:aws:iam::123456789012:role/" + partner);
         admin.registerPrincipals(partner, List.of(registered.principalArn()));
-        PartnerRegistry registry = RegistryAssembly.registry(table.client(),
+        PartnerRegistry registry = RegistryAssembly.registry(table.registryClient(),
                 table.settingsBuilder(100).region(region).build());
         String name = "aws.partner/" + partner + "/orders/one";
         boolean sourceExists = operation == RegistryOperation.CREATE_PARTNER_EVENT_SOURCE

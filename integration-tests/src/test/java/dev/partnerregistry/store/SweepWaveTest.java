@@ -55,7 +55,7 @@ class SweepWaveTest {
         for (String partner : PARTNERS) {
             fixture.admin.recount(partner);
         }
-        ExpiredSourceSweep sweep = new ExpiredSourceSweep(table.client(), table.tableName());
+        ExpiredSourceSweep sweep = new ExpiredSourceSweep(table.registryClient(), table.tableName());
 
         List<Integer> runs = new ArrayList<>();
         ExpiredSourceSweep.Result run;

@@ -53,7 +53,7 @@ class CustomerStoryWireTest {
     @BeforeAll
     static void start(DynamoDbEngine.EngineTable table) throws Exception {
         fixture = WireFixture.start(table, function -> function, clock, EXPIRY);
-        sweep = new ExpiredSourceSweep(table.client(), table.tableName());
+        sweep = new ExpiredSourceSweep(table.registryClient(), table.tableName());
         fixture.admin.registerPrincipals("one-slot.example", List.of("arn:aws:iam::444455556666:role/OneSlot"));
         fixture.admin.setPartnerLimit("one-slot.example", 1);
         onePartner = table.accessKeys().issue("arn:aws:iam::444455556666:role/OneSlot");

@@ -69,14 +69,14 @@ class RetriedCreateWireTest {
         engine = table;
         proxy = new FaultInjectingProxy(table.endpoint());
         RegistrySettings settings = table.settingsBuilder(100).region(REGION).dynamoDbEndpoint(proxy.endpoint()).build();
-        DynamoDbClient throughProxy = DynamoDbClients.create(settings,
+        DynamoDbClient throughProxy = DynamoDbClients.lean(settings,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), CALL_TIMEOUT);
         LocalConfig config = LocalConfig.load(Map.of(), WireFixture.root());
         WireFixture.issueLocalKeys(table, config);
         RegistrySettings keySettings = table.keySettingsBuilder(100).region(REGION).dynamoDbEndpoint(proxy.endpoint()).build();
         PartnerRegistryHandler function = new PartnerRegistryHandler(
                 RegistryAssembly.protocol(throughProxy, keySettings, new PrintStream(OutputStream.nullOutputStream())),
-                RegistryAssembly.verifier(table.client(), keySettings, ToolCredentials.forEndpoint(table.endpoint()), Clock.systemUTC()));
+                RegistryAssembly.verifier(table.registryClient(), keySettings, ToolCredentials.forEndpoint(table.endpoint()), Clock.systemUTC()));
         DynamoDbRegistryAdmin admin = new DynamoDbRegistryAdmin(table.client(), table.tableName());
         config.partners().forEach(admin::registerPrincipals);
         server = LocalServer.start(0, (event, context) -> {

@@ -40,7 +40,10 @@ public final class LocalRuntime implements AutoCloseable {
     private final LocalConfig config;
     private final RegistrySettings settings;
     private final MotoEngine moto;
+    /** The SDK client the setup (table, partners, grants, keys) and the operator's steps use: operations the function never calls. */
     private final DynamoDbClient dynamoDb;
+    /** What the Lambda functions run (DynamoDbClients.lean), for the handler and the sweep. */
+    private final DynamoDbClient functionDynamoDb;
     private final PartnerRegistryHandler handler;
     private final LocalDelivery delivery;
     private final EventForwarderHandler forwarder;
@@ -55,10 +58,11 @@ public final class LocalRuntime implements AutoCloseable {
         this.settings = settings;
         this.moto = moto;
         this.dynamoDb = dynamoDb;
+        this.functionDynamoDb = DynamoDbClients.lean(settings, credentials);
         this.delivery = delivery;
-        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(dynamoDb, settings,
+        this.handler = new PartnerRegistryHandler(RegistryAssembly.protocol(functionDynamoDb, settings,
                 RequestLog.to(log, settings.metricsNamespace()), clock, RegistryAssembly.eventQueue(settings, credentials)),
-                RegistryAssembly.verifier(dynamoDb, settings, credentials, clock)).withConsoleCors(ConsoleCors.of(settings));
+                RegistryAssembly.verifier(functionDynamoDb, settings, credentials, clock)).withConsoleCors(ConsoleCors.of(settings));
         this.forwarder = new EventForwarderHandler(RegistryAssembly.forwarder(settings, credentials), clock, log);
     }
 
@@ -156,7 +160,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     /** The expiry sweep on this table, as the stack's schedule runs it; its line goes to {@code log}. */
     public ExpirySweepHandler sweep(PrintStream log) {
-        return new ExpirySweepHandler(new ExpiredSourceSweep(dynamoDb, settings.tableName(), settings.conflictBudget()),
+        return new ExpirySweepHandler(new ExpiredSourceSweep(functionDynamoDb, settings.tableName(), settings.conflictBudget()),
                 settings.metricsNamespace(), clock, log);
     }
 
@@ -186,6 +190,7 @@ public final class LocalRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        functionDynamoDb.close();
         dynamoDb.close();
         if (moto != null) {
             moto.close();

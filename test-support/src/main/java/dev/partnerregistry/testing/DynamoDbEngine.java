@@ -41,6 +41,7 @@ public final class DynamoDbEngine implements ParameterResolver {
     public static final String REGION = "us-east-1";
     private static final AtomicInteger TABLES = new AtomicInteger();
     private static volatile URI endpoint;
+    private static final java.util.Map<URI, DynamoDbClient> REGISTRY_CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A table of its own on the shared engine. */
     public record EngineTable(URI endpoint, String tableName, DynamoDbClient client) {
@@ -55,9 +56,18 @@ public final class DynamoDbEngine implements ParameterResolver {
                     .dynamoDbEndpoint(endpoint);
         }
 
+        /**
+         * The client the Lambda functions run (DynamoDbClients.lean) on this engine: what every store, sweep and
+         * handler a test builds should use. {@link #client()} is the SDK client, for the table's setup and the
+         * operator's side (operations the function never calls).
+         */
+        public DynamoDbClient registryClient() {
+            return DynamoDbEngine.registryClient(endpoint);
+        }
+
         /** The registry on this table, assembled as the function assembles it. */
         public PartnerRegistry registry(int defaultPartnerLimit) {
-            return RegistryAssembly.registry(client, settings(defaultPartnerLimit));
+            return RegistryAssembly.registry(registryClient(), settings(defaultPartnerLimit));
         }
 
         /** The function's handler on this table, assembled as in Lambda, its request log discarded. */
@@ -66,7 +76,7 @@ public final class DynamoDbEngine implements ParameterResolver {
         }
 
         public PartnerRegistryHandler handler(int defaultPartnerLimit, PrintStream requestLog) {
-            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings(defaultPartnerLimit), requestLog));
+            return new PartnerRegistryHandler(RegistryAssembly.protocol(registryClient(), settings(defaultPartnerLimit), requestLog));
         }
 
         /**
@@ -100,8 +110,9 @@ public final class DynamoDbEngine implements ParameterResolver {
         /** As above, accepted events going to {@code queue}. */
         public PartnerRegistryHandler keyVerifyingHandler(RegistrySettings settings, Clock clock, PrintStream requestLog,
                                                           dev.partnerregistry.domain.EventQueue queue) {
-            return new PartnerRegistryHandler(RegistryAssembly.protocol(client, settings, RequestLog.to(requestLog, settings.metricsNamespace()),
-                    clock, queue), RegistryAssembly.verifier(client, settings, ToolCredentials.forEndpoint(endpoint), clock));
+            return new PartnerRegistryHandler(RegistryAssembly.protocol(registryClient(), settings, RequestLog.to(requestLog,
+                    settings.metricsNamespace()), clock, queue), RegistryAssembly.verifier(registryClient(), settings,
+                    ToolCredentials.forEndpoint(endpoint), clock));
         }
 
         private static URI kmsEndpoint() {
@@ -144,6 +155,12 @@ public final class DynamoDbEngine implements ParameterResolver {
     public static DynamoDbClient client(URI engine) {
         return DynamoDbClients.create(RegistrySettings.builder().tableName("unused").region(REGION).dynamoDbEndpoint(engine).build(),
                 StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+    }
+
+    /** The function's client (DynamoDbClients.lean) on {@code engine}, one per engine: it holds no table. */
+    public static DynamoDbClient registryClient(URI engine) {
+        return REGISTRY_CLIENTS.computeIfAbsent(engine, e -> DynamoDbClients.lean(RegistrySettings.builder().tableName("unused").region(REGION)
+                .dynamoDbEndpoint(e).build(), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
     }
 
     public static synchronized URI endpoint() {
