@@ -114,7 +114,7 @@ public final class WarmBench {
         RegistryAssembly.Function function = RegistryAssembly.lambda(env);
         PartnerRegistryHandler handler = new PartnerRegistryHandler(function.protocol(), function.verifier());
         Lean lean = new Lean(URI.create(endpoint), "registry".equals(System.getenv("LEAN_CLIENT"))
-                ? DynamoDbClients.create(RegistrySettings.fromEnvironment(env), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                ? DynamoDbClients.lean(RegistrySettings.fromEnvironment(env), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 : null);
 
         if ("first".equals(System.getenv("PARTS"))) {
@@ -536,7 +536,7 @@ public final class WarmBench {
         private final AwsJsonClient sqs;
         private final String queueUrl;
 
-        /** @param configured a DynamoDB client configured as the handler's (LEAN_CLIENT=registry), or null for the SDK's defaults */
+        /** @param configured the handler's own DynamoDB client (LEAN_CLIENT=registry), or null for the SDK client with its defaults */
         Lean(URI endpoint, DynamoDbClient configured) {
             dynamoDb = configured != null ? configured : DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create()).region(Region.US_EAST_1)
                     .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))

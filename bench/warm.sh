@@ -11,7 +11,7 @@
 #   PARTS=first      only the first FIRST requests (default 1000) of each of OPS through the handler in this fresh JVM
 #   AUTH_MODE        registry-keys (default: each request's signature verified) or aws-iam
 #   OPS              which comparisons run (default create,describe,list,put,forwarder)
-#   LEAN_CLIENT      registry: the lean program's DynamoDB client configured as the handler's (call timeout, retries, request counter)
+#   LEAN_CLIENT      registry: the lean program on the handler's own DynamoDB client (DynamoDbClients.lean); default: the SDK client, its defaults
 #   BENCH_JAVA_OPTS  JVM options (default: -XX:+TieredCompilation -XX:TieredStopAtLevel=1, as Lambda's java21)
 set -euo pipefail
 cd "$(dirname "$0")/.."
