@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param tableName           {@code TABLE_NAME}: the DynamoDB table
  * @param region              {@code AWS_REGION}: the region this registry answers for (default us-east-1)
  * @param defaultPartnerLimit {@code PARTNER_SOURCE_LIMIT}: sources a partner may hold without an override (default 100)
- * @param dynamoDbEndpoint    {@code DYNAMODB_ENDPOINT}: a local engine instead of the regional endpoint, or null
+ * @param dynamoDbEndpoint    {@code DYNAMODB_ENDPOINT}: a local engine instead of the regional endpoint; else the SDKs'
+ *                            standard {@code AWS_ENDPOINT_URL_DYNAMODB} or {@code AWS_ENDPOINT_URL}; else null
  * @param metricsNamespace    {@code METRICS_NAMESPACE}: the CloudWatch namespace of the request metrics (default PartnerRegistry)
  * @param accessKeys          how callers are authenticated ({@link AccessKeySettings})
  * @param sourceExpiration    {@code SOURCE_EXPIRATION_DAYS}: how long a source may stay PENDING before it expires (default 7
@@ -192,7 +193,8 @@ public record RegistrySettings(String tableName, String region, int defaultPartn
 
         public RegistrySettings build() {
             String limit = text(Variable.PARTNER_SOURCE_LIMIT.name());
-            URI dynamoDbEndpoint = uri(Variable.DYNAMODB_ENDPOINT.name());
+            // As the SDK's client read them before the functions' calls were sent by hand (LocalStack sets AWS_ENDPOINT_URL).
+            URI dynamoDbEndpoint = uri(Variable.DYNAMODB_ENDPOINT.name(), "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL");
             String region = text(Variable.AWS_REGION.name());
             return new RegistrySettings(
                     text(Variable.TABLE_NAME.name()),

@@ -75,6 +75,16 @@ class RegistrySettingsTest {
     }
 
     @Test
+    void withoutDynamoDbEndpointTheSdksStandardEndpointVariablesNameDynamoDbsEndpoint() {
+        assertEquals(URI.create("http://localhost.localstack.cloud:4566"), RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t",
+                "AWS_ENDPOINT_URL", "http://localhost.localstack.cloud:4566")).dynamoDbEndpoint(), "LocalStack's, for the functions it runs");
+        assertEquals(URI.create("http://127.0.0.1:8000"), RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t",
+                "AWS_ENDPOINT_URL", "http://127.0.0.1:4566", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")).dynamoDbEndpoint());
+        assertEquals(URI.create("http://127.0.0.1:5000"), RegistrySettings.fromEnvironment(Map.of("TABLE_NAME", "t",
+                "DYNAMODB_ENDPOINT", "http://127.0.0.1:5000", "AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:8000")).dynamoDbEndpoint());
+    }
+
+    @Test
     void theDefaultsAreTheDocumentedOnes() {
         RegistrySettings settings = RegistrySettings.builder().tableName("t").build();
         assertEquals("us-east-1", settings.region());
