@@ -54,7 +54,7 @@ public final class EventDelivery {
 
     /** @param sleep waits the given milliseconds between attempts (tests pass one that does not wait) */
     public EventDelivery(EventBusWriter writer, LongConsumer sleep) {
-        this(writer, sleep, bound -> java.util.concurrent.ThreadLocalRandom.current().nextLong(bound / 2, bound + 1));
+        this(writer, sleep, bound -> Jitter.between(bound / 2, bound + 1));
     }
 
     /** @param jitter the wait before a retry, given its exponential bound (tests pass the identity) */

@@ -26,7 +26,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNode;
  * the HTTP client and SigV4 signer the DynamoDB client already brings: each of those services'
  * SDK clients would add 1-2 MB to the Lambda jar for the one operation the registry calls. Only
  * what these calls need: a signed POST, the answer's status and JSON body. No retries here: each
- * caller knows which failures are worth another attempt.
+ * caller knows which failures are worth another attempt. Bodies are sent buffered (no Content-Length is
+ * set), so the JDK never probes a kept-alive connection first, and resends a POST whose answer failed
+ * other than by a timeout once, at once: the same request, which each caller's writes allow for (a
+ * queued event may arrive twice, as SQS's at-least-once delivery allows anyway).
  */
 public final class AwsJsonClient implements AutoCloseable {
 
@@ -99,6 +102,12 @@ public final class AwsJsonClient implements AutoCloseable {
         return URI.create("https://" + service + "." + region + "." + AwsRegions.endpointDomainOf(region));
     }
 
+    /**
+     * The largest answer read: above the largest any of these calls returns (a BatchGetItem's 16 MB), so that an
+     * endpoint that sends without end fails the call as an I/O error instead of filling the function's memory.
+     */
+    static final int MAX_ANSWER_BYTES = 32 * 1024 * 1024;
+
     /** A raw answer, for a caller that reads headers or checks the body's bytes ({@link LeanDynamoDbClient}). */
     public record Exchange(SdkHttpResponse response, byte[] body) {
     }
@@ -143,12 +152,20 @@ public final class AwsJsonClient implements AutoCloseable {
         }
         HttpExecuteResponse response = prepared.call();
         try (InputStream in = response.responseBody().orElse(null)) {
-            return new Exchange(response.httpResponse(), in == null ? new byte[0] : in.readAllBytes());
+            return new Exchange(response.httpResponse(), in == null ? new byte[0] : readAtMost(in, MAX_ANSWER_BYTES));
         }
     }
 
     @Override
     public void close() {
         http.close();
+    }
+
+    static byte[] readAtMost(InputStream in, int max) throws IOException {
+        byte[] bytes = in.readNBytes(max);
+        if (bytes.length == max && in.read() >= 0) {
+            throw new IOException("an answer of more than " + max + " bytes");
+        }
+        return bytes;
     }
 }

@@ -1,10 +1,10 @@
 package dev.partnerregistry.store;
 
+import dev.partnerregistry.domain.Jitter;
 import dev.partnerregistry.domain.RegistryException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
@@ -74,7 +74,7 @@ public final class ConflictBackoff {
     /** The wait before retry {@code retry} (0 = the first): uniform in [0, cap], the cap doubling from 50 ms to 800 ms. */
     static long jitteredWaitNanos(int retry) {
         long cap = Math.min(LAST_CAP.toNanos(), FIRST_CAP.toNanos() << Math.min(retry, 16));
-        return ThreadLocalRandom.current().nextLong(cap + 1);
+        return Jitter.below(cap + 1);
     }
 
     private static void sleep(long nanos) {

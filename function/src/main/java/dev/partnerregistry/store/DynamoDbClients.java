@@ -25,8 +25,9 @@ public final class DynamoDbClients {
     }
 
     /**
-     * Three attempts within four seconds per DynamoDB call (each attempt up to two sends,
-     * {@link BufferedBodyHttpClient}). A request makes at most three calls (a create whose believed
+     * Three attempts within four seconds per DynamoDB call (each attempt up to two sends, the JDK's
+     * resend of a buffered POST: {@link LeanDynamoDbClient} over {@link AwsJsonClient} for the functions,
+     * {@link BufferedBodyHttpClient} for the SDK client of the tools). A request makes at most three calls (a create whose believed
      * limit was stale, then a retry's check of its own source), and retries
      * transaction conflicts only within its conflict budget (at most 2.5 s, {@link ConflictBackoff}),
      * so it ends within 14.5 seconds: before the function's 15 s timeout, whose 502 would carry no

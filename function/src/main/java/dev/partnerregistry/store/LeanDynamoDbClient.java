@@ -1,7 +1,9 @@
 package dev.partnerregistry.store;
 
+import dev.partnerregistry.domain.Jitter;
 import dev.partnerregistry.domain.JsonWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -172,7 +173,7 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
                         return answer;
                     }
                     failure = serviceException(exchange);
-                } catch (IOException | AbortedException e) {
+                } catch (IOException | UncheckedIOException | AbortedException e) {
                     if (timer.expired()) {
                         throw ApiCallTimeoutException.create(callTimeoutMillis);
                     }
@@ -180,10 +181,15 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
                 } catch (Crc32MismatchException e) {
                     failure = e;
                 }
+                // A definite answer stands even when it came late (a cancelled transaction wrote nothing: the store
+                // must see why); only a call that would try again ends in the timeout.
+                if (!retryable(failure)) {
+                    throw lastOf(failure, attempt, earlier);
+                }
                 if (timer.expired()) {
                     throw ApiCallTimeoutException.create(callTimeoutMillis);
                 }
-                if (attempt == MAX_ATTEMPTS || !retryable(failure) || !takeRetryToken()) {
+                if (attempt == MAX_ATTEMPTS || !takeRetryToken()) {
                     throw lastOf(failure, attempt, earlier);
                 }
                 if (earlier == null) {
@@ -240,7 +246,7 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         long base = failure instanceof AwsServiceException service && service.isThrottlingException() ? THROTTLED_BASE_DELAY_MILLIS
                 : BASE_DELAY_MILLIS;
         long ceiling = Math.min(MAX_BACKOFF_MILLIS, base << (attempt - 2));
-        return ThreadLocalRandom.current().nextLong(ceiling);
+        return Jitter.below(ceiling);
     }
 
     /** DynamoDB's checksum of the body as sent: a mismatch is a body damaged on the way, worth another attempt (as the SDK). */
@@ -470,6 +476,8 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
      */
     private static final class CallTimer implements Runnable {
 
+        static final long ABORT_AGAIN_MILLIS = 50;
+
         private final long timeoutMillis;
         private final long deadlineNanos;
         private final ScheduledFuture<?> alarm;
@@ -479,7 +487,9 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         CallTimer(long timeoutMillis) {
             this.timeoutMillis = timeoutMillis;
             this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            this.alarm = alarms().schedule(this, timeoutMillis, TimeUnit.MILLISECONDS);
+            // Again and again after the deadline: aborting a request that is still connecting does nothing, so the
+            // one that connects late is aborted on the next round instead of running on to its socket timeout.
+            this.alarm = alarms().scheduleWithFixedDelay(this, timeoutMillis, ABORT_AGAIN_MILLIS, TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -491,11 +501,12 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
             }
         }
 
+        /** Before each send: the request the alarm aborts; none is sent once the call's time is up. */
         void sending(Abortable request) {
-            inFlight = request;
-            if (expired) {
-                request.abort();
+            if (expired()) {
+                throw ApiCallTimeoutException.create(timeoutMillis);
             }
+            inFlight = request;
         }
 
         boolean expired() {
