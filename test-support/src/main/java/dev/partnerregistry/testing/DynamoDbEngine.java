@@ -153,14 +153,19 @@ public final class DynamoDbEngine implements ParameterResolver {
     }
 
     public static DynamoDbClient client(URI engine) {
-        return DynamoDbClients.create(RegistrySettings.builder().tableName("unused").region(REGION).dynamoDbEndpoint(engine).build(),
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")));
+        return DynamoDbClients.create(clientSettings(engine), ENGINE_CREDENTIALS);
     }
 
     /** The function's client (DynamoDbClients.lean) on {@code engine}, one per engine: it holds no table. */
     public static DynamoDbClient registryClient(URI engine) {
-        return REGISTRY_CLIENTS.computeIfAbsent(engine, e -> DynamoDbClients.lean(RegistrySettings.builder().tableName("unused").region(REGION)
-                .dynamoDbEndpoint(e).build(), StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"))));
+        return REGISTRY_CLIENTS.computeIfAbsent(engine, e -> DynamoDbClients.lean(clientSettings(e), ENGINE_CREDENTIALS));
+    }
+
+    private static final StaticCredentialsProvider ENGINE_CREDENTIALS = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+
+    /** What either client reads of the settings: the engine and the region; a client holds no table. */
+    private static RegistrySettings clientSettings(URI engine) {
+        return RegistrySettings.builder().tableName("unused").region(REGION).dynamoDbEndpoint(engine).build();
     }
 
     public static synchronized URI endpoint() {
