@@ -481,7 +481,6 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
         private final long timeoutMillis;
         private final long deadlineNanos;
         private final ScheduledFuture<?> alarm;
-        private volatile boolean expired;
         private volatile Abortable inFlight;
 
         CallTimer(long timeoutMillis) {
@@ -494,7 +493,6 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
 
         @Override
         public void run() {
-            expired = true;
             Abortable request = inFlight;
             if (request != null) {
                 request.abort();
@@ -509,8 +507,9 @@ public final class LeanDynamoDbClient implements DynamoDbClient {
             inFlight = request;
         }
 
+        /** The alarm runs no earlier than this holds (it is scheduled after the deadline was taken). */
         boolean expired() {
-            return expired || System.nanoTime() - deadlineNanos >= 0;
+            return System.nanoTime() - deadlineNanos >= 0;
         }
 
         /** The backoff before the next attempt; the call's timeout when it comes first (the SDK's sleep is interrupted by it). */

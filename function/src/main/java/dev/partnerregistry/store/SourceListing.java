@@ -89,7 +89,7 @@ final class SourceListing {
         List<Map<String, AttributeValue>> found = keys.items();
         int next = nextWindow(limit, read, found.size());
         if (found.isEmpty()) {
-            return new Listing(List.of(), more(keys) ? nameOf(keys.lastEvaluatedKey()) : null, next);
+            return new Listing(List.of(), stoppedAt(keys), next);
         }
         String first = found.get(0).get(SORT_KEY).s();
         String last = found.get(Math.min(limit, found.size()) - 1).get(SORT_KEY).s();
@@ -100,13 +100,9 @@ final class SourceListing {
         }
         // Short: read through the last key kept (or as far as DynamoDB's 1 MB let the second Query go), and past
         // it, when every key found was kept, through the hidden ones up to where the first Query stopped.
-        String readThrough;
-        if (more(sources)) {
-            readThrough = nameOf(sources.lastEvaluatedKey());
-        } else if (found.size() > limit) {
-            readThrough = RegistryTable.nameOfSortKey(last);
-        } else {
-            readThrough = more(keys) ? nameOf(keys.lastEvaluatedKey()) : null;
+        String readThrough = stoppedAt(sources);
+        if (readThrough == null) {
+            readThrough = found.size() > limit ? RegistryTable.nameOfSortKey(last) : stoppedAt(keys);
         }
         return new Listing(page, readThrough, next);
     }
@@ -120,10 +116,7 @@ final class SourceListing {
         // Sized from the whole read, though a full page's successor resumes partway through it: close enough for a
         // window that is bounded either way.
         int next = nextWindow(limit, readOf(response, window), found);
-        if (page.size() == limit || !more(response)) {
-            return new Listing(page, null, next);
-        }
-        return new Listing(page, nameOf(response.lastEvaluatedKey()), next);
+        return new Listing(page, page.size() == limit ? null : stoppedAt(response), next);
     }
 
     /** Up to {@code limit} of the items as sources, parsed only as far as needed. */
@@ -184,13 +177,12 @@ final class SourceListing {
         return response.scannedCount() == null ? window : response.scannedCount();
     }
 
-    /** Whether the Query stopped before the end of what its key condition holds. */
-    private static boolean more(QueryResponse response) {
-        return response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty();
-    }
-
-    private static String nameOf(Map<String, AttributeValue> key) {
-        return RegistryTable.nameOfSortKey(key.get(SORT_KEY).s());
+    /** The name where the Query stopped before the end of what its key condition holds, or null if it read to the end. */
+    private static String stoppedAt(QueryResponse response) {
+        if (!response.hasLastEvaluatedKey() || response.lastEvaluatedKey().isEmpty()) {
+            return null;
+        }
+        return RegistryTable.nameOfSortKey(response.lastEvaluatedKey().get(SORT_KEY).s());
     }
 
     /** The items a page of {@code limit} reads when its predecessor asked for {@code asked}: a page's worth at least. */
